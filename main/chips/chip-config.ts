@@ -74,7 +74,7 @@ export interface DvsLayerConfig {
   /** Flip x (columns) / y (rows) within the ROI. */
   mirror: { x: boolean; y: boolean };
   mirror_diagonal: boolean;
-  /** Feed pixel-array (and injected DvsEvent) events into the pipeline. */
+  /** Feed the sensor's pixel-array events into the pipeline (events injected by the host enter regardless). */
   pass_sensor_events: boolean;
   destinations: [DvsDestination, DvsDestination];
   monitor_enable: boolean;

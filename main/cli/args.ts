@@ -1,0 +1,65 @@
+// Parsing of the arguments several commands share (input shape, ordering, monitor layers,
+// conversion settings), with messages that say what was expected.
+
+import type { ConversionOptions, MonitorSpec, Shape3 } from '../compiler/compile-types.js';
+import { CliError } from './cli-io.js';
+
+export function parseInputShape(text: string | undefined): Shape3 {
+  if (text === undefined) throw new CliError('--input-shape C,H,W is required (e.g. --input-shape 1,28,28)');
+  const parts = text.split(/[,x×]/).map((s) => s.trim());
+  const nums = parts.map(Number);
+  if (nums.length !== 3 || !nums.every((n) => Number.isInteger(n) && n > 0)) {
+    throw new CliError(`--input-shape must be three positive integers C,H,W (e.g. 1,28,28); got "${text}"`);
+  }
+  return [nums[0]!, nums[1]!, nums[2]!];
+}
+
+export function parseOrdering(text: string | undefined): 'auto' | number[] {
+  if (text === undefined || text.trim() === 'auto') return 'auto';
+  const parts = text.split(',').map((s) => s.trim());
+  if (!parts.every((p) => /^[0-9]+$/.test(p))) throw new CliError(`--ordering must be "auto" or core ids separated by commas (e.g. 2,0,1); got "${text}"`);
+  return parts.map(Number);
+}
+
+export function parseMonitor(text: string | undefined): MonitorSpec {
+  if (text === undefined) return [-1];
+  const t = text.trim();
+  if (t === 'all') return 'all';
+  if (t === '' || t === 'none') return [];
+  return t.split(',').map((p) => {
+    const s = p.trim();
+    if (s.toLowerCase() === 'dvs') return 'dvs' as const;
+    if (!/^-?[0-9]+$/.test(s)) throw new CliError(`--monitor takes layer indices (-1 = last), "all", "dvs" or "none"; got "${s}"`);
+    return Number(s);
+  });
+}
+
+export function parseConversion(values: { 'spike-threshold'?: string; 'min-v-mem'?: string; reset?: string; 'bn-eps'?: boolean }): Partial<ConversionOptions> {
+  const out: Partial<ConversionOptions> = {};
+  if (values['spike-threshold'] !== undefined) {
+    const v = Number(values['spike-threshold']);
+    if (!(v > 0)) throw new CliError(`--spike-threshold must be a positive number; got "${values['spike-threshold']}"`);
+    out.spikeThreshold = v;
+  }
+  if (values['min-v-mem'] !== undefined) {
+    const t = values['min-v-mem'].trim().toLowerCase();
+    if (t === 'none') out.minVMem = null;
+    else {
+      const v = Number(t);
+      if (!Number.isFinite(v)) throw new CliError(`--min-v-mem must be a number or "none"; got "${values['min-v-mem']}"`);
+      out.minVMem = v;
+    }
+  }
+  if (values.reset !== undefined) {
+    if (values.reset !== 'subtract' && values.reset !== 'zero') throw new CliError(`--reset must be "subtract" or "zero"; got "${values.reset}"`);
+    out.reset = values.reset;
+  }
+  if (values['bn-eps']) out.batchNormEps = true;
+  return out;
+}
+
+export function parseSeed(text: string | undefined): number | null {
+  if (text === undefined) return null;
+  if (!/^[0-9]+$/.test(text.trim())) throw new CliError(`--init takes a non-negative integer seed; got "${text}"`);
+  return Number(text);
+}

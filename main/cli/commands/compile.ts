@@ -1,0 +1,102 @@
+// `dcnn compile MODEL --weights W --input-shape C,H,W --device TYPE [--ordering ...] [--json]`
+
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { chipConfigToJson } from '../../chips/chip-config-json.js';
+import { compileReport } from '../../compiler/compile-report.js';
+import { compileModel } from '../../compiler/compile.js';
+import type { CompileRequest } from '../../compiler/compile-types.js';
+import { readJsonFile, readModelText, readWeightsFile } from '../../services/model-files.js';
+import { parseConversion, parseInputShape, parseMonitor, parseOrdering, parseSeed } from '../args.js';
+import { CliError, type CliIO } from '../cli-io.js';
+import { formatCompileResult } from '../compile-table.js';
+
+export const COMPILE_OPTIONS = {
+  weights: { type: 'string' },
+  init: { type: 'string' },
+  'input-shape': { type: 'string' },
+  device: { type: 'string', default: 'speck2fdevkit' },
+  ordering: { type: 'string' },
+  monitor: { type: 'string' },
+  'config-patch': { type: 'string' },
+  'spike-threshold': { type: 'string' },
+  'min-v-mem': { type: 'string' },
+  reset: { type: 'string' },
+  'bn-eps': { type: 'boolean' },
+  kind: { type: 'string', default: 'auto' },
+  'dvs-input': { type: 'boolean' },
+} as const;
+
+export interface CompileArgs {
+  model?: string;
+  weights?: string;
+  init?: string;
+  'input-shape'?: string;
+  device?: string;
+  ordering?: string;
+  monitor?: string;
+  'config-patch'?: string;
+  'spike-threshold'?: string;
+  'min-v-mem'?: string;
+  reset?: string;
+  'bn-eps'?: boolean;
+  kind?: string;
+  'dvs-input'?: boolean;
+}
+
+export interface PreparedCompile {
+  request: CompileRequest;
+  kind: 'auto' | 'ann' | 'snn';
+  modelPath: string;
+  weightsLabel: string;
+  weightsBytes: Uint8Array | null;
+}
+
+/** Reads the files a compile names and builds the request (shared by compile, simulate, run). */
+export async function prepareCompile(values: CompileArgs, io: CliIO): Promise<PreparedCompile> {
+  if (!values.model) throw new CliError('a model file is required, e.g. dcnn compile examples/lenet/model.py --weights examples/lenet/weights.safetensors --input-shape 1,28,28');
+  const kind = values.kind ?? 'auto';
+  if (kind !== 'auto' && kind !== 'ann' && kind !== 'snn') throw new CliError(`--kind must be auto, ann or snn; got "${kind}"`);
+  const seed = parseSeed(values.init);
+  if (!values.weights && seed === null) throw new CliError('--weights FILE.safetensors is required (or --init SEED for seeded random weights)');
+  const source = await readModelText(values.model, io.cwd);
+  const weights = values.weights ? await readWeightsFile(values.weights, io.cwd) : null;
+  const request: CompileRequest = {
+    source,
+    weights: weights?.tensors ?? null,
+    initSeed: weights ? null : seed,
+    inputShape: parseInputShape(values['input-shape']),
+    device: values.device ?? 'speck2fdevkit',
+    ordering: parseOrdering(values.ordering),
+    monitorLayers: parseMonitor(values.monitor),
+    conversion: parseConversion(values),
+    dvsInput: values['dvs-input'] ?? false,
+  };
+  if (values['config-patch']) request.configPatch = await readJsonFile(values['config-patch'], 'config patch', io.cwd);
+  return {
+    request,
+    kind,
+    modelPath: values.model,
+    weightsLabel: weights ? values.weights! : `random (seed ${seed})`,
+    weightsBytes: weights?.bytes ?? null,
+  };
+}
+
+export async function compileCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { ...COMPILE_OPTIONS, json: { type: 'boolean' }, 'config-out': { type: 'string' } },
+  });
+  const prepared = await prepareCompile({ ...values, model: positionals[0] }, io);
+  const result = compileModel(prepared.request, { modelKind: prepared.kind });
+  if (values.json) io.out(JSON.stringify(compileReport(result), null, 1));
+  else io.out(formatCompileResult(result, { model: prepared.modelPath, weights: prepared.weightsLabel }));
+  if (values['config-out'] && result.config) {
+    const path = resolve(io.cwd, values['config-out']);
+    await writeFile(path, JSON.stringify(chipConfigToJson(result.config)));
+    if (!values.json) io.out(`configuration written to ${path}`);
+  }
+  return result.error ? 1 : 0;
+}

@@ -1,0 +1,275 @@
+// The compiler pipeline end to end: model text + weights -> parsed layers -> spiking
+// model -> chip layers -> hardware limits -> quantized integers -> placement -> chip
+// configuration (+ the user's patch). Each stage either hands on or stops with one
+// CompileError naming the stage; everything worth telling the user is a diagnostic.
+// No I/O: callers read files and pass bytes/tensors.
+
+import { parseDeviceId } from '../chips/device-id.js';
+import { deviceType } from '../chips/device-types.js';
+import { candidateCores, layerMemory } from '../chips/core-memory.js';
+import { CHIP_FAMILIES, type ChipFamily } from '../chips/families.js';
+import { toSpikingModel, type ModelKind } from './ann-to-snn.js';
+import { buildChipLayers, type ChipLayerDraft } from './chip-layers.js';
+import {
+  DEFAULT_CONVERSION,
+  type ChipLayer,
+  type CompileRequest,
+  type CompileResult,
+  type CompileTimings,
+  type ConversionOptions,
+} from './compile-types.js';
+import { buildChipConfig } from './config-builder.js';
+import { patchChipConfig } from './config-patch.js';
+import type { CompileError, Diagnostic } from './diagnostics.js';
+import { checkHardwareLimits, limitsError } from './hardware-limits.js';
+import { translateMonitorLayers } from './monitor.js';
+import { parseModel } from './parse/parse-model.js';
+import { placeAuto, placeManual } from './placement.js';
+import { quantizeLayer } from './quantize.js';
+import { bindWeights, randomWeights } from './weights.js';
+
+export interface CompileOptions {
+  /** 'auto': a model with nn.ReLU is an ANN (converted), otherwise already spiking. */
+  modelKind?: ModelKind;
+}
+
+function now(): number {
+  return performance.now();
+}
+
+interface DeviceTarget {
+  device: string;
+  family: ChipFamily | null;
+  error: CompileError | null;
+}
+
+function resolveTarget(device: string): DeviceTarget {
+  let key: string;
+  try {
+    key = parseDeviceId(device).type;
+  } catch (e) {
+    return { device, family: null, error: { stage: 'limits', class: 'ValueError', code: 'UNKNOWN_DEVICE', message: (e as Error).message } };
+  }
+  const type = deviceType(key);
+  if (!type || !type.family) {
+    return {
+      device: key,
+      family: null,
+      error: {
+        stage: 'limits',
+        class: 'ValueError',
+        code: 'UNKNOWN_DEVICE',
+        message: type ? `${key} (${type.name}) has no DYNAP-CNN cores to compile for.` : `Builder not found for device type: ${key}.`,
+        hint: 'Use a deployable type such as speck2fdevkit, speck2edevkit, dynapcnndevkit or speck2dmini (see `dcnn devices --types`).',
+      },
+    };
+  }
+  return { device: key, family: CHIP_FAMILIES[type.family], error: null };
+}
+
+export function compileModel(request: CompileRequest, options: CompileOptions = {}): CompileResult {
+  const t0 = now();
+  const timings: CompileTimings = { parseMs: 0, convertMs: 0, quantizeMs: 0, placeMs: 0, configMs: 0, totalMs: 0 };
+  const conversion: ConversionOptions = { ...DEFAULT_CONVERSION, ...request.conversion };
+  const diagnostics: Diagnostic[] = [];
+  const target = resolveTarget(request.device);
+  const model = parseModel(request.source);
+  timings.parseMs = now() - t0;
+  diagnostics.push(...model.diagnostics);
+
+  const result: CompileResult = {
+    ok: false,
+    error: null,
+    diagnostics,
+    model,
+    device: target.device,
+    family: target.family?.id ?? null,
+    conversion,
+    dvs: null,
+    layers: [],
+    entryLayers: [],
+    exitLayers: [],
+    placement: null,
+    config: null,
+    monitoredCores: [],
+    weightsSource: 'none',
+    timings,
+  };
+  const stop = (error: CompileError): CompileResult => {
+    result.error = error;
+    timings.totalMs = now() - t0;
+    return result;
+  };
+
+  const parseError = model.diagnostics.find((d) => d.severity === 'error');
+  if (parseError) {
+    const count = model.diagnostics.filter((d) => d.severity === 'error').length;
+    return stop({
+      stage: 'parse',
+      class: 'SyntaxError',
+      code: parseError.code,
+      message: count > 1 ? `${parseError.message} (and ${count - 1} more problem${count > 2 ? 's' : ''})` : parseError.message,
+      ...(parseError.span ? { span: parseError.span } : {}),
+      ...(parseError.hint ? { hint: parseError.hint } : {}),
+    });
+  }
+  if (target.error) return stop(target.error);
+  const family = target.family!;
+
+  // Weights.
+  const t1 = now();
+  let bound;
+  if (request.weights) {
+    bound = bindWeights(model.layers, request.weights);
+    result.weightsSource = 'file';
+  } else if (request.initSeed !== undefined && request.initSeed !== null) {
+    bound = randomWeights(model.layers, request.initSeed);
+    result.weightsSource = 'random';
+  } else {
+    return stop({
+      stage: 'weights',
+      class: 'ValueError',
+      code: 'NO_WEIGHTS',
+      message: 'No weights were given.',
+      hint: 'Give a safetensors file with the model\'s state_dict (--weights), or --init SEED for seeded random weights.',
+    });
+  }
+  diagnostics.push(...bound.diagnostics);
+  if (bound.error) return stop(bound.error);
+
+  // ANN -> SNN, then chip layers.
+  const snn = toSpikingModel(model.layers, bound.params, conversion, options.modelKind ?? 'auto');
+  diagnostics.push(...snn.diagnostics);
+  if (snn.error) return stop(snn.error);
+  const grouped = buildChipLayers(snn, request.inputShape, { dvsInput: request.dvsInput ?? false, batchNormEps: conversion.batchNormEps });
+  diagnostics.push(...grouped.diagnostics);
+  timings.convertMs = now() - t1;
+  if (grouped.error) return stop(grouped.error);
+  result.dvs = grouped.dvs;
+  const violations = checkHardwareLimits(grouped.layers, grouped.dvs);
+
+  // Quantization and memory (also done when limits fail, so the inspector can show them).
+  const t2 = now();
+  const states: Array<Int16Array | null> = [];
+  result.layers = grouped.layers.map((draft) => {
+    const { layer, state } = finishLayer(draft, family);
+    states.push(state);
+    return layer;
+  });
+  result.entryLayers = result.layers.length > 0 ? [0] : [];
+  result.exitLayers = result.layers.length > 0 ? [result.layers.length - 1] : [];
+  for (const layer of result.layers) {
+    if (layer.quantized.zeroedWeights > 0 && layer.quantized.zeroedWeights === countNonZero(layer.float.weights)) {
+      diagnostics.push({ severity: 'warning', code: 'ALL_WEIGHTS_ZERO', message: `Every weight of chip layer ${layer.index} quantized to 0 (scale ${layer.quantized.scale}).` });
+    }
+  }
+  timings.quantizeMs = now() - t2;
+  const limits = limitsError(violations);
+  if (limits) return stop(limits);
+
+  // Placement.
+  const t3 = now();
+  const placementLayers = result.layers.map((l) => ({ index: l.index, memory: l.memory, candidates: l.candidates }));
+  const ordering = request.ordering ?? 'auto';
+  const placed = ordering === 'auto' ? placeAuto(placementLayers, family) : placeManual(placementLayers, ordering, family);
+  timings.placeMs = now() - t3;
+  if (!placed.ok) {
+    return stop({
+      stage: 'mapping',
+      class: 'ValueError',
+      code: placed.auto ? 'NO_VALID_MAPPING' : 'INVALID_ORDERING',
+      message: placed.message,
+    });
+  }
+  result.placement = { ordering: placed.ordering, auto: placed.auto };
+  family.notes.forEach((message) => diagnostics.push({ severity: 'info', code: 'CHIP_NOTE', message }));
+
+  // Configuration.
+  const t4 = now();
+  const monitor = translateMonitorLayers(
+    request.monitorLayers ?? [-1],
+    placed.ordering,
+    result.layers.map((l) => l.pooling),
+  );
+  if (!monitor.ok) return stop({ stage: 'mapping', class: 'ValueError', code: 'MONITOR_LAYER', message: monitor.message });
+  diagnostics.push(...monitor.diagnostics);
+  result.monitoredCores = monitor.cores;
+  let config = buildChipConfig({
+    family,
+    layers: result.layers,
+    states,
+    ordering: placed.ordering,
+    dvs: grouped.dvs,
+    monitorCores: monitor.cores,
+    monitorDvs: monitor.dvs,
+    inputChannels: request.inputShape[0],
+  });
+  if (request.configPatch !== undefined && request.configPatch !== null) {
+    const patched = patchChipConfig(config, request.configPatch);
+    if (!patched.ok) {
+      timings.configMs = now() - t4;
+      return stop({
+        stage: 'limits',
+        class: 'ValueError',
+        code: 'CONFIG_PATCH',
+        message: `The config patch makes the configuration invalid: ${patched.issues.join('; ')}.`,
+        hint: 'A patch is a JSON merge patch of the configuration; address one core with {"cnn_layers": {"3": {...}}}.',
+      });
+    }
+    config = patched.config;
+  }
+  result.config = config;
+  timings.configMs = now() - t4;
+  result.ok = true;
+  timings.totalMs = now() - t0;
+  return result;
+}
+
+function countNonZero(values: Float32Array): number {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] !== 0) n++;
+  return n;
+}
+
+function finishLayer(draft: ChipLayerDraft, family: ChipFamily): { layer: ChipLayer; state: Int16Array | null } {
+  const q = quantizeLayer({
+    weights: draft.float.weights,
+    biases: draft.float.biases,
+    spikeThreshold: draft.float.spikeThreshold,
+    minVMem: draft.float.minVMem,
+    state: draft.state,
+  });
+  const memory = layerMemory(
+    draft.conv.inChannels,
+    draft.conv.outChannels,
+    draft.conv.kernelSize,
+    [draft.neuronShape[1], draft.neuronShape[2]],
+    draft.float.biases !== null,
+  );
+  const layer: ChipLayer = {
+    index: draft.index,
+    sourceLayers: draft.sourceLayers,
+    conv: draft.conv,
+    inputShape: draft.inputShape,
+    neuronShape: draft.neuronShape,
+    pooling: draft.pooling,
+    outputShape: draft.outputShape,
+    destinations: draft.destinations,
+    rescaleWeights: draft.rescaleWeights,
+    reset: draft.reset,
+    spikeFn: draft.spikeFn,
+    float: draft.float,
+    quantized: {
+      scale: q.scale,
+      scaleParts: { weight: q.scaleParts.weight, bias: q.scaleParts.bias, threshold: q.scaleParts.threshold },
+      weights: q.weights,
+      biases: q.biases,
+      spikeThreshold: q.spikeThreshold,
+      minVMem: q.minVMem,
+      zeroedWeights: q.zeroedWeights,
+    },
+    memory,
+    candidates: candidateCores(memory, family.cores),
+  };
+  return { layer, state: q.state };
+}

@@ -1,0 +1,119 @@
+// Discretization of one chip layer to the chip's integers (conversion.md §7): one common
+// scale for weights, biases, thresholds and state; 8-bit weights and biases, 16-bit
+// thresholds and state; float32 arithmetic and half-to-even rounding exactly as the
+// reference does, so the integers match it bit for bit. It does not check hardware limits.
+
+import { f32, roundHalfEven } from './float32.js';
+
+const WEIGHT_BITS = 8;
+const STATE_BITS = 16;
+
+/** |dmin/dmax| as the float32 constant the reference multiplies with. */
+function sideRatio(bits: number): number {
+  const dmin = -(2 ** (bits - 1));
+  const dmax = 2 ** (bits - 1) - 1;
+  return f32(Math.abs(dmin / dmax));
+}
+
+const RATIO = new Map<number, number>([
+  [WEIGHT_BITS, sideRatio(WEIGHT_BITS)],
+  [STATE_BITS, sideRatio(STATE_BITS)],
+]);
+
+function minMax(values: ArrayLike<number>): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
+}
+
+/**
+ * The largest factor that maps `values` into the signed `bits` range: limited by the
+ * positive side unless the negative side is larger (relative to |dmin/dmax|).
+ * Infinity for an all-zero tensor (it never limits the scale). torch evaluates
+ * `hi / t` as `reciprocal(t) * hi`: two float32 roundings, reproduced here.
+ */
+export function scaleFor(values: ArrayLike<number>, bits: number): number {
+  if (values.length === 0) return Infinity;
+  const dmin = -(2 ** (bits - 1));
+  const dmax = 2 ** (bits - 1) - 1;
+  const [vmin, vmax] = minMax(values);
+  const ratio = RATIO.get(bits) ?? sideRatio(bits);
+  if (Math.abs(vmin) <= f32(Math.abs(vmax) * ratio)) {
+    return Math.abs(f32(f32(1 / vmax) * dmax));
+  }
+  return Math.abs(f32(f32(1 / vmin) * dmin));
+}
+
+export interface QuantizeInput {
+  weights: Float32Array;
+  biases: Float32Array | null;
+  spikeThreshold: number;
+  /** null: no lower bound, treated as -2^15. */
+  minVMem: number | null;
+  /** Initial membrane state when the layer's state is initialised. */
+  state?: Float32Array | null;
+}
+
+export interface QuantizeOutput {
+  scale: number;
+  scaleParts: { weight: number | null; bias: number | null; threshold: number | null; state: number | null };
+  weights: Int8Array;
+  biases: Int16Array | null;
+  spikeThreshold: number;
+  minVMem: number;
+  state: Int16Array | null;
+  /** Non-zero float weights that became 0. */
+  zeroedWeights: number;
+}
+
+function finiteOrNull(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
+}
+
+function quantizeValue(v: number, s: number): number {
+  return roundHalfEven(f32(v * s));
+}
+
+export function quantizeLayer(input: QuantizeInput): QuantizeOutput {
+  const low = input.minVMem ?? -(2 ** (STATE_BITS - 1));
+  const thresholds = [f32(low), f32(input.spikeThreshold)];
+  const sw = scaleFor(input.weights, WEIGHT_BITS);
+  const sb = input.biases ? scaleFor(input.biases, WEIGHT_BITS) : Infinity;
+  const st = scaleFor(thresholds, STATE_BITS);
+  const sv = input.state ? scaleFor(input.state, STATE_BITS) : Infinity;
+  const s = Math.min(sw, sb, st, sv);
+
+  const weights = new Int8Array(input.weights.length);
+  let zeroed = 0;
+  for (let i = 0; i < weights.length; i++) {
+    const w = input.weights[i]!;
+    const q = quantizeValue(w, s);
+    weights[i] = q;
+    if (q === 0 && w !== 0) zeroed++;
+  }
+  let biases: Int16Array | null = null;
+  if (input.biases) {
+    biases = new Int16Array(input.biases.length);
+    for (let i = 0; i < biases.length; i++) biases[i] = quantizeValue(input.biases[i]!, s);
+  }
+  let state: Int16Array | null = null;
+  if (input.state) {
+    state = new Int16Array(input.state.length);
+    for (let i = 0; i < state.length; i++) state[i] = quantizeValue(input.state[i]!, s);
+  }
+  return {
+    scale: s,
+    scaleParts: { weight: finiteOrNull(sw), bias: finiteOrNull(sb), threshold: finiteOrNull(st), state: input.state ? finiteOrNull(sv) : null },
+    weights,
+    biases,
+    spikeThreshold: quantizeValue(thresholds[1]!, s),
+    minVMem: quantizeValue(thresholds[0]!, s),
+    state,
+    zeroedWeights: zeroed,
+  };
+}

@@ -1,0 +1,85 @@
+// The one interface every device driver implements: virtual devkits (simulator in a
+// worker thread) today, real boards once a vendor-protocol driver exists. Callers (runs,
+// CLI, IPC) talk only to this interface, so adding a real driver touches no caller.
+
+import type { ChipConfig } from '../chips/chip-config.js';
+import type { SpikeBatch } from '../sim/spike-batch.js';
+
+export interface DeployOptions {
+  /** Slow-clock frequency in Hz: drives leak (bias) ticks. Absent: no slow clock. */
+  slowClockHz?: number;
+}
+
+export interface ForwardProgress {
+  eventsIn: number;
+  /** Total input events when known in advance. */
+  totalIn?: number;
+  eventsOut: number;
+  /** Timestamp (µs) of the last processed input event. */
+  timeUs: number;
+}
+
+export interface ForwardOptions {
+  /** Receives output (monitored) events as they are produced; when given, the result holds no events. */
+  onOutput?: (batch: SpikeBatch) => void;
+  onProgress?: (progress: ForwardProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface ForwardStats {
+  eventsIn: number;
+  eventsOut: number;
+  /** Neuron updates (one synaptic operation each). */
+  synapticOps: number;
+  /** Per core: events received, spikes produced, events dropped (out of range, feature shift). */
+  perCore: Array<{ core: number; eventsIn: number; spikesOut: number; dropped: number }>;
+  wallMs: number;
+}
+
+export interface ForwardResult {
+  stats: ForwardStats;
+  /** Output events when no `onOutput` was given. */
+  output: SpikeBatch | null;
+  cancelled: boolean;
+}
+
+/**
+ * Why an open device went away, as passed to `onDisconnect` listeners (the runs record
+ * it): `device-unplugged` (USB detach, or a virtual devkit removed as an unplug),
+ * `worker-exited` (a virtual devkit's simulator thread died), `manager-disposed` (the
+ * app is shutting down while the device was open).
+ */
+export type DisconnectReason = 'device-unplugged' | 'worker-exited' | 'manager-disposed';
+
+export interface DeviceDriver {
+  /** Device id, e.g. "sim-speck2fdevkit:0" or "speck2fdevkit:1". */
+  readonly id: string;
+  /** Device type key, e.g. "speck2fdevkit". */
+  readonly type: string;
+  readonly virtual: boolean;
+  open(): Promise<void>;
+  writeConfig(config: ChipConfig, options?: DeployOptions): Promise<void>;
+  /** Streams events in (sorted by timestamp) and delivers monitored events out. */
+  forward(input: SpikeBatch | AsyncIterable<SpikeBatch>, options?: ForwardOptions): Promise<ForwardResult>;
+  /** ReadNeuronValue -> NeuronValue (address per chip.md §15). */
+  readNeuron(core: number, address: number): Promise<number>;
+  /** All neuron states to zero (devices.md §5.4). */
+  resetStates(): Promise<void>;
+  /** Soft reset: back to the default configuration (no layers), states zero; `writeConfig` is needed again. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+  /**
+   * Called once if the device goes away while open; `reason` is a DisconnectReason.
+   * A `forward` in flight then rejects with DeviceDisconnectedError. Returns an unsubscribe function.
+   */
+  onDisconnect(listener: (reason: string) => void): () => void;
+}
+
+/**
+ * What a driver implements for the device manager. Callers get a DeviceDriver (the
+ * manager's lease over it); only the manager calls `disconnect`.
+ */
+export interface ManagedDeviceDriver extends DeviceDriver {
+  /** The device went away: end any forward, free resources, call the onDisconnect listeners once. Idempotent. */
+  disconnect(reason: DisconnectReason): Promise<void>;
+}
