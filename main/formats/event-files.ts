@@ -1,0 +1,378 @@
+// The bridge between event files (.npy structured arrays, CSV) and the product's one
+// event layout, SpikeBatch. Reading checks every row (negative or non-monotonic
+// timestamps, coordinates outside the input shape, impossible layers) and names the row;
+// nothing is dropped or reordered unless the caller asks for it, and then it is counted
+// and reported. Writing produces files numpy and spreadsheet tools read back. No file
+// system here: callers read and write the bytes.
+
+import { LAYER_DVS_RAW, LAYER_READOUT, allocateBatch, sliceBatch, type SpikeBatch } from '../sim/spike-batch.js';
+import { parseEventCsv, writeEventCsv, type EventColumns, type EventCsvLayout, type EventRowSink } from './event-csv.js';
+import { FormatError, type FormatErrorCode, type FormatErrorDetails } from './format-error.js';
+import { readNpy, writeNpy, type NpyTypedArray } from './npy.js';
+import { elementCount, formatShape } from './tensor.js';
+
+export type { EventColumns } from './event-csv.js';
+export type EventFileFormat = 'npy' | 'csv';
+
+export interface ReadEventFileOptions {
+  /** [C, H, W] the events feed: every channel, y and x must be inside it. */
+  inputShape?: readonly [number, number, number];
+  /** Target core for files without a layer column (default 0). */
+  layer?: number;
+  /** Stably sort events whose timestamps go backwards instead of failing. */
+  sort?: boolean;
+  /** Drop (and count) events outside `inputShape` instead of failing. */
+  dropOutOfRange?: boolean;
+}
+
+export interface EventFileContents {
+  batch: SpikeBatch;
+  /** 'layered' when the file has a layer column, else 'xytp' (layer = options.layer). */
+  columns: EventColumns;
+  dropped: { outOfRange: number };
+  /** True when the events were reordered by timestamp. */
+  sorted: boolean;
+  /** Things the user should know that did not stop the import (ignored fields, drops, sorting). */
+  warnings: string[];
+}
+
+const MAX_CORE = 8;
+const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
+
+function hasNpyMagic(bytes: Uint8Array): boolean {
+  return bytes.length >= 6 && NPY_MAGIC.every((b, i) => bytes[i] === b);
+}
+
+function isValidLayer(l: number): boolean {
+  return Number.isInteger(l) && ((l >= 0 && l <= MAX_CORE) || (l >= LAYER_READOUT && l <= LAYER_DVS_RAW));
+}
+
+/** Collects validated rows into a batch; shared by the CSV and .npy readers. */
+class EventCollector implements EventRowSink {
+  private batch: SpikeBatch;
+  private n = 0;
+  private prevT = -Infinity;
+  outOfRange = 0;
+  firstOutOfRange = -1;
+  /** row id of the first timestamp decrease, or -1 */
+  firstDecrease = -1;
+  private readonly c: number;
+  private readonly h: number;
+  private readonly w: number;
+
+  constructor(
+    capacity: number,
+    private readonly format: EventFileFormat,
+    private readonly layerFromFile: boolean,
+    private readonly defaultLayer: number,
+    private readonly options: ReadEventFileOptions,
+  ) {
+    this.batch = allocateBatch(capacity);
+    const shape = options.inputShape;
+    this.c = shape ? shape[0] : 65536;
+    this.h = shape ? shape[1] : 65536;
+    this.w = shape ? shape[2] : 65536;
+  }
+
+  /** How a row is named in messages: CSV rows by file line, .npy rows by array index. */
+  where(id: number): string {
+    return this.format === 'csv' ? `line ${id}` : `row ${id} (counting from 0)`;
+  }
+
+  private fail(code: FormatErrorCode, id: number, message: string, details: FormatErrorDetails = {}): never {
+    throw new FormatError(this.format, code, `${this.where(id)}: ${message}`, {
+      [this.format === 'csv' ? 'line' : 'row']: id,
+      ...details,
+    });
+  }
+
+  row(t: number, x: number, y: number, channel: number, layer: number, id: number): void {
+    if (t < 0) this.fail('NEGATIVE', id, `timestamp ${t} is negative; timestamps are microseconds from 0 on`, { field: 't', value: t });
+    if (t < this.prevT) {
+      if (!this.options.sort) {
+        this.fail(
+          'NOT_SORTED',
+          id,
+          `timestamp ${t} µs is earlier than the ${this.prevT} µs of the row before; events must be in time order — sort the file, or import it with the sort option`,
+          { field: 't', value: t, previous: this.prevT },
+        );
+      }
+      if (this.firstDecrease < 0) this.firstDecrease = id;
+    }
+    this.prevT = t;
+    const l = this.layerFromFile ? layer : this.defaultLayer;
+    if (this.layerFromFile && !isValidLayer(l)) {
+      this.fail('OUT_OF_RANGE', id, `layer ${l} is not a core (0..${MAX_CORE}) or a special layer (${LAYER_READOUT}..${LAYER_DVS_RAW})`, {
+        field: 'layer',
+        value: l,
+      });
+    }
+    if (x < 0 || y < 0 || channel < 0) {
+      const [field, value] = x < 0 ? ['x', x] : y < 0 ? ['y', y] : ['p', channel];
+      this.fail('NEGATIVE', id, `${field} = ${value} is negative${field === 'p' ? ' (map polarities -1/1 to 0/1 before importing)' : ''}`, {
+        field,
+        value,
+      });
+    }
+    if (channel >= this.c || y >= this.h || x >= this.w) {
+      if (this.options.dropOutOfRange && this.options.inputShape) {
+        if (this.firstOutOfRange < 0) this.firstOutOfRange = id;
+        this.outOfRange++;
+        return;
+      }
+      const [field, value, limit, axis] =
+        channel >= this.c ? ['p', channel, this.c, 'channels'] : y >= this.h ? ['y', y, this.h, 'height'] : ['x', x, this.w, 'width'];
+      this.fail(
+        'OUT_OF_RANGE',
+        id,
+        this.options.inputShape
+          ? `${field} = ${value} is outside the input shape ${formatShape(this.options.inputShape)} (${axis} ${limit}, so 0..${limit - 1}); check the sensor size, or import with dropOutOfRange to drop such events`
+          : `${field} = ${value} does not fit 16 bits (0..65535)`,
+        { field, value, limit },
+      );
+    }
+    if (this.n === this.batch.t.length) this.grow();
+    const i = this.n++;
+    const b = this.batch;
+    b.t[i] = t;
+    b.x[i] = x;
+    b.y[i] = y;
+    b.channel[i] = channel;
+    b.layer[i] = l;
+  }
+
+  private grow(): void {
+    const bigger = allocateBatch(Math.max(16, this.batch.t.length * 2));
+    bigger.t.set(this.batch.t);
+    bigger.x.set(this.batch.x);
+    bigger.y.set(this.batch.y);
+    bigger.channel.set(this.batch.channel);
+    bigger.layer.set(this.batch.layer);
+    this.batch = bigger;
+  }
+
+  /** The collected events, tight (no spare capacity), sorted if rows went back in time. */
+  finish(): SpikeBatch {
+    const b = this.n === this.batch.t.length ? this.batch : sliceBatch({ ...this.batch, length: this.n }, 0, this.n);
+    return this.firstDecrease >= 0 ? sortByTime(b) : b;
+  }
+}
+
+/** Stable sort by timestamp (ties keep file order). */
+function sortByTime(b: SpikeBatch): SpikeBatch {
+  const n = b.length;
+  const t = b.t;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, c) => t[a]! - t[c]! || a - c);
+  const out = allocateBatch(n);
+  for (let i = 0; i < n; i++) {
+    const j = order[i]!;
+    out.t[i] = t[j]!;
+    out.x[i] = b.x[j]!;
+    out.y[i] = b.y[j]!;
+    out.channel[i] = b.channel[j]!;
+    out.layer[i] = b.layer[j]!;
+  }
+  return out;
+}
+
+function checkOptions(options: ReadEventFileOptions): number {
+  const layer = options.layer ?? 0;
+  if (!isValidLayer(layer)) {
+    throw new RangeError(`layer ${layer} is not a core (0..${MAX_CORE}) or a special layer (${LAYER_READOUT}..${LAYER_DVS_RAW})`);
+  }
+  const s = options.inputShape;
+  if (s && !(s.length === 3 && s.every((d) => Number.isInteger(d) && d >= 1 && d <= 65536))) {
+    throw new RangeError(`inputShape ${JSON.stringify(s)} must be [C, H, W] with each between 1 and 65536`);
+  }
+  return layer;
+}
+
+// ---------------------------------------------------------------------------------------
+// .npy structured arrays
+
+/** Canonical event field of a (case-insensitive) field name. */
+const NPY_FIELD: Readonly<Record<string, 't' | 'x' | 'y' | 'p' | 'feature' | 'layer'>> = {
+  t: 't',
+  timestamp: 't',
+  x: 'x',
+  y: 'y',
+  p: 'p',
+  polarity: 'p',
+  feature: 'feature',
+  channel: 'feature',
+  layer: 'layer',
+};
+
+function npyFail(code: FormatErrorCode, message: string, details: FormatErrorDetails = {}): never {
+  throw new FormatError('npy', code, message, details);
+}
+
+function readNpyEvents(bytes: Uint8Array, options: ReadEventFileOptions, defaultLayer: number, warnings: string[]) {
+  const array = readNpy(bytes);
+  if (array.kind !== 'structured') {
+    npyFail(
+      'NOT_EVENTS',
+      `this .npy file holds a plain ${array.dtype} array of shape ${formatShape(array.shape)}, not events; an event file is a structured array with fields t, x, y, p (e.g. numpy dtype [('t','<u8'),('x','<u2'),('y','<u2'),('p','<u2')]) — convert rasters to events first`,
+      { dtype: array.dtype },
+    );
+  }
+  const byRole = new Map<string, { name: string; column: NpyTypedArray }>();
+  for (const f of array.fields) {
+    const role = NPY_FIELD[f.name.toLowerCase()];
+    if (role === undefined) {
+      warnings.push(`field '${f.name}' is not an event field (t, x, y, p, layer, feature) and was ignored`);
+      continue;
+    }
+    const other = byRole.get(role);
+    if (other) npyFail('BAD_COLUMNS', `fields '${other.name}' and '${f.name}' both give ${role}; keep one of them`, { field: f.name });
+    if (!/^[|<>=]?[biu]\d+$/.test(f.dtype)) {
+      npyFail(
+        'UNSUPPORTED_DTYPE',
+        `field '${f.name}' has dtype '${f.dtype}'; event fields must be integers (timestamps in whole microseconds)`,
+        { field: f.name, dtype: f.dtype },
+      );
+    }
+    byRole.set(role, { name: f.name, column: array.columns[f.name]! });
+  }
+  const found = array.fields.map((f) => f.name).join(', ');
+  for (const role of ['t', 'x', 'y'] as const) {
+    if (!byRole.has(role)) {
+      npyFail('MISSING_FIELD', `the event array has no '${role}' field (fields: ${found}); it needs t, x, y and p (or feature/channel)`, { field: role });
+    }
+  }
+  const channelField = byRole.get('feature') ?? byRole.get('p');
+  if (!channelField) {
+    npyFail('MISSING_FIELD', `the event array has no polarity or channel field (fields: ${found}); it needs p, feature or channel`, { field: 'p' });
+  }
+  const pField = byRole.get('p');
+  if (byRole.has('feature') && pField) {
+    warnings.push(`field '${pField.name}' was ignored: the channel is taken from '${channelField.name}'`);
+  }
+  const layerField = byRole.get('layer');
+  if (layerField && options.layer !== undefined) {
+    warnings.push(`the file has a '${layerField.name}' field, so the layer option (${options.layer}) was not used`);
+  }
+
+  const n = elementCount(array.shape);
+  const collector = new EventCollector(n, 'npy', layerField !== undefined, defaultLayer, options);
+  const t = byRole.get('t')!.column;
+  const x = byRole.get('x')!.column;
+  const y = byRole.get('y')!.column;
+  const ch = channelField.column;
+  const layer = layerField?.column;
+  for (let i = 0; i < n; i++) collector.row(t[i]!, x[i]!, y[i]!, ch[i]!, layer ? layer[i]! : -1, i);
+  return { collector, columns: (layerField ? 'layered' : 'xytp') as EventColumns };
+}
+
+// ---------------------------------------------------------------------------------------
+// Public API
+
+/** Read an event file into a SpikeBatch, checking every row (see ReadEventFileOptions). */
+export function readEventFile(bytes: Uint8Array, format: EventFileFormat, options: ReadEventFileOptions = {}): EventFileContents {
+  const defaultLayer = checkOptions(options);
+  const warnings: string[] = [];
+  let collector: EventCollector | undefined;
+  let columns: EventColumns;
+  if (format === 'csv') {
+    if (hasNpyMagic(bytes)) {
+      throw new FormatError('csv', 'NOT_EVENTS', 'this is a .npy file, not CSV text; read it with the npy format', {});
+    }
+    const layout = parseEventCsv(bytes, (l: EventCsvLayout) => {
+      collector = new EventCollector(l.maxRows, 'csv', l.columns === 'layered', defaultLayer, options);
+      return collector;
+    });
+    columns = layout.columns;
+    if (columns === 'layered' && options.layer !== undefined) {
+      warnings.push(`the file has a layer column, so the layer option (${options.layer}) was not used`);
+    }
+  } else {
+    const r = readNpyEvents(bytes, options, defaultLayer, warnings);
+    collector = r.collector;
+    columns = r.columns;
+  }
+  const c = collector!;
+  const batch = c.finish();
+  if (c.outOfRange > 0) {
+    warnings.push(
+      `${c.outOfRange} event${c.outOfRange === 1 ? ' was' : 's were'} outside the input shape ${formatShape(options.inputShape!)} and dropped (the first at ${c.where(c.firstOutOfRange)})`,
+    );
+  }
+  if (c.firstDecrease >= 0) {
+    warnings.push(`timestamps were not in time order (the first step back at ${c.where(c.firstDecrease)}); the events were sorted by timestamp, keeping file order for equal timestamps`);
+  }
+  return { batch, columns, dropped: { outOfRange: c.outOfRange }, sorted: c.firstDecrease >= 0, warnings };
+}
+
+/**
+ * An event file of `batch`. 'xytp' has no layer column, so every event must share one
+ * layer (it would be lost otherwise); 'layered' keeps it. .npy fields: t '<u8', x, y, p
+ * '<u2' or t '<u8', layer '<u1', x, y, feature '<u2'.
+ */
+export function writeEventFile(batch: SpikeBatch, format: EventFileFormat, columns: EventColumns): Uint8Array {
+  const n = batch.length;
+  if (columns === 'xytp' && n > 0) {
+    const first = batch.layer[0]!;
+    for (let i = 1; i < n; i++) {
+      if (batch.layer[i] !== first) {
+        throw new FormatError(
+          'events',
+          'BAD_COLUMNS',
+          `the events come from more than one layer (event 0: layer ${first}, event ${i}: layer ${batch.layer[i]}); an xytp file has no layer column — write a layered file instead`,
+          { index: i },
+        );
+      }
+    }
+  }
+  if (format === 'csv') return writeEventCsv(batch, columns);
+  const t = batch.t.subarray(0, n);
+  const x = batch.x.subarray(0, n);
+  const y = batch.y.subarray(0, n);
+  const ch = batch.channel.subarray(0, n);
+  if (columns === 'xytp') {
+    return writeNpy({
+      kind: 'structured',
+      shape: [n],
+      fields: [
+        { name: 't', dtype: '<u8' },
+        { name: 'x', dtype: '<u2' },
+        { name: 'y', dtype: '<u2' },
+        { name: 'p', dtype: '<u2' },
+      ],
+      columns: { t, x, y, p: ch },
+    });
+  }
+  return writeNpy({
+    kind: 'structured',
+    shape: [n],
+    fields: [
+      { name: 't', dtype: '<u8' },
+      { name: 'layer', dtype: '<u1' },
+      { name: 'x', dtype: '<u2' },
+      { name: 'y', dtype: '<u2' },
+      { name: 'feature', dtype: '<u2' },
+    ],
+    columns: { t, layer: batch.layer.subarray(0, n), x, y, feature: ch },
+  });
+}
+
+
+/** 'npy' or 'csv': by the .npy magic bytes first, then by the file name's extension. */
+export function detectEventFormat(fileName: string, bytes: Uint8Array): EventFileFormat {
+  if (hasNpyMagic(bytes)) return 'npy';
+  const ext = /\.([^./\\]+)$/.exec(fileName)?.[1]?.toLowerCase() ?? '';
+  if (ext === 'npy') return 'npy';
+  if (ext === 'csv' || ext === 'txt') return 'csv';
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b) {
+    throw new FormatError('events', 'NOT_EVENTS', `"${fileName}" is a zip archive (.npz?); extract the event array and save it with numpy.save as .npy`, {
+      extension: ext,
+    });
+  }
+  throw new FormatError(
+    'events',
+    'NOT_EVENTS',
+    `cannot tell the format of "${fileName}": it is not a .npy file (no \\x93NUMPY magic) and its extension is not .npy or .csv; rename it or convert it to one of these`,
+    { extension: ext },
+  );
+}

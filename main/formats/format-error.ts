@@ -1,0 +1,48 @@
+// The one error type of the file-format readers and writers (safetensors, .npy, event
+// CSV, event files). It carries what went wrong as data (a stable code plus details such
+// as the tensor, field, row or byte counts) and a message a lab user can act on. It does
+// not know file names: callers read the bytes, so callers prefix the path when they show it.
+
+export type FormatName = 'safetensors' | 'npy' | 'csv' | 'events';
+
+/** Stable machine-readable codes; the message says the same for people. */
+export type FormatErrorCode =
+  // framing
+  | 'TRUNCATED'
+  | 'BAD_MAGIC'
+  | 'BAD_VERSION'
+  | 'HEADER_TOO_LARGE'
+  | 'BAD_HEADER'
+  | 'TRAILING_DATA'
+  // tensors / arrays
+  | 'BAD_ENTRY'
+  | 'UNSUPPORTED_DTYPE'
+  | 'BAD_OFFSETS'
+  | 'SHAPE_MISMATCH'
+  | 'UNSAFE_INTEGER'
+  | 'BAD_VALUE'
+  // tables of events
+  | 'BAD_COLUMNS'
+  | 'MISSING_FIELD'
+  | 'EXTRA_FIELD'
+  | 'NOT_AN_INTEGER'
+  | 'NEGATIVE'
+  | 'OUT_OF_RANGE'
+  | 'NOT_SORTED'
+  | 'NOT_EVENTS';
+
+/** Plain values only, so an error crosses IPC and lands in logs unchanged. */
+export type FormatErrorDetails = Readonly<Record<string, string | number | boolean | null>>;
+
+export class FormatError extends Error {
+  override readonly name = 'FormatError';
+
+  constructor(
+    readonly format: FormatName,
+    readonly code: FormatErrorCode,
+    message: string,
+    readonly details: FormatErrorDetails = {},
+  ) {
+    super(message);
+  }
+}
