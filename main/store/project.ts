@@ -1,0 +1,529 @@
+// One experiment project = one SQLite file (extension .dcnnproj): its metadata, model
+// versions, runs and their recorded event streams. The Project class guards the
+// connection; every write is a transaction. Opening a project also settles runs whose
+// writer died (they become 'interrupted', reason 'crashed'). Replay, comparison and file
+// import/export build on the readers this class hands out; they live in their own modules.
+
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { basename } from 'node:path';
+import { openOurDatabase, type DatabaseSpec } from './database-open.js';
+import { PROJECT_MIGRATIONS, PROJECT_SCHEMA_VERSION } from './migrations/index.js';
+import { RecordingReader, type ChunkInfo, type ChunkSource, type RecordingTotals } from './recording-reader.js';
+import type { ChunkToCommit, RecordingStream, RecordingWriterOptions } from './recording-writer.js';
+import { RunRecorder } from './run-recorder.js';
+import { currentOwner, ownerState } from './run-ownership.js';
+import { INTERRUPT_REASONS, isInterruptReason, isRunStatus, type InterruptReason, type RunEnding, type RunStatus } from './run-status.js';
+
+export const PROJECT_EXTENSION = '.dcnnproj';
+/** PRAGMA application_id of every project file: "DCNP". */
+export const PROJECT_APPLICATION_ID = 0x44434e50;
+/**
+ * Page size of new project files. Chunks are blobs of tens to hundreds of KB; larger
+ * pages mean fewer overflow pages per chunk (measured in test/bench/store-bench.ts).
+ */
+export const PROJECT_PAGE_SIZE = 65536;
+
+export const PROJECT_DATABASE: DatabaseSpec = {
+  label: 'project',
+  applicationId: PROJECT_APPLICATION_ID,
+  schemaVersion: PROJECT_SCHEMA_VERSION,
+  migrations: PROJECT_MIGRATIONS,
+  pageSize: PROJECT_PAGE_SIZE,
+  uncheckedTables: ['chunk_data'],
+  extension: PROJECT_EXTENSION,
+};
+
+export interface ProjectMeta {
+  path: string;
+  name: string;
+  description: string;
+  createdAt: string;
+  schemaVersion: number;
+}
+
+export interface ModelVersionInput {
+  name?: string | null;
+  modelText: string;
+  /** safetensors bytes (or null for a model without weights); stored once per SHA-256. */
+  weights: Uint8Array | null;
+  /** [channels, height, width]. */
+  inputShape: readonly number[];
+  /** Device type the model was compiled for, e.g. "speck2fdevkit". */
+  device: string;
+  compileOptions: unknown;
+  /** The compiled chip configuration as JSON text. */
+  configJson: string;
+}
+
+export interface ModelVersion {
+  id: number;
+  name: string | null;
+  createdAt: string;
+  modelText: string;
+  weightsSha256: string | null;
+  weightsByteLength: number | null;
+  inputShape: number[];
+  device: string;
+  compileOptions: unknown;
+  configJson: string;
+}
+
+export interface StartRunInput {
+  modelVersionId: number;
+  deviceId: string;
+  deviceType: string;
+  deployOptions?: unknown;
+  /** Cores whose output is monitored. */
+  monitorLayers: readonly number[];
+  /** The run this one derives from (a re-run of its input). */
+  parentRunId?: number | null;
+  /** How it derives from the parent, e.g. "re-run". */
+  relation?: string | null;
+  /** Chunking, latency bound, codec and timer of the recording writers. */
+  recording?: RecordingWriterOptions;
+}
+
+export interface RunInfo {
+  id: number;
+  modelVersionId: number;
+  deviceId: string;
+  deviceType: string;
+  deployOptions: unknown;
+  monitorLayers: number[];
+  startedAt: string;
+  endedAt: string | null;
+  status: RunStatus;
+  reason: InterruptReason | null;
+  message: string | null;
+  eventsIn: number;
+  eventsOut: number;
+  counters: Record<string, unknown>;
+  parentRunId: number | null;
+  relation: string | null;
+}
+
+export interface OpenProjectOptions {
+  /** Create the file when it does not exist (it must end in .dcnnproj). */
+  create?: boolean;
+  /** Name of a new project (default: the file name without extension). */
+  name?: string;
+  description?: string;
+}
+
+/** A run, model version or recording that the project does not hold. */
+export class NotInProjectError extends Error {
+  constructor(
+    readonly what: 'run' | 'model version' | 'recording',
+    readonly id: number | string,
+    readonly projectPath: string,
+  ) {
+    super(`${what} ${id} does not exist in project ${projectPath}`);
+    this.name = 'NotInProjectError';
+  }
+}
+
+// Runs recorded by this process, by "<real path>\0<run id>": only this process knows
+// whether a run it owns still has a live recorder.
+const liveRecorders = new Set<string>();
+
+function nowIso(): string {
+  return new Date().toISOString();
+}
+
+function parseJson(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function toBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+interface RunRow {
+  id: number;
+  model_version_id: number;
+  device_id: string;
+  device_type: string;
+  deploy_options: string;
+  monitor_layers: string;
+  started_at: string;
+  ended_at: string | null;
+  status: string;
+  reason: string | null;
+  message: string | null;
+  events_in: number;
+  events_out: number;
+  counters: string;
+  parent_run_id: number | null;
+  relation: string | null;
+}
+
+interface ModelVersionRow {
+  id: number;
+  name: string | null;
+  created_at: string;
+  model_text: string;
+  weights_sha256: string | null;
+  weights_byte_length: number | null;
+  input_shape: string;
+  device: string;
+  compile_options: string;
+  config_json: string;
+}
+
+interface ChunkRow {
+  seq: number;
+  first_event: number;
+  event_count: number;
+  t_first: number;
+  t_last: number;
+  codec: string;
+}
+
+function chunkInfoOf(row: ChunkRow | undefined): ChunkInfo | null {
+  return row ? { seq: row.seq, firstEvent: row.first_event, count: row.event_count, tFirst: row.t_first, tLast: row.t_last, codec: row.codec } : null;
+}
+
+function runInfoOf(row: RunRow): RunInfo {
+  const status = isRunStatus(row.status) ? row.status : 'failed';
+  return {
+    id: row.id,
+    modelVersionId: row.model_version_id,
+    deviceId: row.device_id,
+    deviceType: row.device_type,
+    deployOptions: parseJson(row.deploy_options),
+    monitorLayers: parseJson(row.monitor_layers) as number[],
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    status,
+    reason: row.reason !== null && isInterruptReason(row.reason) ? row.reason : null,
+    message: row.message,
+    eventsIn: row.events_in,
+    eventsOut: row.events_out,
+    counters: (parseJson(row.counters) ?? {}) as Record<string, unknown>,
+    parentRunId: row.parent_run_id,
+    relation: row.relation,
+  };
+}
+
+function modelVersionOf(row: ModelVersionRow): ModelVersion {
+  return {
+    id: row.id,
+    name: row.name,
+    createdAt: row.created_at,
+    modelText: row.model_text,
+    weightsSha256: row.weights_sha256,
+    weightsByteLength: row.weights_byte_length,
+    inputShape: parseJson(row.input_shape) as number[],
+    device: row.device,
+    compileOptions: parseJson(row.compile_options),
+    configJson: row.config_json,
+  };
+}
+
+const RUN_COLUMNS = `id, model_version_id, device_id, device_type, deploy_options, monitor_layers, started_at, ended_at,
+  status, reason, message, events_in, events_out, counters, parent_run_id, relation`;
+const MODEL_VERSION_COLUMNS = `m.id, m.name, m.created_at, m.model_text, m.weights_sha256, w.byte_length AS weights_byte_length,
+  m.input_shape, m.device, m.compile_options, m.config_json`;
+const CHUNK_COLUMNS = 'seq, first_event, event_count, t_first, t_last, codec';
+
+function prepareStatements(db: Database.Database) {
+  return {
+    insertChunk: db.prepare(
+      `INSERT INTO chunks (recording_id, seq, first_event, event_count, t_first, t_last, codec) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    insertChunkData: db.prepare('INSERT INTO chunk_data (chunk_id, bytes) VALUES (?, ?)'),
+    updateRecording: db.prepare(
+      `UPDATE recordings SET event_count = event_count + ?, chunk_count = chunk_count + 1, byte_count = byte_count + ?,
+         t_first = COALESCE(t_first, ?), t_last = ? WHERE id = ?`,
+    ),
+    addEventsIn: db.prepare('UPDATE runs SET events_in = events_in + ?, last_commit_at = ? WHERE id = ?'),
+    addEventsOut: db.prepare('UPDATE runs SET events_out = events_out + ?, last_commit_at = ? WHERE id = ?'),
+    recordingId: db.prepare('SELECT id FROM recordings WHERE run_id = ? AND stream = ?').pluck(),
+    totals: db.prepare('SELECT id, event_count, chunk_count, byte_count, t_first, t_last FROM recordings WHERE id = ?'),
+    chunkInfo: db.prepare(`SELECT ${CHUNK_COLUMNS} FROM chunks WHERE recording_id = ? AND seq = ?`),
+    chunkAtTime: db.prepare(`SELECT ${CHUNK_COLUMNS} FROM chunks WHERE recording_id = ? AND t_last >= ? ORDER BY t_last, seq LIMIT 1`),
+    chunkBytes: db
+      .prepare('SELECT d.bytes FROM chunks c JOIN chunk_data d ON d.chunk_id = c.id WHERE c.recording_id = ? AND c.seq = ?')
+      .pluck(),
+    run: db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`),
+    runs: db.prepare(`SELECT ${RUN_COLUMNS} FROM runs ORDER BY id`),
+    modelVersion: db.prepare(`SELECT ${MODEL_VERSION_COLUMNS} FROM model_versions m LEFT JOIN weight_blobs w ON w.sha256 = m.weights_sha256 WHERE m.id = ?`),
+    modelVersions: db.prepare(`SELECT ${MODEL_VERSION_COLUMNS} FROM model_versions m LEFT JOIN weight_blobs w ON w.sha256 = m.weights_sha256 ORDER BY m.id`),
+  };
+}
+
+export function openProject(path: string, options: OpenProjectOptions = {}): Project {
+  const { db, created } = openOurDatabase(path, PROJECT_DATABASE, {
+    create: options.create ?? false,
+    initialize: (newDb) => {
+      newDb
+        .prepare('INSERT INTO project (id, name, description, created_at) VALUES (1, ?, ?, ?)')
+        .run(options.name ?? basename(path, PROJECT_EXTENSION), options.description ?? '', nowIso());
+    },
+  });
+  try {
+    return new Project(db, path, created);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+export class Project {
+  /** Runs this open marked interrupted because their writer had died. */
+  readonly interruptedOnOpen: readonly number[];
+  private readonly key: string;
+  private readonly recorders = new Map<number, RunRecorder>();
+  private readonly statements: ReturnType<typeof prepareStatements>;
+  private readonly chunkSource: ChunkSource;
+  private readonly commitChunkTx: (runId: number, stream: RecordingStream, chunk: ChunkToCommit) => void;
+  private closed = false;
+
+  constructor(
+    private readonly db: Database.Database,
+    readonly path: string,
+    /** The file was created by this open. */
+    readonly created: boolean,
+  ) {
+    this.key = realpathSync(path);
+    const s = prepareStatements(db);
+    this.statements = s;
+    this.chunkSource = {
+      totals: (recordingId): RecordingTotals => {
+        const r = s.totals.get(recordingId) as
+          | { id: number; event_count: number; chunk_count: number; byte_count: number; t_first: number | null; t_last: number | null }
+          | undefined;
+        if (!r) throw new NotInProjectError('recording', recordingId, this.path);
+        return { recordingId: r.id, count: r.event_count, chunkCount: r.chunk_count, byteCount: r.byte_count, firstT: r.t_first, lastT: r.t_last };
+      },
+      chunkInfo: (recordingId, seq) => chunkInfoOf(s.chunkInfo.get(recordingId, seq) as ChunkRow | undefined),
+      chunkAtTime: (recordingId, t) => chunkInfoOf(s.chunkAtTime.get(recordingId, t) as ChunkRow | undefined),
+      chunkBytes: (recordingId, seq) => (s.chunkBytes.get(recordingId, seq) as Buffer | undefined) ?? null,
+    };
+    this.commitChunkTx = db.transaction((runId: number, stream: RecordingStream, c: ChunkToCommit) => {
+      const recordingId = s.recordingId.get(runId, stream) as number;
+      const { lastInsertRowid } = s.insertChunk.run(recordingId, c.seq, c.firstEvent, c.count, c.tFirst, c.tLast, c.codec);
+      s.insertChunkData.run(lastInsertRowid, toBuffer(c.bytes));
+      s.updateRecording.run(c.count, c.bytes.byteLength, c.tFirst, c.tLast, recordingId);
+      (stream === 'input' ? s.addEventsIn : s.addEventsOut).run(c.count, nowIso(), runId);
+    });
+    this.interruptedOnOpen = this.settleOrphanedRuns();
+  }
+
+  get meta(): ProjectMeta {
+    const row = this.db.prepare('SELECT name, description, created_at FROM project WHERE id = 1').get() as
+      | { name: string; description: string; created_at: string }
+      | undefined;
+    return {
+      path: this.path,
+      name: row?.name ?? basename(this.path, PROJECT_EXTENSION),
+      description: row?.description ?? '',
+      createdAt: row?.created_at ?? '',
+      schemaVersion: this.db.pragma('user_version', { simple: true }) as number,
+    };
+  }
+
+  updateMeta(change: { name?: string; description?: string }): ProjectMeta {
+    this.assertOpen();
+    const current = this.meta;
+    this.db
+      .prepare(
+        `INSERT INTO project (id, name, description, created_at) VALUES (1, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description`,
+      )
+      .run(change.name ?? current.name, change.description ?? current.description, current.createdAt || nowIso());
+    return this.meta;
+  }
+
+  addModelVersion(input: ModelVersionInput): ModelVersion {
+    this.assertOpen();
+    if (input.inputShape.length === 0 || !input.inputShape.every((d) => Number.isInteger(d) && d > 0)) {
+      throw new RangeError(`input shape must be positive integers ([channels, height, width]), got [${input.inputShape.join(', ')}]`);
+    }
+    const id = this.db.transaction(() => {
+      let sha: string | null = null;
+      if (input.weights) {
+        sha = createHash('sha256').update(input.weights).digest('hex');
+        this.db
+          .prepare('INSERT OR IGNORE INTO weight_blobs (sha256, byte_length, data) VALUES (?, ?, ?)')
+          .run(sha, input.weights.byteLength, toBuffer(input.weights));
+      }
+      return this.db
+        .prepare(
+          `INSERT INTO model_versions (name, created_at, model_text, weights_sha256, input_shape, device, compile_options, config_json)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          input.name ?? null,
+          nowIso(),
+          input.modelText,
+          sha,
+          JSON.stringify(input.inputShape),
+          input.device,
+          JSON.stringify(input.compileOptions ?? null),
+          input.configJson,
+        ).lastInsertRowid as number;
+    })();
+    return this.getModelVersion(id)!;
+  }
+
+  listModelVersions(): ModelVersion[] {
+    return (this.statements.modelVersions.all() as ModelVersionRow[]).map(modelVersionOf);
+  }
+
+  getModelVersion(id: number): ModelVersion | null {
+    const row = this.statements.modelVersion.get(id) as ModelVersionRow | undefined;
+    return row ? modelVersionOf(row) : null;
+  }
+
+  /** The weights file of a model version (null when it has none). */
+  modelWeights(id: number): Uint8Array | null {
+    const version = this.getModelVersion(id);
+    if (!version) throw new NotInProjectError('model version', id, this.path);
+    if (version.weightsSha256 === null) return null;
+    return this.db.prepare('SELECT data FROM weight_blobs WHERE sha256 = ?').pluck().get(version.weightsSha256) as Buffer;
+  }
+
+  startRun(input: StartRunInput): RunRecorder {
+    this.assertOpen();
+    if (!this.getModelVersion(input.modelVersionId)) throw new NotInProjectError('model version', input.modelVersionId, this.path);
+    if (input.parentRunId != null && !this.getRun(input.parentRunId)) throw new NotInProjectError('run', input.parentRunId, this.path);
+    const owner = currentOwner();
+    const runId = this.db.transaction(() => {
+      const id = this.db
+        .prepare(
+          `INSERT INTO runs (model_version_id, device_id, device_type, deploy_options, monitor_layers, started_at, status,
+             owner_host, owner_pid, owner_boot, owner_start, parent_run_id, relation)
+           VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          input.modelVersionId,
+          input.deviceId,
+          input.deviceType,
+          JSON.stringify(input.deployOptions ?? {}),
+          JSON.stringify(input.monitorLayers),
+          nowIso(),
+          owner.host,
+          owner.pid,
+          owner.boot,
+          owner.start,
+          input.parentRunId ?? null,
+          input.relation ?? null,
+        ).lastInsertRowid as number;
+      const addRecording = this.db.prepare('INSERT INTO recordings (run_id, stream) VALUES (?, ?)');
+      addRecording.run(id, 'input');
+      addRecording.run(id, 'output');
+      return id;
+    }).immediate();
+    liveRecorders.add(this.liveKey(runId));
+    const recorder = new RunRecorder(
+      runId,
+      {
+        commitChunk: (id, stream, chunk) => {
+          this.assertOpen();
+          this.commitChunkTx(id, stream, chunk);
+        },
+        endRun: (id, ending, counters) => this.endRun(id, ending, counters),
+        release: (id) => {
+          liveRecorders.delete(this.liveKey(id));
+          this.recorders.delete(id);
+        },
+      },
+      input.recording,
+    );
+    this.recorders.set(runId, recorder);
+    return recorder;
+  }
+
+  listRuns(): RunInfo[] {
+    return (this.statements.runs.all() as RunRow[]).map(runInfoOf);
+  }
+
+  getRun(id: number): RunInfo | null {
+    const row = this.statements.run.get(id) as RunRow | undefined;
+    return row ? runInfoOf(row) : null;
+  }
+
+  /** Runs derived from `id` (re-runs of its input), oldest first. */
+  childRuns(id: number): RunInfo[] {
+    return (this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE parent_run_id = ? ORDER BY id`).all(id) as RunRow[]).map(runInfoOf);
+  }
+
+  openRecording(runId: number, stream: RecordingStream): RecordingReader {
+    this.assertOpen();
+    const recordingId = this.statements.recordingId.get(runId, stream) as number | undefined;
+    if (recordingId === undefined) {
+      if (!this.getRun(runId)) throw new NotInProjectError('run', runId, this.path);
+      throw new NotInProjectError('recording', `${stream} of run ${runId}`, this.path);
+    }
+    return new RecordingReader(this.chunkSource, runId, stream, recordingId);
+  }
+
+  /**
+   * Closes the connection. Runs still recording are committed and end as interrupted
+   * ('cancelled': the project was closed during the run).
+   */
+  close(): void {
+    if (this.closed) return;
+    for (const recorder of [...this.recorders.values()]) {
+      try {
+        recorder.finish({ status: 'interrupted', reason: 'cancelled', message: 'the project was closed during the run' });
+      } catch {
+        // finish() has already recorded the failure on the run.
+      }
+    }
+    this.closed = true;
+    this.db.close();
+  }
+
+  private endRun(runId: number, ending: RunEnding, counters: Record<string, unknown>): void {
+    this.assertOpen();
+    const reason = ending.status === 'interrupted' ? ending.reason : null;
+    const message = ending.status === 'completed' ? null : (ending.message ?? (reason ? INTERRUPT_REASONS[reason] : null));
+    this.db
+      .prepare(`UPDATE runs SET status = ?, reason = ?, message = ?, ended_at = ?, counters = ? WHERE id = ?`)
+      .run(ending.status, reason, message, nowIso(), JSON.stringify(counters), runId);
+  }
+
+  private liveKey(runId: number): string {
+    return `${this.key}\u0000${runId}`;
+  }
+
+  /**
+   * Marks 'running' runs whose writer process is gone as interrupted ('crashed'). Reads
+   * first and writes only when there is something to settle, so a plain open of a
+   * project takes no write lock.
+   */
+  private settleOrphanedRuns(): number[] {
+    type Row = { id: number; owner_host: string | null; owner_pid: number | null; owner_boot: string | null; owner_start: string | null };
+    const select = this.db.prepare(`SELECT id, owner_host, owner_pid, owner_boot, owner_start FROM runs WHERE status = 'running'`);
+    const gone = (row: Row) =>
+      row.owner_host === null ||
+      row.owner_pid === null ||
+      ownerState({ host: row.owner_host, pid: row.owner_pid, boot: row.owner_boot, start: row.owner_start }, () =>
+        liveRecorders.has(this.liveKey(row.id)),
+      ) === 'gone';
+    if (!(select.all() as Row[]).some(gone)) return [];
+    const mark = this.db.prepare(
+      `UPDATE runs SET status = 'interrupted', reason = 'crashed', message = ?, ended_at = COALESCE(last_commit_at, started_at)
+       WHERE id = ? AND status = 'running'`,
+    );
+    return this.db.transaction(() => {
+      // Re-read inside the write transaction: another process may have settled them.
+      const settled = (select.all() as Row[]).filter(gone).map((row) => row.id);
+      for (const id of settled) mark.run(INTERRUPT_REASONS.crashed, id);
+      return settled;
+    }).immediate();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error(`project ${this.path} is closed`);
+  }
+}
