@@ -1,0 +1,75 @@
+// Built-in input streams for trying a model without an event file: a Poisson rate image
+// (every pixel fires at a rate set by a fixed blob pattern) and a moving bar (a vertical
+// bar sweeping left to right; ON events at its leading edge, OFF at its trailing edge
+// when the input has two channels). Seeded and deterministic; 1 ms time bins.
+
+import { SpikeBatchBuilder, type SpikeBatch } from './spike-batch.js';
+
+export interface GeneratorOptions {
+  /** [C, H, W] of the input. */
+  shape: readonly [number, number, number];
+  durationMs: number;
+  /** Peak rate per pixel in Hz. */
+  rateHz: number;
+  seed: number;
+  /** Core (or LAYER_DVS) the events are addressed to. */
+  layer: number;
+}
+
+/** xorshift32: tiny, seedable, good enough for test stimuli. */
+export function seededUniform(seed: number): () => number {
+  let s = (seed ^ 0x9e3779b9) >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 4294967296;
+  };
+}
+
+/** A bright ring with a filled centre: a digit-sized blob every input size shows. */
+function blobIntensity(y: number, x: number, h: number, w: number): number {
+  const dy = (y + 0.5) / h - 0.5;
+  const dx = (x + 0.5) / w - 0.5;
+  const r = Math.sqrt(dx * dx + dy * dy);
+  const ring = Math.exp(-((r - 0.28) ** 2) / 0.004);
+  const centre = Math.exp(-(r * r) / 0.01);
+  return Math.min(1, ring + 0.6 * centre);
+}
+
+export function poissonRateImage(o: GeneratorOptions): SpikeBatch {
+  const [c, h, w] = o.shape;
+  const rand = seededUniform(o.seed);
+  const out = new SpikeBatchBuilder(1 << 14);
+  const p = new Float64Array(h * w);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) p[y * w + x] = Math.min(1, o.rateHz * 1e-3 * blobIntensity(y, x, h, w));
+  for (let ms = 0; ms < o.durationMs; ms++) {
+    const t = ms * 1000;
+    for (let ch = 0; ch < c; ch++) {
+      for (let i = 0; i < h * w; i++) {
+        if (rand() < p[i]!) out.push(t, o.layer, ch, i % w, Math.floor(i / w));
+      }
+    }
+  }
+  return out.take();
+}
+
+export function movingBar(o: GeneratorOptions): SpikeBatch {
+  const [c, h, w] = o.shape;
+  const rand = seededUniform(o.seed);
+  const out = new SpikeBatchBuilder(1 << 14);
+  const barWidth = Math.max(1, Math.round(w / 8));
+  const p = Math.min(1, o.rateHz * 1e-3);
+  for (let ms = 0; ms < o.durationMs; ms++) {
+    const t = ms * 1000;
+    const lead = Math.floor(((ms / Math.max(1, o.durationMs)) * (w + barWidth)));
+    const trail = lead - barWidth;
+    for (let y = 0; y < h; y++) {
+      if (lead >= 0 && lead < w && rand() < p) out.push(t, o.layer, 0, lead, y);
+      if (trail >= 0 && trail < w && rand() < p) out.push(t, o.layer, c > 1 ? 1 : 0, trail, y);
+    }
+  }
+  return out.take();
+}
