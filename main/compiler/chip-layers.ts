@@ -35,6 +35,8 @@ export interface ChipLayerDraft {
 export interface ChipLayersResult {
   dvs: DvsInputLayer | null;
   layers: ChipLayerDraft[];
+  /** Output shape after each model layer (ModelIR index), as far as grouping got. */
+  layerShapes: Map<number, Shape3>;
   diagnostics: Diagnostic[];
   error: CompileError | null;
 }
@@ -153,11 +155,12 @@ function initialState(s: SnnLayer, neuron: Shape3, fromLinear: boolean, chipLaye
 
 export function buildChipLayers(snn: SnnModel, inputShape: Shape3, options: ChipLayerOptions): ChipLayersResult {
   const diagnostics: Diagnostic[] = [];
+  const layerShapes = new Map<number, Shape3>();
   try {
-    const result = build(snn, inputShape, options, diagnostics);
-    return { ...result, diagnostics, error: null };
+    const result = build(snn, inputShape, options, diagnostics, layerShapes);
+    return { ...result, layerShapes, diagnostics, error: null };
   } catch (e) {
-    if (e instanceof ConversionFailure) return { dvs: null, layers: [], diagnostics, error: e.error };
+    if (e instanceof ConversionFailure) return { dvs: null, layers: [], layerShapes, diagnostics, error: e.error };
     throw e;
   }
 }
@@ -180,7 +183,7 @@ function checkSupported(all: readonly SnnLayer[]): void {
   );
 }
 
-function build(snn: SnnModel, inputShape: Shape3, options: ChipLayerOptions, diagnostics: Diagnostic[]) {
+function build(snn: SnnModel, inputShape: Shape3, options: ChipLayerOptions, diagnostics: Diagnostic[], layerShapes: Map<number, Shape3>) {
   checkSupported(snn.layers);
   const [c0, h0, w0] = inputShape;
   if (![c0, h0, w0].every((n) => Number.isInteger(n) && n > 0)) {
@@ -236,6 +239,7 @@ function build(snn: SnnModel, inputShape: Shape3, options: ChipLayerOptions, dia
       });
     }
     shape = out;
+    for (const l of leading) layerShapes.set(l.layer.index, out);
   }
 
   const layers: ChipLayerDraft[] = [];
@@ -285,6 +289,7 @@ function build(snn: SnnModel, inputShape: Shape3, options: ChipLayerOptions, dia
     const attributed = [weight, bn, spiking, ...pools].flatMap((l) => (l ? [...(droppedBefore.get(l) ?? [])] : []));
     draft.sourceLayers = [...new Set([...attributed, ...draft.sourceLayers])].sort((a, b) => a - b);
     layers.push(draft);
+    recordShapes(layerShapes, draft, weight, bn, spiking, pools, shape);
     shape = draft.outputShape;
     pendingMultiplier = consolidatePools(pools).multiplier;
   }
@@ -294,6 +299,31 @@ function build(snn: SnnModel, inputShape: Shape3, options: ChipLayerOptions, dia
   }
   layers.forEach((l, k) => (l.destinations = k < layers.length - 1 ? [k + 1] : [-1]));
   return { dvs, layers };
+}
+
+/** Shapes after each source layer of one core: neurons after weight/BN/IAF, pooled after each pool. */
+function recordShapes(
+  shapes: Map<number, Shape3>,
+  draft: ChipLayerDraft,
+  weight: SnnLayer,
+  bn: SnnLayer | null,
+  spiking: SnnLayer,
+  pools: readonly SnnLayer[],
+  input: Shape3,
+): void {
+  const n = draft.neuronShape;
+  for (const l of [weight, bn, spiking]) if (l && l.converted !== 'spike-output') shapes.set(l.layer.index, n);
+  const c = n[0];
+  let h = n[1];
+  let w = n[2];
+  for (const p of pools) {
+    const k = p.layer.kind === 'avgpool2d' || p.layer.kind === 'sumpool2d' ? p.layer.kernelSize : ([1, 1] as const);
+    h = Math.floor(h / k[0]);
+    w = Math.floor(w / k[1]);
+    shapes.set(p.layer.index, [c, h, w]);
+  }
+  // Dropped layers (Flatten, Dropout) before this core keep the shape they received.
+  for (const i of draft.sourceLayers) if (!shapes.has(i)) shapes.set(i, input);
 }
 
 function buildOne(

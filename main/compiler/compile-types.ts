@@ -8,6 +8,7 @@ import type { ChipFamilyId } from '../chips/families.js';
 import type { Tensor } from '../formats/tensor.js';
 import type { CompileError, Diagnostic } from './diagnostics.js';
 import type { ModelIR, ResetMode, SpikeFn } from './model-ir.js';
+import type { PlacementProblem } from './placement.js';
 
 export type { LayerMemory };
 
@@ -164,6 +165,10 @@ export interface CompileResult {
   entryLayers: number[];
   exitLayers: number[];
   placement: PlacementResult | null;
+  /** Why placement failed (empty when it succeeded or was not reached). */
+  placementProblems: PlacementProblem[];
+  /** Output shape [C,H,W] after each model layer (by ModelIR index), as far as conversion got. */
+  layerShapes: Map<number, Shape3>;
   config: ChipConfig | null;
   /** Cores with monitor_enable after monitor translation (before the config patch). */
   monitoredCores: number[];

@@ -90,6 +90,8 @@ export function compileModel(request: CompileRequest, options: CompileOptions = 
     entryLayers: [],
     exitLayers: [],
     placement: null,
+    placementProblems: [],
+    layerShapes: new Map(),
     config: null,
     monitoredCores: [],
     weightsSource: 'none',
@@ -143,6 +145,7 @@ export function compileModel(request: CompileRequest, options: CompileOptions = 
   if (snn.error) return stop(snn.error);
   const grouped = buildChipLayers(snn, request.inputShape, { dvsInput: request.dvsInput ?? false, batchNormEps: conversion.batchNormEps });
   diagnostics.push(...grouped.diagnostics);
+  result.layerShapes = grouped.layerShapes;
   timings.convertMs = now() - t1;
   if (grouped.error) return stop(grouped.error);
   result.dvs = grouped.dvs;
@@ -174,6 +177,7 @@ export function compileModel(request: CompileRequest, options: CompileOptions = 
   const placed = ordering === 'auto' ? placeAuto(placementLayers, family) : placeManual(placementLayers, ordering, family);
   timings.placeMs = now() - t3;
   if (!placed.ok) {
+    result.placementProblems = placed.problems;
     return stop({
       stage: 'mapping',
       class: 'ValueError',

@@ -8,6 +8,11 @@ import type { SpikeBatch } from '../sim/spike-batch.js';
 export interface DeployOptions {
   /** Slow-clock frequency in Hz: drives leak (bias) ticks. Absent: no slow clock. */
   slowClockHz?: number;
+  /**
+   * Virtual devkits only: the simulator's processing order (default depth-first, as the
+   * chip). A real chip has one order and ignores this.
+   */
+  order?: 'depth-first' | 'breadth-first';
 }
 
 export interface ForwardProgress {

@@ -66,6 +66,7 @@ export class VirtualDevkitDriver implements ManagedDeviceDriver {
       await previous?.close();
       const settings: SimulationStartOptions = {};
       if (options.slowClockHz !== undefined) settings.slowClockHz = options.slowClockHz;
+      if (options.order !== undefined) settings.order = options.order;
       const sim = await this.startSimulation(config, settings);
       // Gone (or closed) while the worker started: end it rather than keep it.
       if (this.state !== 'open') {

@@ -30,6 +30,8 @@ export const SETTINGS = {
   'recording.chunkEvents': z.number().int().min(1024).max(1 << 22).default(65536),
   'recording.maxLatencyMs': z.number().int().min(10).max(60_000).default(1000),
   'ui.theme': z.enum(['system', 'light', 'dark']).default('system'),
+  'ui.defaultChip': z.string().min(1).max(100).default('speck2fdevkit'),
+  'ui.compileDebounceMs': z.number().int().min(0).max(10_000).default(300),
   'devices.showVirtual': z.boolean().default(true),
   'projects.lastFolder': z.string().nullable().default(null),
 } as const;

@@ -1,0 +1,39 @@
+// `dcnn devices [--json] | --types [--json] | --watch | --udev`
+// Connected boards and virtual devkits, the device-type registry, live attach/detach, or
+// a udev rule for the USB ids the registry knows.
+
+import { parseArgs } from 'node:util';
+import { udevRuleFor } from '../../chips/device-registry.js';
+import { devicesJson, formatDeviceTable, formatTypeTable, typeRows, typesJson, watchDeviceEvents } from '../../devices/device-report.js';
+import type { CliIO } from '../cli-io.js';
+import { withServices } from '../cli-services.js';
+
+export async function devicesCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { json: { type: 'boolean' }, types: { type: 'boolean' }, watch: { type: 'boolean' }, udev: { type: 'boolean' }, 'data-dir': { type: 'string' } },
+  });
+  return withServices(io, { dataDir: values['data-dir'], hotplug: values.watch === true }, async (s) => {
+    const registry = s.devices.deviceRegistry();
+    if (values.udev) {
+      io.out(udevRuleFor(registry));
+      return 0;
+    }
+    if (values.types) {
+      io.out(values.json ? JSON.stringify(typesJson(registry), null, 1) : formatTypeTable(typeRows(registry)));
+      return 0;
+    }
+    const list = s.devices.list();
+    if (values.json) {
+      io.out(JSON.stringify(devicesJson(list, s.devices.usbStatus(), s.devices.registryStatus()), null, 1));
+      return 0;
+    }
+    io.out(formatDeviceTable(list, s.devices.usbStatus(), s.devices.registryStatus()));
+    if (!values.watch) return 0;
+    io.out('\nwatching for attach/detach (Ctrl-C to stop)…');
+    const stop = watchDeviceEvents(s.devices, (line) => io.out(line));
+    await (io.interrupted ?? new Promise<void>(() => undefined));
+    stop();
+    return 0;
+  });
+}

@@ -1,0 +1,117 @@
+// `dcnn run MODEL --weights W --input-shape C,H,W --device sim-speck2fdevkit:0 --events input.npy
+//  [--monitor -1|all|0,2] [--project exp.dcnnproj] [--out out.npy] [--slow-clock HZ] [--json]`
+// Deploys the model to a device, streams the event file through it and prints what the
+// monitored layers produced; with --project the run and both streams are recorded.
+
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { compileModel } from '../../compiler/compile.js';
+import { writeEventFile } from '../../formats/event-files.js';
+import { inputFromFile } from '../../services/run-inputs.js';
+import { concatBatches, type SpikeBatch } from '../../sim/spike-batch.js';
+import { openProject, type Project } from '../../store/project.js';
+import { CliError, type CliIO } from '../cli-io.js';
+import { withServices } from '../cli-services.js';
+import { formatCompileResult } from '../compile-table.js';
+import { formatRun, runJson } from '../run-report.js';
+import { COMPILE_OPTIONS, prepareCompile } from './compile.js';
+
+export async function readInputFile(path: string, io: CliIO): Promise<{ name: string; bytes: Uint8Array }> {
+  const full = resolve(io.cwd, path);
+  try {
+    return { name: full, bytes: new Uint8Array(await readFile(full)) };
+  } catch (e) {
+    throw new CliError(`event file ${full}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+}
+
+export function openProjectForCli(path: string, io: CliIO, create: boolean): Project {
+  try {
+    return openProject(resolve(io.cwd, path), { create });
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+}
+
+export function parseSlowClock(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const hz = Number(text);
+  if (!(hz > 0)) throw new CliError(`--slow-clock must be a positive frequency in Hz; got "${text}"`);
+  return hz;
+}
+
+export async function runCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      ...COMPILE_OPTIONS,
+      device: { type: 'string', default: 'sim-speck2fdevkit:0' },
+      events: { type: 'string' },
+      project: { type: 'string' },
+      out: { type: 'string' },
+      'slow-clock': { type: 'string' },
+      order: { type: 'string' },
+      'data-dir': { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+  if (!values.events) throw new CliError('--events FILE (.npy or .csv) is required: the input events to send');
+  const order = values.order;
+  if (order !== undefined && order !== 'depth-first' && order !== 'breadth-first') throw new CliError(`--order must be depth-first or breadth-first; got "${order}"`);
+  const slowClockHz = parseSlowClock(values['slow-clock']);
+  return withServices(io, { dataDir: values['data-dir'] }, async (services) => {
+    const device = (() => {
+      try {
+        return services.devices.resolve(values.device);
+      } catch (e) {
+        throw new CliError((e as Error).message);
+      }
+    })();
+    const prepared = await prepareCompile({ ...values, model: positionals[0], device: device.type }, io);
+    const compiled = compileModel(prepared.request, { modelKind: prepared.kind });
+    if (!compiled.ok) {
+      io.err(formatCompileResult(compiled, { model: prepared.modelPath, weights: prepared.weightsLabel }));
+      return 1;
+    }
+    const file = await readInputFile(values.events!, io);
+    const input = (() => {
+      try {
+        return inputFromFile(compiled, file.name, file.bytes);
+      } catch (e) {
+        throw new CliError((e as Error).message);
+      }
+    })();
+    for (const w of input.warnings) io.err(`warning: ${w}`);
+    const project = values.project ? openProjectForCli(values.project, io, true) : null;
+    const outputs: SpikeBatch[] = [];
+    try {
+      const handle = await services.runs.start(
+        {
+          project,
+          deviceId: device.id,
+          compiled,
+          model: { source: prepared.request.source, weights: prepared.weightsBytes, compileOptions: { inputShape: prepared.request.inputShape, ordering: prepared.request.ordering, monitorLayers: prepared.request.monitorLayers, conversion: prepared.request.conversion } },
+          input: input.batch,
+          deploy: { ...(slowClockHz !== undefined ? { slowClockHz } : {}), ...(order ? { order } : {}) },
+        },
+        values.out ? { onSpikes: (_id, b) => outputs.push(b) } : {},
+      );
+      const stop = () => handle.stop();
+      void io.interrupted?.then(stop);
+      const summary = await handle.done;
+      if (values.out) {
+        const path = resolve(io.cwd, values.out);
+        const format = path.endsWith('.csv') ? 'csv' : 'npy';
+        await writeFile(path, writeEventFile(concatBatches(outputs), format, 'layered'));
+        if (!values.json) io.out(`output events written to ${path}`);
+      }
+      const j = runJson(summary, device.id, project !== null);
+      io.out(values.json ? JSON.stringify(j) : formatRun(j));
+      return summary.status === 'completed' ? 0 : 1;
+    } finally {
+      project?.close();
+    }
+  });
+}

@@ -1,0 +1,48 @@
+// How a finished run is printed: per monitored layer the event count, the exit layer's
+// spikes per channel and the predicted class; the JSON shape of `dcnn run --json`.
+
+import type { RunSummaryView } from '../../preload/api.js';
+import { table } from './compile-table.js';
+
+export interface RunJson {
+  run_id: number | null;
+  device: string;
+  status: string;
+  reason: string | null;
+  message: string | null;
+  events_in: number;
+  events_out: number;
+  monitored: Array<{ layer: number | null; core: number; events: number }>;
+  exit_counts: number[];
+  predicted: number | null;
+  wall_ms: number;
+}
+
+export function runJson(summary: RunSummaryView, device: string, recorded: boolean): RunJson {
+  return {
+    run_id: recorded ? summary.runId : null,
+    device,
+    status: summary.status,
+    reason: summary.reason,
+    message: summary.message,
+    events_in: summary.eventsIn,
+    events_out: summary.eventsOut,
+    monitored: summary.perLayer.map((l) => ({ layer: l.layer, core: l.core, events: l.events })),
+    exit_counts: summary.exitCounts,
+    predicted: summary.predicted,
+    wall_ms: summary.wallMs,
+  };
+}
+
+export function formatRun(j: RunJson): string {
+  const lines = [
+    `${j.run_id !== null ? `run ${j.run_id} ` : ''}on ${j.device}: ${j.status}${j.reason ? ` (${j.reason})` : ''}${j.message ? ` — ${j.message}` : ''}`,
+    `${j.events_in} input events → ${j.events_out} monitored events in ${j.wall_ms.toFixed(1)} ms`,
+    '',
+    table([['layer', 'core', 'events'], ...j.monitored.map((m) => [m.layer === null ? 'dvs' : String(m.layer), String(m.core), String(m.events)])], ['r', 'r', 'r']),
+    '',
+    `exit spikes per channel: ${j.exit_counts.join(' ')}`,
+    `predicted class: ${j.predicted ?? 'none (no exit spikes)'}`,
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,31 @@
+// project.*, runs.list, runs.compare, recording.info: the project bar's and runs list's channels.
+
+import type { CompareView } from '../../../preload/api.js';
+import type { Services } from '../../services/compose.js';
+import { recordingInfo } from '../../services/replay-service.js';
+import { compareRuns } from '../../store/run-compare.js';
+import type { Handlers } from '../dispatcher.js';
+
+export function projectHandlers(
+  s: Services,
+): Pick<Handlers, 'project.current' | 'project.new' | 'project.open' | 'project.saveModel' | 'project.recent' | 'runs.list' | 'runs.compare' | 'recording.info'> {
+  return {
+    'project.current': () => s.projects.view(),
+    'project.new': (req) => s.projects.create(req),
+    'project.open': (req) => s.projects.open(req.path),
+    'project.saveModel': (req) => s.projects.saveModel(req.spec, req.name),
+    'project.recent': () => s.projects.recent(),
+    'runs.list': () => s.projects.runs(),
+    'runs.compare': (req): CompareView => {
+      const c = compareRuns(s.projects.require(), req.a, req.b);
+      return {
+        a: req.a,
+        b: req.b,
+        perLayer: c.perLayer.map((l) => ({ ...l })),
+        perChannel: c.perChannel.map((l) => ({ ...l })),
+        firstDivergence: c.firstDivergence ? { index: c.firstDivergence.index, a: c.firstDivergence.a, b: c.firstDivergence.b } : null,
+      };
+    },
+    'recording.info': (req) => recordingInfo(s.projects.require(), req.runId, req.stream),
+  };
+}

@@ -1,0 +1,195 @@
+// Compiling on behalf of the UI and of runs: a cache of loaded weights (by content hash),
+// the built-in examples, ModelSpec -> CompileRequest, and a small cache of recent results
+// so compile-as-you-type and the run that follows do not redo the same work.
+
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CompileView, ExampleModel, ModelSpec, WeightsInfo } from '../../preload/api.js';
+import { compileModel } from '../compiler/compile.js';
+import type { CompileRequest, CompileResult } from '../compiler/compile-types.js';
+import { lineColumnAt, spanOf } from '../compiler/diagnostics.js';
+import type { Tensor } from '../formats/tensor.js';
+import { ServiceError } from '../ipc/dispatcher.js';
+import { compileView } from './compile-view.js';
+import { parseWeights } from './model-files.js';
+import { packageRoot } from './package-root.js';
+
+export interface LoadedWeightsEntry {
+  info: WeightsInfo;
+  bytes: Uint8Array;
+  tensors: Map<string, Tensor>;
+}
+
+interface ExampleEntry {
+  model: ExampleModel;
+  dir: string;
+  inputFile: string | null;
+}
+
+const RESULT_CACHE = 8;
+
+export class CompileService {
+  private readonly weights = new Map<string, LoadedWeightsEntry>();
+  private readonly results = new Map<string, { result: CompileResult; view: CompileView }>();
+  private examplesCache: ExampleEntry[] | null = null;
+
+  constructor(private readonly examplesDir = join(packageRoot(), 'examples')) {}
+
+  loadWeights(name: string, bytes: Uint8Array): WeightsInfo {
+    const id = createHash('sha256').update(bytes).digest('hex');
+    const known = this.weights.get(id);
+    if (known) return known.info;
+    let tensors: Map<string, Tensor>;
+    try {
+      tensors = parseWeights(bytes, name);
+    } catch (e) {
+      throw new ServiceError('BAD_WEIGHTS_FILE', (e as Error).message);
+    }
+    const info: WeightsInfo = {
+      id,
+      name,
+      bytes: bytes.byteLength,
+      tensors: [...tensors].map(([n, t]) => ({ name: n, dtype: t.dtype, shape: [...t.shape] })),
+    };
+    this.weights.set(id, { info, bytes, tensors });
+    return info;
+  }
+
+  weightsEntry(id: string): LoadedWeightsEntry {
+    const w = this.weights.get(id);
+    if (!w) throw new ServiceError('UNKNOWN_WEIGHTS', `no weights with id ${id.slice(0, 12)}… are loaded; load the weights file again`);
+    return w;
+  }
+
+  hasWeights(id: string): boolean {
+    return this.weights.has(id);
+  }
+
+  examples(): ExampleModel[] {
+    return this.exampleEntries().map((e) => e.model);
+  }
+
+  exampleEntry(id: string): ExampleEntry {
+    const e = this.exampleEntries().find((x) => x.model.id === id);
+    if (!e) throw new ServiceError('UNKNOWN_EXAMPLE', `no example named ${id}; examples: ${this.examples().map((x) => x.id).join(', ')}`);
+    return e;
+  }
+
+  /** The example's input event file bytes, if it ships one. */
+  exampleInput(id: string): { name: string; bytes: Uint8Array } | null {
+    const e = this.exampleEntry(id);
+    if (!e.inputFile || !existsSync(e.inputFile)) return null;
+    return { name: e.inputFile, bytes: new Uint8Array(readFileSync(e.inputFile)) };
+  }
+
+  private exampleEntries(): ExampleEntry[] {
+    if (this.examplesCache) return this.examplesCache;
+    const out: ExampleEntry[] = [];
+    const dirs = existsSync(this.examplesDir) ? readdirSync(this.examplesDir, { withFileTypes: true }).filter((d) => d.isDirectory()) : [];
+    for (const d of dirs) {
+      const dir = join(this.examplesDir, d.name);
+      const metaPath = join(dir, 'example.json');
+      if (!existsSync(metaPath)) continue;
+      const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as {
+        name: string;
+        description: string;
+        inputShape: [number, number, number];
+        chip: string;
+        model: string;
+        weights: string;
+        input?: string;
+      };
+      const weights = this.loadWeights(meta.weights, new Uint8Array(readFileSync(join(dir, meta.weights))));
+      const inputFile = meta.input ? join(dir, meta.input) : null;
+      out.push({
+        dir,
+        inputFile,
+        model: {
+          id: d.name,
+          name: meta.name,
+          description: meta.description,
+          inputName: inputFile && existsSync(inputFile) ? meta.input! : null,
+          spec: {
+            source: readFileSync(join(dir, meta.model), 'utf8'),
+            weightsId: weights.id,
+            inputShape: meta.inputShape,
+            chip: meta.chip,
+            ordering: 'auto',
+            monitorLayers: [-1],
+            configPatch: '',
+          },
+        },
+      });
+    }
+    return (this.examplesCache = out);
+  }
+
+  requestFor(spec: ModelSpec): { request: CompileRequest } | { patchError: CompileView['error'] } {
+    const request: CompileRequest = {
+      source: spec.source,
+      weights: spec.weightsId ? this.weightsEntry(spec.weightsId).tensors : null,
+      initSeed: spec.weightsId ? null : (spec.initSeed ?? 0),
+      inputShape: spec.inputShape,
+      device: spec.chip,
+      ordering: spec.ordering,
+      monitorLayers: spec.monitorLayers,
+      dvsInput: spec.dvsInput ?? false,
+    };
+    if (spec.conversion) request.conversion = { ...spec.conversion };
+    if (spec.configPatch.trim() !== '') {
+      try {
+        request.configPatch = JSON.parse(spec.configPatch) as unknown;
+      } catch (e) {
+        const message = (e as Error).message;
+        const at = /position (\d+)/.exec(message);
+        const offset = at ? Number(at[1]) : 0;
+        const { line, column } = lineColumnAt(spec.configPatch, offset);
+        const s = spanOf(spec.configPatch, offset, Math.min(offset + 1, spec.configPatch.length));
+        return {
+          patchError: {
+            stage: 'limits',
+            class: 'SyntaxError',
+            code: 'CONFIG_PATCH_JSON',
+            message: `The config patch is not valid JSON (line ${line}, column ${column}): ${message}`,
+            span: { line: s.line, column: s.column, endLine: s.endLine, endColumn: s.endColumn },
+          },
+        };
+      }
+    }
+    return { request };
+  }
+
+  compile(spec: ModelSpec): { result: CompileResult | null; view: CompileView } {
+    const key = JSON.stringify(spec);
+    const cached = this.results.get(key);
+    if (cached) return cached;
+    const prepared = this.requestFor(spec);
+    if ('patchError' in prepared) {
+      return { result: null, view: { ...emptyView(spec.chip), error: prepared.patchError } };
+    }
+    const result = compileModel(prepared.request, { modelKind: spec.kind ?? 'auto' });
+    const entry = { result, view: compileView(result) };
+    this.results.set(key, entry);
+    if (this.results.size > RESULT_CACHE) this.results.delete(this.results.keys().next().value!);
+    return entry;
+  }
+}
+
+function emptyView(chip: string): CompileView {
+  return {
+    ok: false,
+    error: null,
+    diagnostics: [],
+    chip,
+    family: null,
+    modelLayers: [],
+    chipLayers: [],
+    dvs: null,
+    placement: null,
+    placementProblems: [],
+    monitoredCores: [],
+    weightsSource: 'none',
+    timings: { totalMs: 0 },
+  };
+}

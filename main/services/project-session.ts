@@ -1,0 +1,190 @@
+// The project the UI works in: create (from an example), open, save model versions, list
+// runs, and remember recent projects in the app database. Exactly one project is open
+// per UI session; opening another closes the previous one (ending nothing: runs end first).
+
+import { existsSync, mkdirSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { ModelSpec, ModelVersionView, ProjectView, RecentProjectView, RunView } from '../../preload/api.js';
+import { chipConfigToJson } from '../chips/chip-config-json.js';
+import { ServiceError } from '../ipc/dispatcher.js';
+import type { AppDatabase } from '../store/app-database.js';
+import { openProject, PROJECT_EXTENSION, type ModelVersion, type Project, type RunInfo } from '../store/project.js';
+import type { CompileService } from './compile-service.js';
+import type { EventBus } from './event-bus.js';
+
+/** The part of a ModelSpec stored as a model version's compile options. */
+export type StoredSpec = Omit<ModelSpec, 'source' | 'weightsId'>;
+
+function storedSpec(spec: ModelSpec): StoredSpec {
+  const { source: _source, weightsId: _weights, ...rest } = spec;
+  return rest;
+}
+
+export function modelVersionView(v: ModelVersion): ModelVersionView {
+  const options = (v.compileOptions ?? {}) as Partial<StoredSpec>;
+  return {
+    id: v.id,
+    name: v.name ?? `version ${v.id}`,
+    createdAt: v.createdAt,
+    chip: v.device,
+    inputShape: [v.inputShape[0] ?? 1, v.inputShape[1] ?? 1, v.inputShape[2] ?? 1],
+    ordering: options.ordering ?? 'auto',
+  };
+}
+
+export function runView(r: RunInfo): RunView {
+  return {
+    id: r.id,
+    status: r.status,
+    reason: r.reason,
+    message: r.message,
+    device: r.deviceId,
+    deviceType: r.deviceType,
+    modelVersion: r.modelVersionId,
+    parentRun: r.parentRunId,
+    started: r.startedAt,
+    ended: r.endedAt,
+    eventsIn: r.eventsIn,
+    eventsOut: r.eventsOut,
+    monitorLayers: (r.monitorLayers ?? []).join(','),
+  };
+}
+
+function fileSafe(name: string): string {
+  return name.trim().replace(/[^A-Za-z0-9._ -]+/g, '_').replace(/\s+/g, '-').slice(0, 80) || 'project';
+}
+
+export class ProjectSession {
+  private project: Project | null = null;
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly appDb: AppDatabase,
+    private readonly compiler: CompileService,
+    private readonly bus: EventBus,
+  ) {}
+
+  get current(): Project | null {
+    return this.project;
+  }
+
+  require(): Project {
+    if (!this.project) throw new ServiceError('NO_PROJECT', 'no project is open: create or open a project first');
+    return this.project;
+  }
+
+  /** A model version's spec, with its weights loaded into the compile service. */
+  specOf(version: ModelVersion): ModelSpec {
+    const project = this.require();
+    const weights = project.modelWeights(version.id);
+    const weightsId = weights ? this.compiler.loadWeights(`model version ${version.id} weights`, weights).id : null;
+    const options = (version.compileOptions ?? {}) as Partial<StoredSpec>;
+    return {
+      chip: version.device,
+      inputShape: [version.inputShape[0] ?? 1, version.inputShape[1] ?? 1, version.inputShape[2] ?? 1],
+      ordering: 'auto',
+      monitorLayers: [-1],
+      configPatch: '',
+      ...options,
+      source: version.modelText,
+      weightsId,
+    };
+  }
+
+  view(): ProjectView | null {
+    const p = this.project;
+    if (!p) return null;
+    const versions = p.listModelVersions();
+    const newest = versions[versions.length - 1];
+    return {
+      path: p.meta.path,
+      name: p.meta.name,
+      createdAt: p.meta.createdAt,
+      modelVersions: versions.map(modelVersionView),
+      current: newest ? this.specOf(newest) : null,
+    };
+  }
+
+  runs(): RunView[] {
+    return this.project ? this.project.listRuns().map(runView) : [];
+  }
+
+  recent(): RecentProjectView[] {
+    return this.appDb.recentProjects().map((r) => ({ path: r.path, name: r.name, lastOpened: r.lastOpenedAt, missing: r.missing }));
+  }
+
+  /** Creates a project file; `path` defaults to <data dir>/projects/<name>.dcnnproj. */
+  async create(input: { name: string; path?: string; exampleId?: string }): Promise<ProjectView> {
+    const path = resolve(input.path ?? join(this.dataDir, 'projects', `${fileSafe(input.name)}${PROJECT_EXTENSION}`));
+    if (!path.endsWith(PROJECT_EXTENSION)) throw new ServiceError('BAD_PROJECT_PATH', `a project file must end in ${PROJECT_EXTENSION}: ${path}`);
+    if (existsSync(path)) throw new ServiceError('PROJECT_EXISTS', `${path} already exists: open it, or choose another name`);
+    mkdirSync(dirname(path), { recursive: true });
+    const project = openProject(path, { create: true, name: input.name });
+    this.switchTo(project);
+    if (input.exampleId) {
+      const example = this.compiler.exampleEntry(input.exampleId).model;
+      this.saveModel(example.spec, example.name);
+    }
+    return this.view()!;
+  }
+
+  async open(path: string): Promise<ProjectView> {
+    const full = resolve(path);
+    let project: Project;
+    try {
+      project = openProject(full);
+    } catch (e) {
+      throw new ServiceError('CANNOT_OPEN_PROJECT', (e as Error).message);
+    }
+    this.switchTo(project);
+    return this.view()!;
+  }
+
+  /** Saves the spec as a new model version (also when it does not compile: nothing is lost). */
+  saveModel(spec: ModelSpec, name?: string): ModelVersionView {
+    const project = this.require();
+    const { result } = this.compiler.compile(spec);
+    const weights = spec.weightsId ? this.compiler.weightsEntry(spec.weightsId).bytes : null;
+    const version = project.addModelVersion({
+      name: name ?? null,
+      modelText: spec.source,
+      weights,
+      inputShape: spec.inputShape,
+      device: spec.chip,
+      compileOptions: storedSpec(spec),
+      configJson: result?.config ? JSON.stringify(chipConfigToJson(result.config)) : 'null',
+    });
+    this.bus.emit('project.changed', { project: this.view() });
+    return modelVersionView(version);
+  }
+
+  /** The newest model version if it holds exactly this spec, else a new version. */
+  versionFor(spec: ModelSpec): ModelVersionView {
+    const project = this.require();
+    const versions = project.listModelVersions();
+    const newest = versions[versions.length - 1];
+    if (newest) {
+      const weights = spec.weightsId ? this.compiler.weightsEntry(spec.weightsId).info.id : null;
+      const same =
+        newest.modelText === spec.source &&
+        newest.weightsSha256 === weights &&
+        newest.device === spec.chip &&
+        JSON.stringify(newest.compileOptions) === JSON.stringify(storedSpec(spec));
+      if (same) return modelVersionView(newest);
+    }
+    return this.saveModel(spec);
+  }
+
+  close(): void {
+    this.project?.close();
+    this.project = null;
+  }
+
+  private switchTo(project: Project): void {
+    this.project?.close();
+    this.project = project;
+    this.appDb.noteProjectOpened(project.meta.path, project.meta.name || basename(project.meta.path));
+    this.bus.emit('project.changed', { project: this.view() });
+    this.bus.emit('runs.changed', { runs: this.runs() });
+  }
+}

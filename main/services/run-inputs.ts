@@ -1,0 +1,40 @@
+// The input stream of a run: an event file (.npy / CSV), an example's shipped events, or
+// a built-in generator, addressed to the model's entry (its first core, or the DVS layer
+// when the model has one) and checked against the model's input shape.
+
+import type { InputSource } from '../../preload/api.js';
+import type { CompileResult, Shape3 } from '../compiler/compile-types.js';
+import { detectEventFormat, readEventFile } from '../formats/event-files.js';
+import { ServiceError } from '../ipc/dispatcher.js';
+import { movingBar, poissonRateImage } from '../sim/input-generators.js';
+import { LAYER_DVS, type SpikeBatch } from '../sim/spike-batch.js';
+
+export interface RunInput {
+  batch: SpikeBatch;
+  label: string;
+  warnings: string[];
+}
+
+export function entryOf(compiled: CompileResult): { layer: number; shape: Shape3 } {
+  if (compiled.dvs) return { layer: LAYER_DVS, shape: compiled.dvs.inputShape };
+  const first = compiled.layers[0];
+  if (!first || !compiled.placement) throw new ServiceError('COMPILE_FAILED', 'the model has no placed layers to send input to');
+  return { layer: compiled.placement.ordering[0]!, shape: first.inputShape };
+}
+
+export function inputFromFile(compiled: CompileResult, name: string, bytes: Uint8Array, options: { sort?: boolean; dropOutOfRange?: boolean } = {}): RunInput {
+  const entry = entryOf(compiled);
+  try {
+    const read = readEventFile(bytes, detectEventFormat(name, bytes), { inputShape: entry.shape, layer: entry.layer, ...options });
+    return { batch: read.batch, label: name, warnings: read.warnings };
+  } catch (e) {
+    throw new ServiceError('BAD_EVENT_FILE', `${name}: ${(e as Error).message}`);
+  }
+}
+
+export function inputFromGenerator(compiled: CompileResult, g: Extract<InputSource, { kind: 'generator' }>): RunInput {
+  const entry = entryOf(compiled);
+  const options = { shape: entry.shape, durationMs: g.durationMs, rateHz: g.rateHz, seed: g.seed, layer: entry.layer };
+  const batch = g.generator === 'poisson' ? poissonRateImage(options) : movingBar(options);
+  return { batch, label: `${g.generator === 'poisson' ? 'Poisson rate image' : 'moving bar'} (${g.durationMs} ms, ${g.rateHz} Hz, seed ${g.seed})`, warnings: [] };
+}

@@ -1,0 +1,246 @@
+// Runs: deploy a compiled model to a device, stream an input through it, deliver the
+// monitored events to listeners as they come, record both streams in the project (when
+// there is one), and end the run with a status and a reason whatever happens: completed,
+// cancelled, device unplugged, or failed with the message. Used by the CLI and the UI.
+
+import type { MonitoredLayerView, RunStartedView, RunSummaryView } from '../../preload/api.js';
+import { chipConfigToJson } from '../chips/chip-config-json.js';
+import type { CompileResult } from '../compiler/compile-types.js';
+import type { DeviceManager } from '../devices/device-manager.js';
+import type { DeployOptions, DeviceDriver, ForwardProgress, ForwardStats } from '../devices/driver.js';
+import { ServiceError } from '../ipc/dispatcher.js';
+import { LAYER_DVS, sliceBatch, type SpikeBatch } from '../sim/spike-batch.js';
+import type { Project } from '../store/project.js';
+import type { RunRecorder } from '../store/run-recorder.js';
+import { endingForDisconnect, type RunEnding } from '../store/run-status.js';
+
+/** What a run is asked to do. */
+export interface RunParams {
+  /** Where the run is recorded; null = not recorded (CLI without --project). */
+  project: Project | null;
+  deviceId: string;
+  compiled: CompileResult;
+  /** For the model version saved with the run. */
+  model: { source: string; weights: Uint8Array | null; compileOptions: unknown; name?: string };
+  /** An existing model version to link instead of saving one. */
+  modelVersionId?: number;
+  input: SpikeBatch;
+  deploy: DeployOptions;
+  parentRunId?: number;
+  relation?: string;
+}
+
+export interface RunListeners {
+  onStarted?(view: RunStartedView): void;
+  onSpikes?(runId: number, batch: SpikeBatch): void;
+  onProgress?(runId: number, progress: ForwardProgress & { totalIn: number }): void;
+  onEnded?(summary: RunSummaryView): void;
+}
+
+export interface RunHandle {
+  started: RunStartedView;
+  done: Promise<RunSummaryView & { stats: ForwardStats | null; exitCore: number }>;
+  stop(): void;
+}
+
+/** Summary counts of a run's output: per monitored core, and per channel of the exit core. */
+class OutputTally {
+  readonly perCore = new Map<number, number>();
+  readonly exitCounts: number[];
+  total = 0;
+
+  constructor(
+    private readonly exitCore: number,
+    exitChannels: number,
+  ) {
+    this.exitCounts = new Array<number>(exitChannels).fill(0);
+  }
+
+  add(batch: SpikeBatch): void {
+    this.total += batch.length;
+    for (let i = 0; i < batch.length; i++) {
+      const core = batch.layer[i]!;
+      this.perCore.set(core, (this.perCore.get(core) ?? 0) + 1);
+      if (core === this.exitCore) {
+        const ch = batch.channel[i]!;
+        if (ch < this.exitCounts.length) this.exitCounts[ch]!++;
+      }
+    }
+  }
+
+  predicted(): number | null {
+    let best = -1;
+    let bestCount = 0;
+    this.exitCounts.forEach((n, ch) => {
+      if (n > bestCount) {
+        best = ch;
+        bestCount = n;
+      }
+    });
+    return best >= 0 ? best : null;
+  }
+}
+
+let unrecordedRunIds = 0;
+
+export class RunService {
+  private readonly active = new Map<number, RunHandle>();
+
+  constructor(private readonly devices: DeviceManager) {}
+
+  isActive(runId: number): boolean {
+    return this.active.has(runId);
+  }
+
+  stop(runId: number): void {
+    const run = this.active.get(runId);
+    if (!run) throw new ServiceError('RUN_NOT_ACTIVE', `run ${runId} is not running`);
+    run.stop();
+  }
+
+  /** Stops every active run (shutdown) and waits for them to end. */
+  async stopAll(): Promise<void> {
+    const runs = [...this.active.values()];
+    runs.forEach((r) => r.stop());
+    await Promise.allSettled(runs.map((r) => r.done));
+  }
+
+  async start(params: RunParams, listeners: RunListeners = {}): Promise<RunHandle> {
+    const { compiled } = params;
+    if (!compiled.ok || !compiled.config || !compiled.placement) {
+      throw new ServiceError('COMPILE_FAILED', `The model does not compile for ${compiled.device}: ${compiled.error?.message ?? 'unknown error'}`);
+    }
+    const device = this.devices.resolve(params.deviceId);
+    if (!device.deployable) throw new ServiceError('NOT_DEPLOYABLE', `${device.id} cannot run models: ${device.reason ?? 'not deployable'}`);
+    const ordering = compiled.placement.ordering;
+    const exitLayer = compiled.layers.length - 1;
+    const exitCore = ordering[exitLayer]!;
+    const exit = compiled.layers[exitLayer]!;
+
+    let recorder: RunRecorder | null = null;
+    let modelVersionId = params.modelVersionId ?? 0;
+    if (params.project) {
+      if (!params.modelVersionId) {
+        modelVersionId = params.project.addModelVersion({
+          name: params.model.name ?? null,
+          modelText: params.model.source,
+          weights: params.model.weights,
+          inputShape: [...compiled.layers[0]!.inputShape],
+          device: compiled.device,
+          compileOptions: params.model.compileOptions,
+          configJson: JSON.stringify(chipConfigToJson(compiled.config)),
+        }).id;
+      }
+      recorder = params.project.startRun({
+        modelVersionId,
+        deviceId: device.id,
+        deviceType: device.type,
+        deployOptions: params.deploy,
+        monitorLayers: compiled.monitoredCores,
+        parentRunId: params.parentRunId ?? null,
+        relation: params.relation ?? null,
+      });
+    }
+    const runId = recorder?.runId ?? ++unrecordedRunIds;
+
+    let driver: DeviceDriver;
+    try {
+      driver = await this.devices.open(device.id, { runId: String(runId) });
+    } catch (e) {
+      recorder?.finish({ status: 'failed', message: `could not open ${device.id}: ${(e as Error).message}` });
+      throw e;
+    }
+
+    const monitored: MonitoredLayerView[] = compiled.monitoredCores.map((core) => {
+      const layer = ordering.indexOf(core);
+      const l = compiled.layers[layer]!;
+      return { core, layer, neuronShape: [l.neuronShape[0], l.neuronShape[1], l.neuronShape[2]] };
+    });
+    if (compiled.config.dvs_layer.monitor_enable && compiled.dvs) {
+      const s = compiled.dvs.outputShape;
+      monitored.push({ core: LAYER_DVS, layer: null, neuronShape: [s[0], s[1], s[2]] });
+    }
+    const input = params.input;
+    const started: RunStartedView = {
+      runId,
+      deviceId: device.id,
+      modelVersion: modelVersionId,
+      monitored,
+      exitCore,
+      eventsInTotal: input.length,
+      inputDurationUs: input.length > 0 ? input.t[input.length - 1]! - input.t[0]! : 0,
+    };
+
+    const abort = new AbortController();
+    let disconnect: RunEnding | null = null;
+    const unsubscribe = driver.onDisconnect((reason) => {
+      disconnect = endingForDisconnect(reason);
+      abort.abort();
+    });
+    const tally = new OutputTally(exitCore, exit.neuronShape[0]);
+    const t0 = performance.now();
+
+    const done = (async () => {
+      let ending: RunEnding = { status: 'completed' };
+      let stats: ForwardStats | null = null;
+      try {
+        await driver.writeConfig(compiled.config!, params.deploy);
+        // Record the input as it is fed, so a run cut short holds exactly what went in.
+        const chunk = 65536;
+        async function* feed(): AsyncGenerator<SpikeBatch> {
+          for (let i = 0; i < input.length; i += chunk) {
+            if (abort.signal.aborted) return;
+            const part = sliceBatch(input, i, i + chunk);
+            recorder?.recordInput(part);
+            yield sliceBatch(part, 0, part.length);
+          }
+        }
+        const result = await driver.forward(feed(), {
+          signal: abort.signal,
+          onOutput: (batch) => {
+            tally.add(batch);
+            recorder?.recordOutput(batch);
+            listeners.onSpikes?.(runId, batch);
+          },
+          onProgress: (p) => listeners.onProgress?.(runId, { ...p, totalIn: input.length }),
+        });
+        stats = result.stats;
+        if (disconnect) ending = disconnect;
+        else if (result.cancelled || abort.signal.aborted) ending = { status: 'interrupted', reason: 'cancelled', message: 'stopped by the user' };
+      } catch (e) {
+        ending = disconnect ?? { status: 'failed', message: (e as Error).message };
+      } finally {
+        unsubscribe();
+        this.active.delete(runId);
+        await this.devices.release(device.id, String(runId)).catch(() => undefined);
+      }
+      const counters = { eventsIn: stats?.eventsIn ?? 0, eventsOut: tally.total, synapticOps: stats?.synapticOps ?? 0, perCore: Object.fromEntries(tally.perCore) };
+      try {
+        recorder?.finish(ending, counters);
+      } catch (e) {
+        ending = { status: 'failed', message: (e as Error).message };
+      }
+      const summary: RunSummaryView & { stats: ForwardStats | null; exitCore: number } = {
+        runId,
+        status: ending.status,
+        reason: ending.status === 'interrupted' ? ending.reason : null,
+        message: ending.status === 'completed' ? null : (ending.message ?? null),
+        eventsIn: stats?.eventsIn ?? 0,
+        eventsOut: tally.total,
+        perLayer: monitored.map((m) => ({ core: m.core, layer: m.layer, events: tally.perCore.get(m.core) ?? 0 })),
+        exitCounts: [...tally.exitCounts],
+        predicted: tally.predicted(),
+        wallMs: performance.now() - t0,
+        stats,
+        exitCore,
+      };
+      listeners.onEnded?.(summary);
+      return summary;
+    })();
+
+    const handle: RunHandle = { started, done, stop: () => abort.abort() };
+    this.active.set(runId, handle);
+    listeners.onStarted?.(started);
+    return handle;
+  }
+}

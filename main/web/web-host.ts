@@ -1,0 +1,197 @@
+// The browser-hosted workbench: serves the built renderer over HTTP and the contract over
+// a WebSocket, through the same dispatcher (validation) and services as the desktop app.
+// Loopback only unless a host is given explicitly; a random token from the printed URL is
+// required on the WebSocket; the page is served with a strict Content-Security-Policy.
+
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { MAX_REQUEST_BYTES, type EventChannel } from '../../preload/api.js';
+import type { Dispatcher } from '../ipc/dispatcher.js';
+import { decodeWire, encodeWire, type WireMessage } from '../ipc/wire-codec.js';
+import type { EventBus } from '../services/event-bus.js';
+
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "worker-src 'self' blob:",
+  "connect-src 'self' ws: wss:",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ttf': 'font/ttf',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json',
+};
+
+export interface WebHostOptions {
+  host?: string;
+  /** 0 = any free port. */
+  port?: number;
+  /** The built renderer (dist/renderer). */
+  staticDir: string;
+  dispatcher: Dispatcher;
+  bus: EventBus;
+  /** Fixed token (tests); random by default. */
+  token?: string;
+  log?: (message: string) => void;
+}
+
+export interface WebHost {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+  /** Bytes queued on all sockets (for benchmarks and backpressure diagnostics). */
+  bufferedBytes(): number;
+}
+
+function tokenMatches(expected: string, given: string | null): boolean {
+  if (!given) return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function securityHeaders(res: ServerResponse): void {
+  res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  // The token is in the page URL: never leak it through Referer.
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+}
+
+function serveStatic(staticDir: string, req: IncomingMessage, res: ServerResponse): void {
+  securityHeaders(res);
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+    return;
+  }
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  let path = decodeURIComponent(url.pathname);
+  if (path.endsWith('/')) path += 'index.html';
+  const root = resolve(staticDir);
+  const file = normalize(join(root, path));
+  if (file !== root && !file.startsWith(root + sep)) {
+    res.writeHead(403).end('forbidden');
+    return;
+  }
+  if (!existsSync(join(root, 'index.html'))) {
+    res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' }).end('The workbench UI is not built yet: run `npm run build`, then restart `npm run web`.');
+    return;
+  }
+  if (!existsSync(file) || !statSync(file).isFile()) {
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found');
+    return;
+  }
+  res.writeHead(200, {
+    'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
+    'Cache-Control': path.endsWith('index.html') ? 'no-store' : 'public, max-age=3600',
+  });
+  if (req.method === 'HEAD') res.end();
+  else createReadStream(file).pipe(res);
+}
+
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const host = options.host ?? '127.0.0.1';
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const log = options.log ?? (() => undefined);
+  const sockets = new Set<WebSocket>();
+
+  const server = createServer((req, res) => {
+    try {
+      serveStatic(options.staticDir, req, res);
+    } catch (e) {
+      log(`http error: ${(e as Error).message}`);
+      if (!res.headersSent) res.writeHead(500).end();
+    }
+  });
+  // A request above the limit gets an error reply from the dispatcher; far above it the socket closes.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 2 * MAX_REQUEST_BYTES });
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const refuse = (status: number, text: string) => {
+      socket.write(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.destroy();
+    };
+    if (url.pathname !== '/ws') return refuse(404, 'Not Found');
+    if (!tokenMatches(token, url.searchParams.get('token'))) {
+      log('refused a WebSocket without the right token');
+      return refuse(401, 'Unauthorized');
+    }
+    const origin = req.headers.origin;
+    if (origin && new URL(origin).host !== req.headers.host) {
+      log(`refused a WebSocket from origin ${origin}`);
+      return refuse(403, 'Forbidden');
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  wss.on('connection', (ws: WebSocket) => {
+    sockets.add(ws);
+    const unsubscribe = options.bus.subscribe((channel: EventChannel, payload: unknown) => {
+      if (ws.readyState === ws.OPEN) ws.send(encodeWire({ t: 'evt', channel, payload }));
+    });
+    ws.on('message', (data, isBinary) => {
+      void handleFrame(ws, data as Buffer, isBinary);
+    });
+    ws.on('close', () => {
+      unsubscribe();
+      sockets.delete(ws);
+    });
+    ws.on('error', (e) => log(`websocket error: ${e.message}`));
+  });
+
+  async function handleFrame(ws: WebSocket, data: Buffer, isBinary: boolean): Promise<void> {
+    let message: WireMessage;
+    try {
+      message = decodeWire(isBinary ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : data.toString('utf8'));
+    } catch (e) {
+      ws.send(encodeWire({ t: 'evt', channel: 'log', payload: { level: 'error', message: `malformed request frame: ${(e as Error).message}` } }));
+      return;
+    }
+    if (message.t !== 'req' || !Number.isSafeInteger(message.id)) {
+      ws.send(encodeWire({ t: 'evt', channel: 'log', payload: { level: 'error', message: 'expected a request frame with a numeric id' } }));
+      return;
+    }
+    const reply = await options.dispatcher.dispatch(message.channel, message.payload);
+    if (ws.readyState === ws.OPEN) ws.send(encodeWire({ t: 'res', id: message.id, reply }));
+  }
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolveListen());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${port}/?token=${token}`,
+    port,
+    token,
+    bufferedBytes: () => [...sockets].reduce((s, ws) => s + ws.bufferedAmount, 0),
+    close: async () => {
+      for (const ws of sockets) ws.terminate();
+      await new Promise<void>((r) => wss.close(() => r()));
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}

@@ -1,0 +1,459 @@
+// THE contract between the workbench UI and everything behind it. Every request/reply
+// channel and every event stream is declared here, with its payload types; no channel
+// exists outside this file. The Electron preload exposes exactly these channels (one
+// function each), the web host serves the very same contract over a WebSocket, and
+// main/ipc validates every incoming payload against schemas checked against these types.
+// Types only (plus channel-name lists): no runtime dependencies, so the sandboxed preload
+// and the browser client can both include it.
+
+// ---------------------------------------------------------------- shared views
+
+export type Shape3 = [number, number, number];
+
+export interface SpanView {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export interface DiagnosticView {
+  severity: 'error' | 'warning' | 'info';
+  code: string;
+  message: string;
+  span?: SpanView;
+  hint?: string;
+}
+
+export interface ErrorView {
+  /** Compile stage (parse, weights, conversion, limits, mapping) or a service area. */
+  stage: string;
+  class: string;
+  code: string;
+  message: string;
+  layer?: number;
+  span?: SpanView;
+  hint?: string;
+}
+
+export interface ConversionSettings {
+  spikeThreshold: number;
+  minVMem: number | null;
+  reset: 'subtract' | 'zero';
+  batchNormEps: boolean;
+}
+
+/** Everything that defines one compile: what the editor, inspector and placement views edit. */
+export interface ModelSpec {
+  source: string;
+  /** Id returned by `weights.load` or an example; null = seeded random weights. */
+  weightsId: string | null;
+  initSeed?: number;
+  inputShape: Shape3;
+  /** Device type key, e.g. "speck2fdevkit". */
+  chip: string;
+  ordering: 'auto' | number[];
+  /** Chip-layer indices, -1 = last, "dvs"; or "all". */
+  monitorLayers: 'all' | Array<number | 'dvs'>;
+  /** JSON text of the config patch ("" = none). */
+  configPatch: string;
+  conversion?: Partial<ConversionSettings>;
+  kind?: 'auto' | 'ann' | 'snn';
+  dvsInput?: boolean;
+}
+
+export interface CoreLimitsView {
+  core: number;
+  kernel: number;
+  neuron: number;
+  bias: number;
+}
+
+export interface FamilyView {
+  id: string;
+  name: string;
+  cores: CoreLimitsView[];
+  notes: string[];
+}
+
+export interface ModelLayerView {
+  index: number;
+  kind: string;
+  written: string;
+  path: string;
+  span: SpanView;
+  /** [C, H, W] after this layer, when conversion got that far. */
+  outputShape: Shape3 | null;
+  /** Chip layer this model layer became part of (null: dropped or not converted). */
+  chipLayer: number | null;
+}
+
+export interface HistogramView {
+  min: number;
+  max: number;
+  counts: number[];
+}
+
+export interface MemoryView {
+  kernel: number;
+  neuron: number;
+  bias: number;
+}
+
+export interface ChipLayerView {
+  index: number;
+  sourceLayers: number[];
+  /** First and last source line. */
+  lines: [number, number];
+  conv: { inChannels: number; outChannels: number; kernelSize: [number, number]; stride: [number, number]; padding: [number, number]; fromLinear: boolean };
+  inputShape: Shape3;
+  neuronShape: Shape3;
+  pooling: number;
+  outputShape: Shape3;
+  destinations: number[];
+  rescaleWeights: number;
+  scale: number;
+  threshold: { float: number; int: number };
+  minVMem: { float: number | null; int: number };
+  reset: 'subtract' | 'zero';
+  weightCount: number;
+  zeroedWeights: number;
+  hasBias: boolean;
+  floatHistogram: HistogramView;
+  /** Over the integer range -128..127. */
+  intHistogram: HistogramView;
+  memory: MemoryView;
+  candidates: number[];
+}
+
+export type PlacementProblemView =
+  | { kind: 'no-core'; layer: number; memory: MemoryView; largest: MemoryView }
+  | { kind: 'too-few-cores'; layers: number[]; cores: number[] }
+  | { kind: 'length'; expected: number; got: number }
+  | { kind: 'core-range'; position: number; core: number; coreCount: number }
+  | { kind: 'duplicate-core'; core: number; layers: number[] }
+  | { kind: 'does-not-fit'; layer: number; core: number; overflows: Array<{ memory: 'kernel' | 'neuron' | 'bias'; need: number; have: number }> };
+
+export interface CompileView {
+  ok: boolean;
+  error: ErrorView | null;
+  diagnostics: DiagnosticView[];
+  chip: string;
+  family: FamilyView | null;
+  modelLayers: ModelLayerView[];
+  chipLayers: ChipLayerView[];
+  dvs: { pooling: [number, number]; inputShape: Shape3; outputShape: Shape3 } | null;
+  placement: { ordering: number[]; auto: boolean } | null;
+  placementProblems: PlacementProblemView[];
+  monitoredCores: number[];
+  weightsSource: 'file' | 'random' | 'none';
+  timings: { totalMs: number };
+}
+
+export interface WeightsInfo {
+  id: string;
+  name: string;
+  bytes: number;
+  tensors: Array<{ name: string; dtype: string; shape: number[] }>;
+}
+
+export interface ExampleModel {
+  id: string;
+  name: string;
+  description: string;
+  spec: ModelSpec;
+  /** Example input events shipped with it, if any. */
+  inputName: string | null;
+}
+
+export interface DeviceView {
+  id: string;
+  type: string;
+  name: string;
+  virtual: boolean;
+  deployable: boolean;
+  /** Why it cannot be deployed to, when it cannot. */
+  reason?: string;
+  status: 'available' | 'busy' | 'unsupported' | 'disconnected';
+  busyBy?: { runId: string; since: string };
+  family: string | null;
+}
+
+export interface UsbStatusView {
+  status: 'ok' | 'no-devices' | 'permission-denied' | 'unavailable' | 'error';
+  message: string;
+  fix?: string;
+}
+
+export interface DevicesView {
+  devices: DeviceView[];
+  usb: UsbStatusView;
+}
+
+export interface DeviceTypeView {
+  key: string;
+  name: string;
+  kind: string;
+  family: string | null;
+  deployable: boolean;
+  reason?: string;
+  usb: string;
+}
+
+export interface ProjectView {
+  path: string;
+  name: string;
+  createdAt: string;
+  modelVersions: ModelVersionView[];
+  /** The model spec of the newest version (what the editor shows on open). */
+  current: ModelSpec | null;
+}
+
+export interface ModelVersionView {
+  id: number;
+  name: string;
+  createdAt: string;
+  chip: string;
+  inputShape: Shape3;
+  ordering: 'auto' | number[];
+}
+
+export interface RecentProjectView {
+  path: string;
+  name: string;
+  lastOpened: string;
+  missing: boolean;
+}
+
+export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
+
+export interface RunView {
+  id: number;
+  status: RunStatus;
+  reason: string | null;
+  message: string | null;
+  device: string;
+  deviceType: string;
+  modelVersion: number;
+  parentRun: number | null;
+  started: string;
+  ended: string | null;
+  eventsIn: number;
+  eventsOut: number;
+  monitorLayers: string;
+}
+
+export type InputSource =
+  | { kind: 'file'; name: string; bytes: Uint8Array }
+  | { kind: 'example'; exampleId: string }
+  | { kind: 'generator'; generator: 'poisson' | 'moving-bar'; durationMs: number; rateHz: number; seed: number };
+
+export interface RunRequest {
+  deviceId: string;
+  model: ModelSpec;
+  input: InputSource;
+  slowClockHz?: number;
+  order?: 'depth-first' | 'breadth-first';
+}
+
+export interface MonitoredLayerView {
+  core: number;
+  /** Chip-layer index; null for the DVS monitor. */
+  layer: number | null;
+  neuronShape: Shape3;
+}
+
+export interface RunStartedView {
+  runId: number;
+  deviceId: string;
+  modelVersion: number;
+  monitored: MonitoredLayerView[];
+  exitCore: number;
+  eventsInTotal: number;
+  inputDurationUs: number;
+}
+
+export interface RunSummaryView {
+  runId: number;
+  status: RunStatus;
+  reason: string | null;
+  message: string | null;
+  eventsIn: number;
+  eventsOut: number;
+  perLayer: Array<{ core: number; layer: number | null; events: number }>;
+  exitCounts: number[];
+  predicted: number | null;
+  wallMs: number;
+}
+
+export interface RecordingInfoView {
+  runId: number;
+  stream: 'input' | 'output';
+  count: number;
+  firstUs: number | null;
+  lastUs: number | null;
+}
+
+export interface ReplayRequest {
+  runId: number;
+  stream: 'input' | 'output';
+  /** 1 = real time, N = N times faster, 'max' = as fast as possible. */
+  speed: number | 'max';
+  fromUs?: number;
+}
+
+export type ReplayAction = { action: 'pause' } | { action: 'resume' } | { action: 'stop' } | { action: 'seek'; timeUs: number } | { action: 'speed'; speed: number | 'max' };
+
+export interface CompareView {
+  a: number;
+  b: number;
+  perLayer: Array<{ layer: number; a: number; b: number }>;
+  perChannel: Array<{ layer: number; channel: number; a: number; b: number }>;
+  firstDivergence: null | { index: number; a: SpikeEventView | null; b: SpikeEventView | null };
+}
+
+export interface SpikeEventView {
+  t: number;
+  layer: number;
+  channel: number;
+  x: number;
+  y: number;
+}
+
+export interface AppInfo {
+  version: string;
+  mode: 'electron' | 'web';
+  platform: string;
+  dataDir: string;
+}
+
+export interface SettingsView {
+  theme: 'system' | 'light' | 'dark';
+  defaultChip: string;
+  compileDebounceMs: number;
+}
+
+// ---------------------------------------------------------------- request/reply channels
+
+export interface Requests {
+  'app.info': { req: Record<string, never>; res: AppInfo };
+  'examples.list': { req: Record<string, never>; res: ExampleModel[] };
+  'weights.load': { req: { name: string; bytes: Uint8Array }; res: WeightsInfo };
+  'compile.run': { req: { spec: ModelSpec }; res: CompileView };
+  'devices.list': { req: Record<string, never>; res: DevicesView };
+  'devices.types': { req: Record<string, never>; res: DeviceTypeView[] };
+  'devices.addVirtual': { req: { type: string }; res: { id: string } };
+  'devices.removeVirtual': { req: { id: string }; res: Record<string, never> };
+  'project.current': { req: Record<string, never>; res: ProjectView | null };
+  'project.new': { req: { name: string; path?: string; exampleId?: string }; res: ProjectView };
+  'project.open': { req: { path: string }; res: ProjectView };
+  'project.saveModel': { req: { spec: ModelSpec; name?: string }; res: ModelVersionView };
+  'project.recent': { req: Record<string, never>; res: RecentProjectView[] };
+  'runs.list': { req: Record<string, never>; res: RunView[] };
+  'run.start': { req: RunRequest; res: RunStartedView };
+  'run.stop': { req: { runId: number }; res: Record<string, never> };
+  'run.rerun': { req: { runId: number; deviceId?: string; modelVersion?: number }; res: RunStartedView };
+  'runs.compare': { req: { a: number; b: number }; res: CompareView };
+  'recording.info': { req: { runId: number; stream: 'input' | 'output' }; res: RecordingInfoView };
+  'replay.start': { req: ReplayRequest; res: { replayId: string; info: RecordingInfoView } };
+  'replay.control': { req: { replayId: string } & ReplayAction; res: Record<string, never> };
+  'settings.get': { req: Record<string, never>; res: SettingsView };
+  'settings.set': { req: Partial<SettingsView>; res: SettingsView };
+}
+
+export type RequestChannel = keyof Requests;
+export type RequestOf<C extends RequestChannel> = Requests[C]['req'];
+export type ReplyOf<C extends RequestChannel> = Requests[C]['res'];
+
+export const REQUEST_CHANNELS = [
+  'app.info',
+  'examples.list',
+  'weights.load',
+  'compile.run',
+  'devices.list',
+  'devices.types',
+  'devices.addVirtual',
+  'devices.removeVirtual',
+  'project.current',
+  'project.new',
+  'project.open',
+  'project.saveModel',
+  'project.recent',
+  'runs.list',
+  'run.start',
+  'run.stop',
+  'run.rerun',
+  'runs.compare',
+  'recording.info',
+  'replay.start',
+  'replay.control',
+  'settings.get',
+  'settings.set',
+] as const satisfies readonly RequestChannel[];
+
+// ---------------------------------------------------------------- event streams
+
+/**
+ * A spike batch on the wire: the packed layout of main/sim/spike-batch.ts (columns
+ * t f64 | x u16 | y u16 | channel u16 | layer u8, 15 bytes per event), never JSON objects.
+ */
+export type PackedSpikes = Uint8Array;
+
+export interface Events {
+  'devices.changed': { change: 'attach' | 'detach' | 'status'; id?: string; devices: DevicesView };
+  'project.changed': { project: ProjectView | null };
+  'runs.changed': { runs: RunView[] };
+  'run.progress': { runId: number; eventsIn: number; eventsOut: number; totalIn: number; timeUs: number };
+  'run.spikes': { runId: number; spikes: PackedSpikes };
+  'run.ended': RunSummaryView;
+  'replay.spikes': { replayId: string; spikes: PackedSpikes; timeUs: number };
+  'replay.state': { replayId: string; state: 'playing' | 'paused' | 'ended' | 'stopped'; timeUs: number; speed: number | 'max' };
+  log: { level: 'info' | 'warning' | 'error'; message: string };
+  /** A menu command of the desktop app the UI carries out (it holds the editor state). */
+  'app.command': { command: 'save-model' | 'new-project' | 'open-project' };
+}
+
+export type EventChannel = keyof Events;
+export type EventOf<C extends EventChannel> = Events[C];
+
+export const EVENT_CHANNELS = [
+  'devices.changed',
+  'project.changed',
+  'runs.changed',
+  'run.progress',
+  'run.spikes',
+  'run.ended',
+  'replay.spikes',
+  'replay.state',
+  'log',
+  'app.command',
+] as const satisfies readonly EventChannel[];
+
+/** Largest request payload accepted (weights and event-file uploads included). */
+export const MAX_REQUEST_BYTES = 256 * 1024 * 1024;
+
+// ---------------------------------------------------------------- the API object
+
+/** A failed request: what went wrong, for people; `code` for programs. */
+export interface ApiErrorPayload {
+  code: string;
+  message: string;
+  /** Offending payload field, for validation errors. */
+  path?: string;
+  details?: ErrorView;
+}
+
+export type Unsubscribe = () => void;
+
+/**
+ * What the renderer finds on `window.workbench`: one async function per request channel
+ * (rejecting with an Error whose `payload` is an ApiErrorPayload) and `on` for events.
+ */
+export type WorkbenchApi = {
+  [C in RequestChannel]: (req: RequestOf<C>) => Promise<ReplyOf<C>>;
+} & {
+  on<C extends EventChannel>(channel: C, listener: (payload: EventOf<C>) => void): Unsubscribe;
+};
+
+/** Name of the global the API is installed under. */
+export const API_GLOBAL = 'workbench';
