@@ -100,6 +100,14 @@ function consolidatePools(pools: readonly SnnLayer[]): Pooling {
   return { ky, kx, multiplier: 1 / divisor, sources: pools.map((p) => p.layer) };
 }
 
+/** weights × m in float32 (a Float32Array store rounds the product as torch's float32 multiply does). */
+function scaleWeights(weights: Float32Array, multiplier: number): Float32Array {
+  const m = Math.fround(multiplier);
+  const scaled = new Float32Array(weights.length);
+  for (let k = 0; k < weights.length; k++) scaled[k] = weights[k]! * m;
+  return scaled;
+}
+
 function convOut(n: number, k: number, s: number, p: number, d: number): number {
   return Math.floor((n + 2 * p - d * (k - 1) - 1) / s) + 1;
 }
@@ -390,12 +398,7 @@ function buildOne(
     weights = folded.weights;
     bias = folded.bias;
   }
-  if (multiplier !== 1) {
-    const m = f32(multiplier);
-    const scaled = new Float32Array(weights.length);
-    for (let k = 0; k < weights.length; k++) scaled[k] = f32(weights[k]! * m);
-    weights = scaled;
-  }
+  if (multiplier !== 1) weights = scaleWeights(weights, multiplier);
 
   const sl = spiking.layer;
   if (sl.kind !== 'iaf') throw new Error('unreachable: not a spiking layer');

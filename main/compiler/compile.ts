@@ -155,17 +155,15 @@ export function compileModel(request: CompileRequest, options: CompileOptions = 
   const t2 = now();
   const states: Array<Int16Array | null> = [];
   result.layers = grouped.layers.map((draft) => {
-    const { layer, state } = finishLayer(draft, family);
+    const { layer, state, nonZeroFloatWeights } = finishLayer(draft, family);
     states.push(state);
+    if (nonZeroFloatWeights > 0 && layer.quantized.zeroedWeights === nonZeroFloatWeights) {
+      diagnostics.push({ severity: 'warning', code: 'ALL_WEIGHTS_ZERO', message: `Every weight of chip layer ${layer.index} quantized to 0 (scale ${layer.quantized.scale}).` });
+    }
     return layer;
   });
   result.entryLayers = result.layers.length > 0 ? [0] : [];
   result.exitLayers = result.layers.length > 0 ? [result.layers.length - 1] : [];
-  for (const layer of result.layers) {
-    if (layer.quantized.zeroedWeights > 0 && layer.quantized.zeroedWeights === countNonZero(layer.float.weights)) {
-      diagnostics.push({ severity: 'warning', code: 'ALL_WEIGHTS_ZERO', message: `Every weight of chip layer ${layer.index} quantized to 0 (scale ${layer.quantized.scale}).` });
-    }
-  }
   timings.quantizeMs = now() - t2;
   const limits = limitsError(violations);
   if (limits) return stop(limits);
@@ -229,13 +227,7 @@ export function compileModel(request: CompileRequest, options: CompileOptions = 
   return result;
 }
 
-function countNonZero(values: Float32Array): number {
-  let n = 0;
-  for (let i = 0; i < values.length; i++) if (values[i] !== 0) n++;
-  return n;
-}
-
-function finishLayer(draft: ChipLayerDraft, family: ChipFamily): { layer: ChipLayer; state: Int16Array | null } {
+function finishLayer(draft: ChipLayerDraft, family: ChipFamily): { layer: ChipLayer; state: Int16Array | null; nonZeroFloatWeights: number } {
   const q = quantizeLayer({
     weights: draft.float.weights,
     biases: draft.float.biases,
@@ -275,5 +267,5 @@ function finishLayer(draft: ChipLayerDraft, family: ChipFamily): { layer: ChipLa
     memory,
     candidates: candidateCores(memory, family.cores),
   };
-  return { layer, state: q.state };
+  return { layer, state: q.state, nonZeroFloatWeights: q.nonZeroFloatWeights };
 }

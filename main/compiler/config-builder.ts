@@ -10,6 +10,8 @@ import type { ChipLayer, DvsInputLayer } from './compile-types.js';
 
 /** PyTorch [out][in][y][x] -> samna [out][in][x][y]. */
 function transposeKernel(w: Int8Array, out: number, inC: number, kh: number, kw: number): Int8Array {
+  // A 1x1 kernel (every Linear-derived core of a classifier head) reads the same both ways.
+  if (kh === 1 && kw === 1) return w.slice();
   const t = new Int8Array(w.length);
   for (let o = 0; o < out; o++) {
     for (let i = 0; i < inC; i++) {

@@ -8,6 +8,8 @@ import { detectEventFormat, readEventFile } from '../formats/event-files.js';
 import { ServiceError } from '../ipc/dispatcher.js';
 import { movingBar, poissonRateImage } from '../sim/input-generators.js';
 import { LAYER_DVS, type SpikeBatch } from '../sim/spike-batch.js';
+import type { Project } from '../store/project.js';
+import { readWholeRecording } from '../store/recording-files.js';
 
 export interface RunInput {
   batch: SpikeBatch;
@@ -37,4 +39,15 @@ export function inputFromGenerator(compiled: CompileResult, g: Extract<InputSour
   const options = { shape: entry.shape, durationMs: g.durationMs, rateHz: g.rateHz, seed: g.seed, layer: entry.layer };
   const batch = g.generator === 'poisson' ? poissonRateImage(options) : movingBar(options);
   return { batch, label: `${g.generator === 'poisson' ? 'Poisson rate image' : 'moving bar'} (${g.durationMs} ms, ${g.rateHz} Hz, seed ${g.seed})`, warnings: [] };
+}
+
+/**
+ * A recorded run's input, to feed through another model or device. Input that went to one
+ * core is re-addressed to the new placement's entry (placements may differ).
+ */
+export function recordedInput(project: Project, runId: number, compiled: CompileResult): RunInput {
+  const batch = readWholeRecording(project, runId, 'input');
+  const first = batch.layer[0];
+  if (batch.length > 0 && batch.layer.subarray(0, batch.length).every((l) => l === first)) batch.layer.fill(entryOf(compiled).layer, 0, batch.length);
+  return { batch, label: `input of run ${runId}`, warnings: [] };
 }

@@ -4,6 +4,9 @@
 export const RUN_STATUSES = ['running', 'completed', 'interrupted', 'failed'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
+/** Relation of a run that fed an earlier run's recorded input through another model or device. */
+export const RERUN_RELATION = 're-run';
+
 /** A run that ended early for a reason outside the model: each reason with its text. */
 export const INTERRUPT_REASONS = {
   'device-unplugged': 'the device was unplugged during the run',

@@ -10,15 +10,15 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compileModel } from '../../compiler/compile.js';
 import type { CompileRequest } from '../../compiler/compile-types.js';
-import { entryOf } from '../../services/run-inputs.js';
-import type { SpikeBatch } from '../../sim/spike-batch.js';
+import { parseWeights } from '../../services/model-files.js';
+import { recordedInput } from '../../services/run-inputs.js';
+import type { SpikeBatch, SpikeEvent } from '../../sim/spike-batch.js';
 import type { Project, RunInfo } from '../../store/project.js';
-import { exportRecording, readWholeRecording } from '../../store/recording-files.js';
+import { exportRecording } from '../../store/recording-files.js';
 import { Replayer } from '../../store/replayer.js';
-import { RERUN_RELATION } from '../../store/rerun.js';
+import { RERUN_RELATION } from '../../store/run-status.js';
 import { compareRuns } from '../../store/run-compare.js';
 import { runsReport } from '../../store/runs-report.js';
-import { chipConfigFromJson } from '../../chips/chip-config-json.js';
 import { CliError, type CliIO } from '../cli-io.js';
 import { withServices } from '../cli-services.js';
 import { formatCompileResult, table } from '../compile-table.js';
@@ -145,7 +145,7 @@ export async function rerunCommand(argv: string[], io: CliIO): Promise<number> {
         const stored = (version.compileOptions ?? {}) as { ordering?: 'auto' | number[]; monitorLayers?: CompileRequest['monitorLayers']; conversion?: CompileRequest['conversion'] };
         modelText = version.modelText;
         options = version.compileOptions;
-        const tensors = weights ? (await import('../../services/model-files.js')).parseWeights(weights, `model version ${version.id}`) : null;
+        const tensors = weights ? parseWeights(weights, `model version ${version.id}`) : null;
         request = {
           source: version.modelText,
           weights: tensors,
@@ -156,16 +156,13 @@ export async function rerunCommand(argv: string[], io: CliIO): Promise<number> {
           monitorLayers: stored.monitorLayers ?? [-1],
           ...(stored.conversion ? { conversion: stored.conversion } : {}),
         };
-        if (version.configJson !== 'null' && !chipConfigFromJson(JSON.parse(version.configJson) as unknown).ok) io.err('note: the stored configuration does not parse; recompiling from the model text');
       }
       const compiled = compileModel(request);
       if (!compiled.ok) {
         io.err(formatCompileResult(compiled, { model: values.model ?? `model version ${version.id}`, weights: 'from the project' }));
         return 1;
       }
-      const input = readWholeRecording(project, id, 'input');
-      const entry = entryOf(compiled).layer;
-      if (input.length > 0 && input.layer.subarray(0, input.length).every((l) => l === input.layer[0])) input.layer.fill(entry, 0, input.length);
+      const input = recordedInput(project, id, compiled).batch;
       const handle = await services.runs.start({
         project,
         deviceId: device.id,
@@ -205,7 +202,7 @@ export async function compareCommand(argv: string[], io: CliIO): Promise<number>
     const differing = c.perChannel.filter((ch) => ch.a !== ch.b);
     lines.push('', differing.length ? `channels that differ: ${differing.map((ch) => `L${ch.layer}/c${ch.channel} ${ch.a}→${ch.b}`).join(', ')}` : 'every channel has the same count');
     const d = c.firstDivergence;
-    const ev = (e: typeof d extends null ? never : NonNullable<typeof d>['a']) => (e ? `t=${e.t} layer ${e.layer} ch ${e.channel} (${e.x},${e.y})` : 'none (stream ended)');
+    const ev = (e: SpikeEvent | null) => (e ? `t=${e.t} layer ${e.layer} ch ${e.channel} (${e.x},${e.y})` : 'none (stream ended)');
     lines.push(d ? `first divergence at event ${d.index}: ${ev(d.a)} vs ${ev(d.b)}` : 'the streams are identical event for event');
     io.out(lines.join('\n'));
     return 0;

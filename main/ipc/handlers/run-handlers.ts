@@ -4,11 +4,10 @@
 import type { ModelSpec, RunStartedView } from '../../../preload/api.js';
 import type { CompileResult } from '../../compiler/compile-types.js';
 import type { Services } from '../../services/compose.js';
-import { entryOf, inputFromFile, inputFromGenerator, type RunInput } from '../../services/run-inputs.js';
+import { inputFromFile, inputFromGenerator, recordedInput, type RunInput } from '../../services/run-inputs.js';
 import type { RunListeners } from '../../services/run-service.js';
-import { packBatch, type SpikeBatch } from '../../sim/spike-batch.js';
-import { readWholeRecording } from '../../store/recording-files.js';
-import { RERUN_RELATION } from '../../store/rerun.js';
+import { packBatch } from '../../sim/spike-batch.js';
+import { RERUN_RELATION } from '../../store/run-status.js';
 import { ServiceError, type Handlers } from '../dispatcher.js';
 
 const PROGRESS_INTERVAL_MS = 100;
@@ -70,13 +69,6 @@ async function startRun(
   return handle.started;
 }
 
-/** Re-addresses a recorded input to a (possibly different) entry core of the new placement. */
-function readdressed(batch: SpikeBatch, layer: number): SpikeBatch {
-  const first = batch.layer[0];
-  if (batch.length > 0 && batch.layer.subarray(0, batch.length).every((l) => l === first)) batch.layer.fill(layer, 0, batch.length);
-  return batch;
-}
-
 export function runHandlers(s: Services): Pick<Handlers, 'run.start' | 'run.stop' | 'run.rerun'> {
   return {
     'run.start': (req) =>
@@ -108,7 +100,7 @@ export function runHandlers(s: Services): Pick<Handlers, 'run.start' | 'run.stop
         deviceId: req.deviceId ?? source.deviceId,
         spec: s.projects.specOf(version),
         parentRunId: source.id,
-        input: (compiled) => ({ batch: readdressed(readWholeRecording(project, source.id, 'input'), entryOf(compiled).layer), label: `input of run ${source.id}`, warnings: [] }),
+        input: (compiled) => recordedInput(project, source.id, compiled),
       });
     },
   };

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { concatBatches } from '../../../main/sim/spike-batch.js';
 import { openProject, type Project } from '../../../main/store/project.js';
-import { rerunRecording } from '../../../main/store/rerun.js';
+import { RERUN_RELATION } from '../../../main/store/run-status.js';
 import { compareRuns } from '../../../main/store/run-compare.js';
 import { FakeDriver } from './fake-driver.js';
 import { firstMismatch, makeTempDirs, MODEL, streamBatch, streamEvent } from './store-fixtures.js';
@@ -29,10 +29,31 @@ async function projectWithRun(): Promise<{ project: Project; sourceRunId: number
   return { project, sourceRunId: recorder.runId, modelA, modelB };
 }
 
-describe('re-run a recording through another model version or device', () => {
+/**
+ * Records a run linked to `sourceRunId` whose input is the source run's input fed through
+ * `driver` (what the run service does for a re-run, without compiling anything).
+ */
+async function linkedRun(project: Project, sourceRunId: number, modelVersionId: number, driver: FakeDriver, chunkEvents?: number) {
+  const recorder = project.startRun({
+    modelVersionId,
+    deviceId: driver.id,
+    deviceType: driver.type,
+    monitorLayers: [2],
+    parentRunId: sourceRunId,
+    relation: RERUN_RELATION,
+    ...(chunkEvents ? { recording: { chunkEvents } } : {}),
+  });
+  const input = concatBatches([...project.openRecording(sourceRunId, 'input').read()]);
+  recorder.recordInput(input);
+  const result = await driver.forward(input, { onOutput: (b) => recorder.recordOutput(b) });
+  recorder.finish({ status: 'completed' }, { synapticOps: result.stats.synapticOps });
+  return { run: project.getRun(recorder.runId)!, stats: result.stats };
+}
+
+describe('runs linked to an earlier run, and comparing them', () => {
   it('creates a linked run with the same input and the new outputs', async () => {
     const { project, sourceRunId, modelB } = await projectWithRun();
-    const { run, stats } = await rerunRecording(project, { sourceRunId, modelVersionId: modelB, driver: new FakeDriver('sim-speck2fdevkit:1', 1), monitorLayers: [2], recording: { chunkEvents: 5 } });
+    const { run, stats } = await linkedRun(project, sourceRunId, modelB, new FakeDriver('sim-speck2fdevkit:1', 1), 5);
     expect(run).toMatchObject({ status: 'completed', parentRunId: sourceRunId, relation: 're-run', modelVersionId: modelB, deviceId: 'sim-speck2fdevkit:1', eventsIn: 30, eventsOut: 30, counters: { synapticOps: 210 } });
     expect(stats?.eventsIn).toBe(30);
     expect(project.childRuns(sourceRunId).map((r) => r.id)).toEqual([run.id]);
@@ -43,7 +64,7 @@ describe('re-run a recording through another model version or device', () => {
 
   it('compare: per-layer and per-channel counts, and the first divergent event', async () => {
     const { project, sourceRunId, modelB } = await projectWithRun();
-    const { run } = await rerunRecording(project, { sourceRunId, modelVersionId: modelB, driver: new FakeDriver('sim-speck2fdevkit:1', 1), monitorLayers: [2] });
+    const { run } = await linkedRun(project, sourceRunId, modelB, new FakeDriver('sim-speck2fdevkit:1', 1));
     const cmp = compareRuns(project, sourceRunId, run.id);
     expect([cmp.runA, cmp.runB, cmp.stream, cmp.eventsA, cmp.eventsB]).toEqual([sourceRunId, run.id, 'output', 30, 30]);
     expect(cmp.perLayer).toEqual([{ layer: 2, a: 30, b: 30 }]);
@@ -68,23 +89,7 @@ describe('re-run a recording through another model version or device', () => {
 
   it('the same model on another device reproduces the outputs exactly', async () => {
     const { project, sourceRunId, modelA } = await projectWithRun();
-    const { run } = await rerunRecording(project, { sourceRunId, modelVersionId: modelA, driver: new FakeDriver('sim-speck2fdevkit:3', 0), monitorLayers: [2] });
+    const { run } = await linkedRun(project, sourceRunId, modelA, new FakeDriver('sim-speck2fdevkit:3', 0));
     expect(compareRuns(project, sourceRunId, run.id).firstDivergence).toBeNull();
-  });
-
-  it('a device that goes away interrupts the re-run with the matching reason', async () => {
-    const { project, sourceRunId, modelB } = await projectWithRun();
-    const unplug = await rerunRecording(project, { sourceRunId, modelVersionId: modelB, driver: new FakeDriver('speck2fdevkit:0', 1, { batches: 1, reason: 'device-unplugged' }), monitorLayers: [2], recording: { chunkEvents: 5 } });
-    expect(unplug.run).toMatchObject({ status: 'interrupted', reason: 'device-unplugged', message: 'the device was unplugged during the run' });
-    const workerDied = await rerunRecording(project, { sourceRunId, modelVersionId: modelB, driver: new FakeDriver('sim-speck2fdevkit:0', 1, { batches: 0, reason: 'worker-exited' }), monitorLayers: [2] });
-    expect(workerDied.run).toMatchObject({ status: 'interrupted', reason: 'crashed', message: "the virtual devkit's simulator thread ended during the run" });
-  });
-
-  it('an aborted re-run ends as cancelled', async () => {
-    const { project, sourceRunId, modelB } = await projectWithRun();
-    const controller = new AbortController();
-    controller.abort();
-    const { run } = await rerunRecording(project, { sourceRunId, modelVersionId: modelB, driver: new FakeDriver('sim-speck2fdevkit:1', 1), monitorLayers: [2], signal: controller.signal });
-    expect(run).toMatchObject({ status: 'interrupted', reason: 'cancelled', message: 'the run was cancelled' });
   });
 });
