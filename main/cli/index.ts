@@ -12,6 +12,27 @@ import { webCommand } from './commands/web.js';
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
 
+const USAGE: Record<string, string> = {
+  compile:
+    'dcnn compile MODEL.py --weights W.safetensors | --init SEED --input-shape C,H,W [--device speck2fdevkit]\n' +
+    '  [--ordering auto|2,0,1,...] [--monitor -1|all|0,2|dvs] [--config-patch patch.json] [--config-out config.json]\n' +
+    '  [--spike-threshold 1] [--min-v-mem=-1|none] [--reset subtract|zero] [--kind auto|ann|snn] [--bn-eps] [--dvs-input] [--json]',
+  demo: 'dcnn demo',
+  simulate:
+    'dcnn simulate MODEL.py --weights W --input-shape C,H,W --raster R.npy [--mode event|timestep] [--dt-us 1000]\n' +
+    '  [--order depth-first|breadth-first] [--device TYPE] [--json]',
+  run:
+    'dcnn run MODEL.py --weights W --input-shape C,H,W --events input.npy|input.csv [--device sim-speck2fdevkit:0]\n' +
+    '  [--monitor -1|all|0,2] [--project exp.dcnnproj] [--out out.npy] [--slow-clock HZ] [--order ...] [--data-dir D] [--json]',
+  devices: 'dcnn devices [--json] | --types [--json] | --watch | --udev [--data-dir D]',
+  runs: 'dcnn runs PROJECT.dcnnproj [--json]',
+  replay: 'dcnn replay PROJECT RUN [--speed 1|10|max] [--from T_us] [--to T_us] [--stream output|input] [--events]',
+  rerun: 'dcnn rerun PROJECT RUN (--model M.py --weights W [--input-shape C,H,W] | --device ID) [--json]',
+  compare: 'dcnn compare PROJECT RUN_A RUN_B [--stream output|input] [--json]',
+  export: 'dcnn export PROJECT RUN --stream input|output --out file.npy|file.csv [--columns layered|xytp]',
+  web: 'dcnn web [--port 8686] [--host 127.0.0.1] [--data-dir D] [--project P] [--no-usb]',
+};
+
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   compile: { run: compileCommand, summary: 'compile a model for a chip: chip layers, integers, memory, placement, configuration' },
   demo: { run: demoCommand, summary: 'compile the seed LeNet example and show the result' },
@@ -42,11 +63,15 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     io.err(`dcnn: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(`usage: ${USAGE[name] ?? `dcnn ${name}`}\n\n${command.summary} (see README.md for the details)`);
+    return 0;
+  }
   try {
     return await command.run(rest, io);
   } catch (e) {
     if (e instanceof CliError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`dcnn ${name}: ${(e as Error).message}`);
+      io.err(`dcnn ${name}: ${(e as Error).message}\nusage: ${USAGE[name] ?? `dcnn ${name}`}`);
       return e instanceof CliError ? e.exitCode : 2;
     }
     if (e instanceof Error && e.constructor.name === 'InputFileError') {

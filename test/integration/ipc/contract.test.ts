@@ -15,7 +15,7 @@ import { electronTransport, type IpcRendererLike } from '../../../preload/electr
 import { forwardEventsTo, registerIpcHandlers, type IpcMainLike, type InvokeEventLike } from '../../../main/ipc/electron-adapter.js';
 import { createServices, type Services } from '../../../main/services/compose.js';
 import { startWebHost, type WebHost } from '../../../main/web/web-host.js';
-import { WebSocketTransport } from '../../../renderer/web-client/install.js';
+import { WebSocketTransport, type SocketLike } from '../../../renderer/web-client/websocket-transport.js';
 
 type Listener = (event: unknown, ...args: unknown[]) => void;
 
@@ -64,8 +64,7 @@ beforeAll(async () => {
   electronApi = createWorkbenchApi(electronTransport(ipc.ipcRenderer));
 
   host = await startWebHost({ port: 0, staticDir: join(dir, 'no-ui'), dispatcher: services.dispatcher, bus: services.bus });
-  (globalThis as Record<string, unknown>).WebSocket = WebSocket;
-  webTransport = new WebSocketTransport(`ws://127.0.0.1:${host.port}/ws?token=${host.token}`);
+  webTransport = new WebSocketTransport(`ws://127.0.0.1:${host.port}/ws?token=${host.token}`, (url) => new WebSocket(url) as unknown as SocketLike);
   await webTransport.connect();
   webApi = createWorkbenchApi(webTransport);
 });
