@@ -4,10 +4,11 @@
 
 import type { InputSource } from '../../preload/api.js';
 import type { CompileResult, Shape3 } from '../compiler/compile-types.js';
-import { detectEventFormat, readEventFile } from '../formats/event-files.js';
+import { detectEventFormat } from '../formats/event-files.js';
 import { ServiceError } from '../ipc/dispatcher.js';
 import { movingBar, poissonRateImage } from '../sim/input-generators.js';
 import { LAYER_DVS, type SpikeBatch } from '../sim/spike-batch.js';
+import { readEventFileOffThread } from '../threads/event-file-reader.js';
 import type { Project } from '../store/project.js';
 import { readWholeRecording } from '../store/recording-files.js';
 
@@ -24,10 +25,11 @@ export function entryOf(compiled: CompileResult): { layer: number; shape: Shape3
   return { layer: compiled.placement.ordering[0]!, shape: first.inputShape };
 }
 
-export function inputFromFile(compiled: CompileResult, name: string, bytes: Uint8Array, options: { sort?: boolean; dropOutOfRange?: boolean } = {}): RunInput {
+/** An event file's events for the model's entry; parsed off the calling thread when large. */
+export async function inputFromFile(compiled: CompileResult, name: string, bytes: Uint8Array, options: { sort?: boolean; dropOutOfRange?: boolean } = {}): Promise<RunInput> {
   const entry = entryOf(compiled);
   try {
-    const read = readEventFile(bytes, detectEventFormat(name, bytes), { inputShape: entry.shape, layer: entry.layer, ...options });
+    const read = await readEventFileOffThread(bytes, detectEventFormat(name, bytes), { inputShape: entry.shape, layer: entry.layer, ...options });
     return { batch: read.batch, label: name, warnings: read.warnings };
   } catch (e) {
     throw new ServiceError('BAD_EVENT_FILE', `${name}: ${(e as Error).message}`);

@@ -76,13 +76,9 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       return 1;
     }
     const file = await readInputFile(values.events!, io);
-    const input = (() => {
-      try {
-        return inputFromFile(compiled, file.name, file.bytes);
-      } catch (e) {
-        throw new CliError((e as Error).message);
-      }
-    })();
+    const input = await inputFromFile(compiled, file.name, file.bytes).catch((e: Error) => {
+      throw new CliError(e.message);
+    });
     for (const w of input.warnings) io.err(`warning: ${w}`);
     const project = values.project ? openProjectForCli(values.project, io, true) : null;
     const outputs: SpikeBatch[] = [];

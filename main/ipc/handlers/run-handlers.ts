@@ -41,14 +41,14 @@ function listenersFor(s: Services): RunListeners {
 
 async function startRun(
   s: Services,
-  args: { deviceId: string; spec: ModelSpec; input: (compiled: CompileResult) => RunInput; slowClockHz?: number; order?: 'depth-first' | 'breadth-first'; parentRunId?: number },
+  args: { deviceId: string; spec: ModelSpec; input: (compiled: CompileResult) => RunInput | Promise<RunInput>; slowClockHz?: number; order?: 'depth-first' | 'breadth-first'; parentRunId?: number },
 ): Promise<RunStartedView> {
   const project = s.projects.require();
   const device = s.devices.resolve(args.deviceId);
   // A run compiles for the device it goes to (same model, that board's chip).
   const spec: ModelSpec = { ...args.spec, chip: device.type };
   const compiled = compileFor(s, spec);
-  const input = args.input(compiled);
+  const input = await args.input(compiled);
   if (input.batch.length === 0) throw new ServiceError('EMPTY_INPUT', `${input.label} holds no events`);
   const version = s.projects.versionFor(spec);
   const handle = await s.runs.start(
