@@ -5,27 +5,16 @@
 // Structural errors use the reference's error classes. Chip limits (kernel <= 16, stride,
 // map sizes...) are not checked here: hardware-limits.ts does that on the result.
 
-import type { ConvGeometry, DvsInputLayer, FloatParams, Shape3 } from './compile-types.js';
+import type { ChipLayer, ConvGeometry, DvsInputLayer, Shape3 } from './compile-types.js';
 import type { CompileError, Diagnostic } from './diagnostics.js';
 import { f32 } from './float32.js';
 import type { SnnLayer, SnnModel } from './ann-to-snn.js';
-import type { BatchNorm2dLayer, LayerIR, Pair, ResetMode, SpikeFn } from './model-ir.js';
+import type { BatchNorm2dLayer, LayerIR, Pair } from './model-ir.js';
 
-export interface ChipLayerDraft {
-  index: number;
-  sourceLayers: number[];
-  conv: ConvGeometry;
+/** A chip layer before quantization and placement (ChipLayer minus what those add). */
+export interface ChipLayerDraft extends Omit<ChipLayer, 'quantized' | 'memory' | 'candidates'> {
   dilation: Pair;
   groups: number;
-  inputShape: Shape3;
-  neuronShape: Shape3;
-  pooling: number;
-  outputShape: Shape3;
-  destinations: number[];
-  rescaleWeights: number;
-  reset: ResetMode;
-  spikeFn: SpikeFn;
-  float: FloatParams;
   /** Initial membrane state [F][H][W] when the weights carry one. */
   state: Float32Array | null;
   /** The weight layer's source (for messages). */

@@ -242,19 +242,9 @@ function finishLayer(draft: ChipLayerDraft, family: ChipFamily): { layer: ChipLa
     [draft.neuronShape[1], draft.neuronShape[2]],
     draft.float.biases !== null,
   );
+  const { dilation: _dilation, groups: _groups, state: _state, weightLayer: _weightLayer, ...base } = draft;
   const layer: ChipLayer = {
-    index: draft.index,
-    sourceLayers: draft.sourceLayers,
-    conv: draft.conv,
-    inputShape: draft.inputShape,
-    neuronShape: draft.neuronShape,
-    pooling: draft.pooling,
-    outputShape: draft.outputShape,
-    destinations: draft.destinations,
-    rescaleWeights: draft.rescaleWeights,
-    reset: draft.reset,
-    spikeFn: draft.spikeFn,
-    float: draft.float,
+    ...base,
     quantized: {
       scale: q.scale,
       scaleParts: { weight: q.scaleParts.weight, bias: q.scaleParts.bias, threshold: q.scaleParts.threshold },

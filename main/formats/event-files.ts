@@ -5,7 +5,7 @@
 // and reported. Writing produces files numpy and spreadsheet tools read back. No file
 // system here: callers read and write the bytes.
 
-import { LAYER_DVS_RAW, LAYER_READOUT, allocateBatch, sliceBatch, type SpikeBatch } from '../sim/spike-batch.js';
+import { LAYER_DVS_RAW, LAYER_READOUT, SpikeBatchBuilder, allocateBatch, type SpikeBatch } from '../sim/spike-batch.js';
 import { parseEventCsv, writeEventCsv, type EventColumns, type EventCsvLayout, type EventRowSink } from './event-csv.js';
 import { FormatError, type FormatErrorCode, type FormatErrorDetails } from './format-error.js';
 import { readNpy, writeNpy, type NpyTypedArray } from './npy.js';
@@ -49,8 +49,7 @@ function isValidLayer(l: number): boolean {
 
 /** Collects validated rows into a batch; shared by the CSV and .npy readers. */
 class EventCollector implements EventRowSink {
-  private batch: SpikeBatch;
-  private n = 0;
+  private readonly events: SpikeBatchBuilder;
   private prevT = -Infinity;
   outOfRange = 0;
   firstOutOfRange = -1;
@@ -67,7 +66,7 @@ class EventCollector implements EventRowSink {
     private readonly defaultLayer: number,
     private readonly options: ReadEventFileOptions,
   ) {
-    this.batch = allocateBatch(capacity);
+    this.events = new SpikeBatchBuilder(Math.max(16, capacity));
     const shape = options.inputShape;
     this.c = shape ? shape[0] : 65536;
     this.h = shape ? shape[1] : 65536;
@@ -131,29 +130,12 @@ class EventCollector implements EventRowSink {
         { field, value, limit },
       );
     }
-    if (this.n === this.batch.t.length) this.grow();
-    const i = this.n++;
-    const b = this.batch;
-    b.t[i] = t;
-    b.x[i] = x;
-    b.y[i] = y;
-    b.channel[i] = channel;
-    b.layer[i] = l;
-  }
-
-  private grow(): void {
-    const bigger = allocateBatch(Math.max(16, this.batch.t.length * 2));
-    bigger.t.set(this.batch.t);
-    bigger.x.set(this.batch.x);
-    bigger.y.set(this.batch.y);
-    bigger.channel.set(this.batch.channel);
-    bigger.layer.set(this.batch.layer);
-    this.batch = bigger;
+    this.events.push(t, l, channel, x, y);
   }
 
   /** The collected events, tight (no spare capacity), sorted if rows went back in time. */
   finish(): SpikeBatch {
-    const b = this.n === this.batch.t.length ? this.batch : sliceBatch({ ...this.batch, length: this.n }, 0, this.n);
+    const b = this.events.take();
     return this.firstDecrease >= 0 ? sortByTime(b) : b;
   }
 }

@@ -6,6 +6,7 @@
 
 import { FormatError, type FormatErrorCode, type FormatErrorDetails } from './format-error.js';
 import { float64ToHalfBits, halfBitsToFloat32 } from './half-float.js';
+import { int64WordsToFloat64 } from './int64.js';
 import {
   isDict,
   isSequence,
@@ -366,23 +367,13 @@ function decodeColumn(data: Uint8Array, offset: number, stride: number, t: Scala
       return new Float64Array(buf);
     default: {
       // i8 / u8: exact as float64 within ±(2^53 - 1).
-      const words = new Uint32Array(buf);
-      const signed = t.kind === 'i';
-      const out = new Float64Array(count);
-      for (let i = 0; i < count; i++) {
-        const lo = words[2 * i]!;
-        const hi = signed ? words[2 * i + 1]! | 0 : words[2 * i + 1]!;
-        const v = hi * 4294967296 + lo;
-        if (!Number.isSafeInteger(v)) {
-          fail(
-            'UNSAFE_INTEGER',
-            `${where} (${canonicalTypeString(t)}) holds a value beyond ±(2^53-1) at element ${i}, which JavaScript cannot represent exactly; store smaller values (e.g. timestamps relative to the first event)`,
-            { index: i },
-          );
-        }
-        out[i] = v;
-      }
-      return out;
+      return int64WordsToFloat64(new Uint32Array(buf), count, t.kind === 'i', (i) =>
+        fail(
+          'UNSAFE_INTEGER',
+          `${where} (${canonicalTypeString(t)}) holds a value beyond ±(2^53-1) at element ${i}, which JavaScript cannot represent exactly; store smaller values (e.g. timestamps relative to the first event)`,
+          { index: i },
+        ),
+      );
     }
   }
 }

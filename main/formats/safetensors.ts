@@ -7,6 +7,7 @@
 
 import { FormatError, type FormatErrorCode, type FormatErrorDetails } from './format-error.js';
 import { bfloat16BitsToFloat32, float64ToHalfBits, halfBitsToFloat32 } from './half-float.js';
+import { int64WordsToFloat64 } from './int64.js';
 import { elementCount, formatShape, type Tensor, type TensorDType } from './tensor.js';
 
 /** The reference implementation refuses headers above 100 MB; so do we (a sign of a broken file). */
@@ -236,22 +237,13 @@ function decodeTensor(e: Entry, src: Uint8Array): Tensor {
     }
     case 'I64':
     case 'U64': {
-      const words = new Uint32Array(alignedCopy(src));
-      const signed = e.dtype === 'I64';
-      const data = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        const lo = words[2 * i]!;
-        const hi = signed ? words[2 * i + 1]! | 0 : words[2 * i + 1]!;
-        const v = hi * 4294967296 + lo;
-        if (!Number.isSafeInteger(v)) {
-          fail(
-            'UNSAFE_INTEGER',
-            `tensor "${e.name}" (${e.dtype}) holds a value beyond ±2^53 at flat index ${i}, which cannot be represented exactly; store it as a float or a 32-bit integer`,
-            { tensor: e.name, index: i },
-          );
-        }
-        data[i] = v;
-      }
+      const data = int64WordsToFloat64(new Uint32Array(alignedCopy(src)), n, e.dtype === 'I64', (i) =>
+        fail(
+          'UNSAFE_INTEGER',
+          `tensor "${e.name}" (${e.dtype}) holds a value beyond ±2^53 at flat index ${i}, which cannot be represented exactly; store it as a float or a 32-bit integer`,
+          { tensor: e.name, index: i },
+        ),
+      );
       return { dtype: e.dtype, shape, data };
     }
   }

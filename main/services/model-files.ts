@@ -17,7 +17,8 @@ export class InputFileError extends Error {
   }
 }
 
-async function readBytes(path: string, what: string): Promise<Uint8Array> {
+/** A file's bytes; failures become an InputFileError naming the file and what it was for. */
+export async function readBytes(path: string, what: string): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(path));
   } catch (e) {

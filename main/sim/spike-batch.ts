@@ -145,7 +145,8 @@ export function sliceBatch(batch: SpikeBatch, start: number, end: number): Spike
  * per event; `take()` hands over the filled batch and starts a new one.
  */
 export class SpikeBatchBuilder {
-  private batch: SpikeBatch;
+  /** null after take(): the next push allocates, so a final take() leaves no spare buffer behind. */
+  private batch: SpikeBatch | null;
   private n = 0;
 
   constructor(private readonly initialCapacity = 4096) {
@@ -157,9 +158,10 @@ export class SpikeBatchBuilder {
   }
 
   push(t: number, layer: number, channel: number, x: number, y: number): void {
-    if (this.n === this.batch.t.length) this.grow();
+    let b = this.batch;
+    if (b === null) b = this.batch = allocateBatch(this.initialCapacity);
+    if (this.n === b.t.length) b = this.grow(b);
     const i = this.n++;
-    const b = this.batch;
     b.t[i] = t;
     b.layer[i] = layer;
     b.channel[i] = channel;
@@ -170,19 +172,21 @@ export class SpikeBatchBuilder {
   /** The events pushed so far, as a tight batch; the builder starts empty again. */
   take(): SpikeBatch {
     const n = this.n;
-    const out = n === this.batch.t.length ? this.batch : sliceBatch(withLength(this.batch, n), 0, n);
-    this.batch = allocateBatch(this.initialCapacity);
+    const b = this.batch;
+    this.batch = null;
     this.n = 0;
-    return out;
+    if (b === null || n === 0) return allocateBatch(0);
+    return n === b.t.length ? b : sliceBatch(withLength(b, n), 0, n);
   }
 
-  private grow(): void {
-    const bigger = allocateBatch(Math.max(16, this.batch.t.length * 2));
-    bigger.t.set(this.batch.t);
-    bigger.x.set(this.batch.x);
-    bigger.y.set(this.batch.y);
-    bigger.channel.set(this.batch.channel);
-    bigger.layer.set(this.batch.layer);
+  private grow(b: SpikeBatch): SpikeBatch {
+    const bigger = allocateBatch(Math.max(16, b.t.length * 2));
+    bigger.t.set(b.t);
+    bigger.x.set(b.x);
+    bigger.y.set(b.y);
+    bigger.channel.set(b.channel);
+    bigger.layer.set(b.layer);
     this.batch = bigger;
+    return bigger;
   }
 }

@@ -3,11 +3,12 @@
 // Deploys the model to a device, streams the event file through it and prints what the
 // monitored layers produced; with --project the run and both streams are recorded.
 
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compileModel } from '../../compiler/compile.js';
 import { writeEventFile } from '../../formats/event-files.js';
+import { readBytes } from '../../services/model-files.js';
 import { inputFromFile } from '../../services/run-inputs.js';
 import { concatBatches, type SpikeBatch } from '../../sim/spike-batch.js';
 import { openProject, type Project } from '../../store/project.js';
@@ -16,15 +17,6 @@ import { withServices } from '../cli-services.js';
 import { formatCompileResult } from '../compile-table.js';
 import { formatRun, runJson } from '../run-report.js';
 import { COMPILE_OPTIONS, prepareCompile } from './compile.js';
-
-export async function readInputFile(path: string, io: CliIO): Promise<{ name: string; bytes: Uint8Array }> {
-  const full = resolve(io.cwd, path);
-  try {
-    return { name: full, bytes: new Uint8Array(await readFile(full)) };
-  } catch (e) {
-    throw new CliError(`event file ${full}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-}
 
 export function openProjectForCli(path: string, io: CliIO, create: boolean): Project {
   try {
@@ -75,7 +67,8 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       io.err(formatCompileResult(compiled, { model: prepared.modelPath, weights: prepared.weightsLabel }));
       return 1;
     }
-    const file = await readInputFile(values.events!, io);
+    const eventsPath = resolve(io.cwd, values.events!);
+    const file = { name: eventsPath, bytes: await readBytes(eventsPath, 'event file') };
     const input = await inputFromFile(compiled, file.name, file.bytes).catch((e: Error) => {
       throw new CliError(e.message);
     });

@@ -5,11 +5,11 @@
 // counts per time bin and every layer's spike totals per bin (the fixtures' `simulation`
 // block). Event-mode outputs are binned by timestamp onto the same [T, C, H, W] grid.
 
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compileModel } from '../../compiler/compile.js';
 import type { CompileResult } from '../../compiler/compile-types.js';
+import { readBytes } from '../../services/model-files.js';
 import { rasterFromNpy } from '../../services/raster-input.js';
 import { entryOf } from '../../services/run-inputs.js';
 import { binEvents, rasterToEvents, type CountRaster, type Raster } from '../../sim/raster-events.js';
@@ -139,12 +139,7 @@ export async function simulateCommand(argv: string[], io: CliIO): Promise<number
     return 1;
   }
   const rasterPath = resolve(io.cwd, values.raster);
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(rasterPath));
-  } catch (e) {
-    throw new CliError(`raster file ${rasterPath}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
+  const bytes = await readBytes(rasterPath, 'raster file');
   const inputShape = compiled.dvs ? compiled.dvs.inputShape : compiled.layers[0]!.inputShape;
   const raster = rasterFromNpy(bytes, rasterPath, inputShape);
   const report = mode === 'timestep' ? timestepSimulation(compiled, raster) : await eventSimulation(compiled, raster, dtUs, order);
