@@ -5,7 +5,7 @@ import { CliError, processIO, type CliIO } from './cli-io.js';
 import { compileCommand } from './commands/compile.js';
 import { demoCommand } from './commands/demo.js';
 import { devicesCommand } from './commands/devices.js';
-import { compareCommand, exportCommand, replayCommand, rerunCommand, runsCommand } from './commands/project-runs.js';
+import { compareCommand, exportCommand, importCommand, replayCommand, rerunCommand, runsCommand } from './commands/project-runs.js';
 import { runCommand } from './commands/run.js';
 import { simulateCommand } from './commands/simulate.js';
 import { webCommand } from './commands/web.js';
@@ -30,6 +30,7 @@ const USAGE: Record<string, string> = {
   rerun: 'dcnn rerun PROJECT RUN (--model M.py --weights W [--input-shape C,H,W] | --device ID) [--json]',
   compare: 'dcnn compare PROJECT RUN_A RUN_B [--stream output|input] [--json]',
   export: 'dcnn export PROJECT RUN --stream input|output --out file.npy|file.csv [--columns layered|xytp]',
+  import: 'dcnn import PROJECT FILE.npy|FILE.csv [--stream input|output] [--model-version N]',
   web: 'dcnn web [--port 8686] [--host 127.0.0.1] [--data-dir D] [--project P] [--no-usb]',
 };
 
@@ -44,6 +45,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   rerun: { run: rerunCommand, summary: "feed a recorded run's input through another model or device" },
   compare: { run: compareCommand, summary: "compare two runs' outputs (per layer, per channel, first divergence)" },
   export: { run: exportCommand, summary: "write a run's input or output stream to .npy or CSV" },
+  import: { run: importCommand, summary: 'record an event file (.npy or CSV) as a run of a project, to replay, re-run or compare it' },
   web: { run: webCommand, summary: 'serve the workbench UI in a browser (prints the URL with its access token)' },
 };
 

@@ -4,6 +4,7 @@
 //   dcnn rerun P RUN (--model M --weights W [--input-shape ...] | --device ID) [--json]
 //   dcnn compare P RUN_A RUN_B [--json]
 //   dcnn export P RUN --stream input|output --out file.npy|file.csv
+//   dcnn import P FILE [--stream input|output] [--model-version N]
 
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -14,7 +15,10 @@ import { parseWeights } from '../../services/model-files.js';
 import { recordedInput } from '../../services/run-inputs.js';
 import type { SpikeBatch, SpikeEvent } from '../../sim/spike-batch.js';
 import type { Project, RunInfo } from '../../store/project.js';
-import { exportRecording } from '../../store/recording-files.js';
+import { basename } from 'node:path';
+import { detectEventFormat } from '../../formats/event-files.js';
+import { readBytes } from '../../services/model-files.js';
+import { exportRecording, importRecording } from '../../store/recording-files.js';
 import { Replayer } from '../../store/replayer.js';
 import { RERUN_RELATION } from '../../store/run-status.js';
 import { compareRuns } from '../../store/run-compare.js';
@@ -230,6 +234,31 @@ export async function exportCommand(argv: string[], io: CliIO): Promise<number> 
     }
     await writeFile(path, bytes);
     io.out(`wrote the ${stream} of run ${id} (${p.openRecording(id, stream).count} events) to ${path}`);
+    return 0;
+  });
+}
+
+export async function importCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { stream: { type: 'string', default: 'input' }, 'model-version': { type: 'string' } } });
+  const stream = values.stream;
+  if (stream !== 'input' && stream !== 'output') throw new CliError(`--stream must be input or output; got "${stream}"`);
+  if (!positionals[1]) throw new CliError('the event file (.npy or .csv) to import is required');
+  const path = resolve(io.cwd, positionals[1]);
+  const bytes = await readBytes(path, 'event file');
+  return withProject(positionals[0], io, async (p) => {
+    const versions = p.listModelVersions();
+    const wanted = values['model-version'] !== undefined ? runId(values['model-version'], '--model-version') : versions[versions.length - 1]?.id;
+    if (wanted === undefined || !p.getModelVersion(wanted)) {
+      throw new CliError(`the project has ${versions.length ? `model versions ${versions.map((v) => v.id).join(', ')}` : 'no model version yet (run a model with --project first)'}; pick one with --model-version`);
+    }
+    let result;
+    try {
+      result = importRecording(p, { bytes, format: detectEventFormat(path, bytes), fileName: basename(path), modelVersionId: wanted, stream });
+    } catch (e) {
+      throw new CliError(`${path}: ${(e as Error).message}`);
+    }
+    for (const w of result.warnings) io.err(`warning: ${w}`);
+    io.out(`imported ${result.events} events from ${path} as the ${stream} of run ${result.run.id} (model version ${wanted})`);
     return 0;
   });
 }

@@ -168,6 +168,12 @@ describe('dcnn run, runs, compare, export, devices', () => {
     expect(JSON.parse(rerun.stdout)).toMatchObject({ run_id: 2, parent_run: 1, status: 'completed', events_out: out.events_out });
     const cmp = JSON.parse((await dcnn(['compare', 'exp.dcnnproj', '1', '2', '--json'])).stdout);
     expect(cmp.first_divergence).toBeNull();
+    // The exported stream imported back is the same stream.
+    const imported = await dcnn(['import', 'exp.dcnnproj', 'out.csv', '--stream', 'output']);
+    expect(imported.stdout).toContain(`imported ${out.events_out} events`);
+    expect(imported.stdout).toContain('as the output of run 3');
+    const back = JSON.parse((await dcnn(['compare', 'exp.dcnnproj', '1', '3', '--json'])).stdout);
+    expect(back.first_divergence).toBeNull();
   });
 
   it('an unknown device is an error that lists the devices there are', async () => {
