@@ -1,0 +1,239 @@
+// The workspace: project bar, devices and runs on the left, the tabs in the centre
+// (Model, Config patch, Conversion, Placement, Run), the status bar. Owns the little
+// state the views share (selected device, open run, editor requests) and wires the
+// hooks that talk to the workbench.
+
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { ChipLayerView, InputSource, ModelSpec, RunStartedView } from '../../preload/api';
+import { ConfigPatchTab } from '../editor/config-patch-tab';
+import type { RevealRequest } from '../editor/code-editor';
+import { isPatchProblem, ModelTab } from '../editor/model-tab';
+import { countBySeverity, problemsOf, type Problem } from '../editor/problems';
+import { DevicesPanel, virtualTypes } from '../devices/devices-panel';
+import { defaultDevice } from '../devices/device-changes';
+import { ConversionInspector } from '../inspector/conversion-inspector';
+import { PlacementView } from '../placement/placement-view';
+import { ProjectBar } from '../project/project-bar';
+import { RunTab, type MonitorMode } from '../runs/run-tab';
+import { RunsPanel } from '../runs/runs-panel';
+import { useRunSession } from '../runs/use-run-session';
+import { ErrorBoundary } from './error-boundary';
+import { StatusBar } from './status-bar';
+import { panelId, tabId, TabBar, type TabDef } from './tab-bar';
+import { useCompile } from './use-compile';
+import { useDevices } from './use-devices';
+import { useProject } from './use-project';
+import { useRuns } from './use-runs';
+import { useWorkbench } from './workbench-api';
+
+export type TabIdName = 'model' | 'patch' | 'conversion' | 'placement' | 'run';
+const TAB_ORDER: TabIdName[] = ['model', 'patch', 'conversion', 'placement', 'run'];
+
+function exampleWeightsName(examples: ReadonlyArray<{ name: string; spec: ModelSpec }>, id: string): string | null {
+  const e = examples.find((x) => x.spec.weightsId === id);
+  return e ? `weights of the example "${e.name}"` : null;
+}
+
+export function Workspace() {
+  const api = useWorkbench();
+  const [project, projectActions, dirty] = useProject();
+  const spec = project.spec;
+  const compile = useCompile(spec, project.settings?.compileDebounceMs ?? 300, project.loadSeq);
+  const [devices, deviceActions] = useDevices();
+  const { runs, error: runsError } = useRuns(project.project?.path ?? null);
+  const [runState, session] = useRunSession(api);
+  const [tab, setTab] = useState<TabIdName>('model');
+  const [chosenDevice, setChosenDevice] = useState<string | null>(null);
+  const [weightsNames, setWeightsNames] = useState<ReadonlyMap<string, string>>(new Map());
+  const [reveal, setReveal] = useState<RevealRequest | null>(null);
+  const [highlight, setHighlight] = useState<[number, number] | null>(null);
+  const [selectedChipLayer, setSelectedChipLayer] = useState<number | null>(null);
+  const [mode, setMode] = useState<MonitorMode>({ kind: 'live' });
+  const [startedRuns, setStartedRuns] = useState<ReadonlyMap<number, RunStartedView>>(new Map());
+
+  const updateSpec = projectActions.updateSpec;
+  const onSpec = useCallback((u: (s: ModelSpec) => ModelSpec) => updateSpec(u), [updateSpec]);
+  const save = projectActions.save;
+
+  const deviceList = devices.view?.devices ?? [];
+  const chosen = deviceList.find((d) => d.id === chosenDevice && d.deployable && d.status !== 'disconnected');
+  const device = chosen ?? defaultDevice(deviceList, spec?.chip ?? null);
+  const view = compile.view;
+  const chipName = view?.family?.name ?? devices.types.find((t) => t.key === spec?.chip)?.name ?? spec?.chip ?? null;
+  const chips = useMemo(() => virtualTypes(devices.types), [devices.types]);
+  const example = useMemo(() => {
+    if (!spec) return null;
+    const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+    return project.examples.find((e) => e.inputName && same(e.spec.inputShape, spec.inputShape)) ?? null;
+  }, [project.examples, spec]);
+
+  // Ctrl/Cmd+S saves from anywhere; Alt+1..5 switch tabs.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 's') {
+        e.preventDefault();
+        void save();
+      } else if (e.altKey && !e.ctrlKey && !e.metaKey && /^[1-5]$/.test(e.key)) {
+        e.preventDefault();
+        setTab(TAB_ORDER[Number(e.key) - 1]!);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [save]);
+
+  const problems = useMemo(() => problemsOf(view), [view]);
+  const counts = countBySeverity(problems.filter((p) => !isPatchProblem(p)));
+  const patchErrors = problems.filter((p) => isPatchProblem(p) && p.severity === 'error').length;
+  const tabs: ReadonlyArray<TabDef<TabIdName>> = [
+    { id: 'model', label: 'Model', badge: counts.error > 0 ? <span className="badge error" aria-label={`${counts.error} errors`}>{counts.error}</span> : counts.warning > 0 ? <span className="badge warning" aria-label={`${counts.warning} warnings`}>{counts.warning}</span> : null },
+    { id: 'patch', label: 'Config patch', badge: patchErrors > 0 ? <span className="badge error" aria-label={`${patchErrors} errors`}>{patchErrors}</span> : null },
+    { id: 'conversion', label: 'Conversion' },
+    { id: 'placement', label: 'Placement', badge: view && view.placementProblems.length > 0 ? <span className="badge error" aria-label="placement problems">!</span> : null },
+    { id: 'run', label: 'Run', badge: runState.phase === 'running' ? <span className="badge live" aria-label="run in progress">●</span> : null },
+  ];
+
+  const goTo = useCallback((p: Problem) => {
+    if (!p.span) return;
+    setTab('model');
+    setReveal((r) => ({ line: p.span!.line, column: p.span!.column, seq: (r?.seq ?? 0) + 1 }));
+  }, []);
+
+  const showLines = useCallback((lines: [number, number]) => {
+    setHighlight(lines);
+    setTab('model');
+    setReveal((r) => ({ line: lines[0], column: 1, seq: (r?.seq ?? 0) + 1 }));
+  }, []);
+
+  const selectChipLayer = useCallback((l: ChipLayerView) => {
+    setSelectedChipLayer(l.index);
+    setHighlight(l.lines);
+  }, []);
+
+  const remember = (s: RunStartedView | null) => {
+    if (s) setStartedRuns((m) => new Map(m).set(s.runId, s));
+  };
+  const start = (input: InputSource) => {
+    if (!session || !spec || !device) return;
+    setMode({ kind: 'live' });
+    const deviceId = device.id;
+    void session.start(() => api['run.start']({ deviceId, model: spec, input })).then(remember);
+  };
+  const rerun = (runId: number) => {
+    if (!session) return;
+    setMode({ kind: 'live' });
+    const deviceId = device?.id;
+    void session.start(() => api['run.rerun'](deviceId ? { runId, deviceId } : { runId })).then(remember);
+  };
+
+  if (project.status === 'failed' && !spec) {
+    return (
+      <main className="boot-failure" role="alert">
+        <h1>The workspace could not open</h1>
+        <p>{project.error}</p>
+        <button type="button" onClick={() => location.reload()}>
+          Try again
+        </button>
+      </main>
+    );
+  }
+
+  return (
+    <div className="workspace">
+      <ProjectBar
+        name={project.project?.name ?? null}
+        path={project.project?.path ?? null}
+        dirty={dirty}
+        saving={project.saving}
+        error={project.error}
+        chipName={chipName}
+        deviceId={device?.id ?? null}
+        examples={project.examples}
+        onSave={() => void save()}
+        onNew={(name, exampleId) => void projectActions.newProject(name, exampleId)}
+        onDismissError={projectActions.dismissError}
+      />
+      <nav className="left-column" aria-label="Devices and runs">
+        <DevicesPanel
+          state={devices}
+          selectedId={device?.id ?? null}
+          onSelect={setChosenDevice}
+          onAddVirtual={(t) => void deviceActions.addVirtual(t)}
+          onRemoveVirtual={(id) => void deviceActions.removeVirtual(id)}
+          onDismissError={deviceActions.dismissError}
+        />
+        <RunsPanel
+          runs={runs}
+          selected={mode.kind === 'replay' ? mode.runId : null}
+          liveRunId={runState.phase === 'running' ? (runState.started?.runId ?? null) : null}
+          error={runsError}
+          onOpen={(id) => {
+            setMode({ kind: 'replay', runId: id });
+            setTab('run');
+          }}
+        />
+      </nav>
+      <main className="centre">
+        <TabBar<TabIdName> tabs={tabs} active={tab} onSelect={setTab} label="Workspace views" />
+        {!spec ? (
+          <p className="quiet pad">Opening the project…</p>
+        ) : (
+          <>
+            <div role="tabpanel" id={panelId('model')} aria-labelledby={tabId('model')} hidden={tab !== 'model'} className="tab-panel">
+              <ErrorBoundary name="model editor">
+                <ModelTab
+                  spec={spec}
+                  onSpec={onSpec}
+                  compile={compile}
+                  chips={chips}
+                  weightsName={spec.weightsId ? (weightsNames.get(spec.weightsId) ?? exampleWeightsName(project.examples, spec.weightsId)) : null}
+                  onWeightsLoaded={(id, name) => setWeightsNames((m) => new Map(m).set(id, name))}
+                  reveal={reveal}
+                  onReveal={goTo}
+                  highlightLines={highlight}
+                  onSave={() => void save()}
+                />
+              </ErrorBoundary>
+            </div>
+            <div role="tabpanel" id={panelId('patch')} aria-labelledby={tabId('patch')} hidden={tab !== 'patch'} className="tab-panel">
+              <ErrorBoundary name="config patch">
+                <ConfigPatchTab spec={spec} onSpec={onSpec} compile={compile} onSave={() => void save()} />
+              </ErrorBoundary>
+            </div>
+            <div role="tabpanel" id={panelId('conversion')} aria-labelledby={tabId('conversion')} hidden={tab !== 'conversion'} className="tab-panel scroll">
+              <ErrorBoundary name="conversion inspector">
+                <ConversionInspector view={view} pending={compile.pending} selected={selectedChipLayer} onSelect={selectChipLayer} onShowLines={showLines} />
+              </ErrorBoundary>
+            </div>
+            <div role="tabpanel" id={panelId('placement')} aria-labelledby={tabId('placement')} hidden={tab !== 'placement'} className="tab-panel scroll">
+              <ErrorBoundary name="placement">
+                <PlacementView view={view} pending={compile.pending} ordering={spec.ordering} onOrdering={(ordering) => onSpec((s) => ({ ...s, ordering }))} />
+              </ErrorBoundary>
+            </div>
+            <div role="tabpanel" id={panelId('run')} aria-labelledby={tabId('run')} hidden={tab !== 'run'} className="tab-panel scroll">
+              <ErrorBoundary name="run">
+                <RunTab
+                  spec={spec}
+                  onSpec={onSpec}
+                  compile={view}
+                  compilePending={compile.pending}
+                  device={device}
+                  example={example}
+                  session={session}
+                  run={runState}
+                  mode={mode}
+                  runs={runs}
+                  startedRuns={startedRuns}
+                  onStart={start}
+                  onRerun={rerun}
+                  onBackToLive={() => setMode({ kind: 'live' })}
+                />
+              </ErrorBoundary>
+            </div>
+          </>
+        )}
+      </main>
+      <StatusBar compile={compile} deviceId={device?.id ?? null} chipName={chipName} />
+    </div>
+  );
+}

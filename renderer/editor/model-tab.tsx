@@ -1,0 +1,68 @@
+// The Model tab: the model text in Monaco (Python), its problems next to it (also as
+// markers at their spans), hover on a layer for its output shape, and the input fields.
+
+import { useMemo } from 'react';
+import type { DeviceTypeView, ModelSpec } from '../../preload/api';
+import type { CompileState } from '../app/compile-loop';
+import { CodeEditor, type RevealRequest } from './code-editor';
+import { hoverAt } from './layer-hover';
+import { ModelInputs } from './model-inputs';
+import { markersOf, problemsOf, type Problem } from './problems';
+import { ProblemsList } from './problems-list';
+
+export interface ModelTabProps {
+  spec: ModelSpec;
+  onSpec(update: (s: ModelSpec) => ModelSpec): void;
+  compile: CompileState;
+  chips: readonly DeviceTypeView[];
+  weightsName: string | null;
+  onWeightsLoaded(id: string, name: string): void;
+  reveal: RevealRequest | null;
+  onReveal(p: Problem): void;
+  highlightLines: [number, number] | null;
+  onSave(): void;
+}
+
+export function ModelTab(p: ModelTabProps) {
+  const view = p.compile.view;
+  const problems = useMemo(() => problemsOf(view), [view]);
+  // Problems of the config patch are shown in its own tab.
+  const modelProblems = useMemo(() => problems.filter((x) => !isPatchProblem(x)), [problems]);
+  const markers = useMemo(() => markersOf(modelProblems), [modelProblems]);
+  return (
+    <section className="model-tab" aria-label="Model editor">
+      <div className="editor-pane">
+        <CodeEditor
+          language="python"
+          uri="inmemory://workspace/model.py"
+          value={p.spec.source}
+          onChange={(source) => p.onSpec((s) => ({ ...s, source }))}
+          markers={markers}
+          ariaLabel="Model source (nn.Sequential)"
+          hoverAt={(line, column) => hoverAt(p.compile.view, line, column)}
+          highlightLines={p.highlightLines}
+          reveal={p.reveal}
+          onSave={p.onSave}
+        />
+      </div>
+      <div className="side-pane">
+        <ProblemsList problems={modelProblems} pending={p.compile.pending} failure={p.compile.failure} onGo={p.onReveal} />
+        <ModelInputs
+          spec={p.spec}
+          onSpec={p.onSpec}
+          chips={p.chips}
+          weightsName={p.weightsName}
+          weightsSource={view?.weightsSource ?? null}
+          onWeightsLoaded={p.onWeightsLoaded}
+        />
+        <p className="quiet small pad keys">
+          Keys: <kbd>Ctrl</kbd>+<kbd>S</kbd> save · <kbd>Alt</kbd>+<kbd>1</kbd>…<kbd>5</kbd> views · <kbd>F8</kbd> next problem · in the editor <kbd>Ctrl</kbd>+<kbd>M</kbd> makes <kbd>Tab</kbd> move focus
+        </p>
+      </div>
+    </section>
+  );
+}
+
+export function isPatchProblem(p: Problem): boolean {
+  return /patch/i.test(p.code) || /patch/i.test(p.stage ?? '');
+}

@@ -1,0 +1,65 @@
+// One spike raster on a canvas: x = time column, y = neuron row, one pixel per cell of
+// the RasterHistory, intensity by how many events the cell holds. Only the columns that
+// changed since the last frame are repainted; the canvas is scaled by CSS.
+
+import { useEffect, useRef } from 'react';
+import type { RasterHistory } from './raster-history';
+import { nextFrame } from './use-frame';
+
+/** Opacity for a cell with `count` events: one event is visible, eight or more are solid. */
+export function cellAlpha(count: number): number {
+  if (count <= 0) return 0;
+  return Math.min(1, 0.45 + 0.18 * Math.log2(count));
+}
+
+function accentRGB(el: Element): [number, number, number] {
+  const v = getComputedStyle(el).getPropertyValue('--raster-dot').trim() || '#2f6fdb';
+  const m = /^#([0-9a-f]{6})$/i.exec(v);
+  if (!m) return [47, 111, 219];
+  const n = parseInt(m[1]!, 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+export function RasterCanvas(props: { history: RasterHistory; layerKey: number; label: string; heightPx: number }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const { history, layerKey } = props;
+  const rows = history.rowsOf(layerKey);
+  useEffect(() => {
+    const el = canvas.current;
+    const ctx = el?.getContext('2d') ?? null;
+    if (!el || !ctx) return;
+    const image = ctx.createImageData(history.columns, rows);
+    const px = new Uint32Array(image.data.buffer);
+    const [r, g, b] = accentRGB(el);
+    // Little-endian RGBA packed as ABGR; 256 alpha levels precomputed per count bucket.
+    const colorFor = (count: number) => ((Math.round(cellAlpha(count) * 255) << 24) | (b << 16) | (g << 8) | r) >>> 0;
+    let lastVersion = -1;
+    const paint = (from: number, to: number) => {
+      for (let c = from; c <= to; c++) {
+        for (let row = 0; row < rows; row++) {
+          const n = history.cell(layerKey, c, row);
+          px[row * history.columns + c] = n === 0 ? 0 : colorFor(n);
+        }
+      }
+    };
+    history.takeDirty(layerKey);
+    paint(0, history.columns - 1);
+    ctx.putImageData(image, 0, 0);
+    let cancel = () => undefined as void;
+    const frame = () => {
+      if (history.version !== lastVersion) {
+        lastVersion = history.version;
+        const d = history.takeDirty(layerKey);
+        if (d) {
+          if (d.all) paint(0, history.columns - 1);
+          else paint(Math.max(0, d.from), Math.min(history.columns - 1, d.to));
+          ctx.putImageData(image, 0, 0);
+        }
+      }
+      cancel = nextFrame(frame);
+    };
+    cancel = nextFrame(frame);
+    return () => cancel();
+  }, [history, layerKey, rows]);
+  return <canvas ref={canvas} className="raster" width={history.columns} height={rows} style={{ height: props.heightPx }} role="img" aria-label={props.label} />;
+}

@@ -1,0 +1,189 @@
+// The spike monitor: one raster per monitored layer on a shared time axis, per-channel
+// rate bars for the exit layer and the predicted class, large. Works for a live run and
+// for a replay alike (both feed a SpikeMonitorModel).
+
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import type { SpikeMonitorModel } from './spike-monitor';
+import { barFractions, eventsPerSecond, formatCount, formatMicros, formatRate, predictedClass } from './class-rates';
+import { RasterCanvas } from './raster-canvas';
+import { useFrameVersion } from './use-frame';
+
+export interface SpikeMonitorViewProps {
+  model: SpikeMonitorModel | null;
+  title: ReactNode;
+  /** Authoritative exit counts from the run summary, when the run has ended. */
+  finalCounts?: number[] | null;
+  /** Current time of the stream (progress / replay clock), µs: drawn as a cursor. */
+  cursorUs?: number | null;
+  children?: ReactNode;
+  empty?: ReactNode;
+}
+
+const MAX_BARS = 32;
+
+/** The channels to draw bars for: all of them, or the busiest MAX_BARS in channel order. */
+export function shownChannels(counts: readonly number[]): number[] {
+  const all = counts.map((_, i) => i);
+  if (counts.length <= MAX_BARS) return all;
+  return all
+    .sort((a, b) => counts[b]! - counts[a]! || a - b)
+    .slice(0, MAX_BARS)
+    .sort((a, b) => a - b);
+}
+
+export function rasterHeight(rows: number): number {
+  return rows <= 16 ? Math.max(24, rows * 8) : rows <= 64 ? 96 : 128;
+}
+
+function ticks(from: number, to: number, count = 6): number[] {
+  const span = to - from;
+  if (span <= 0) return [from];
+  const raw = span / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((k) => k * mag).find((s) => s >= raw) ?? raw;
+  const out: number[] = [];
+  const first = Math.ceil(from / step);
+  for (let i = first; i * step <= to + 1e-9; i++) out.push(i * step);
+  return out;
+}
+
+/** The shared time axis under the rasters: as many labelled ticks as fit the width. */
+function TimeAxis({ from, to }: { from: number; to: number }) {
+  const el = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(600);
+  useEffect(() => {
+    const node = el.current;
+    if (!node || typeof ResizeObserver !== 'function') return;
+    const ro = new ResizeObserver(() => setWidth(node.clientWidth || 600));
+    ro.observe(node);
+    return () => ro.disconnect();
+  }, []);
+  const all = ticks(from, to, Math.max(2, Math.floor(width / 80)));
+  return (
+    <div className="time-axis" aria-hidden="true" ref={el}>
+      {all.map((t, i) => (
+        <span
+          key={t}
+          className={`tick ${i === 0 && t === from ? 'first' : ''} ${i === all.length - 1 && (t - from) / (to - from) > 0.9 ? 'last' : ''}`}
+          style={{ left: `${((t - from) / (to - from)) * 100}%` }}
+        >
+          {formatMicros(t)}
+        </span>
+      ))}
+    </div>
+  );
+}
+
+export function SpikeMonitorView(p: SpikeMonitorViewProps) {
+  const model = p.model;
+  const version = useCallback(() => model?.version ?? 0, [model]);
+  useFrameVersion(version, model !== null);
+  if (!model) {
+    return (
+      <section className="monitor" aria-label="Spike monitor">
+        <header className="view-header">
+          <h2>{p.title}</h2>
+        </header>
+        {p.empty}
+        {p.children}
+      </section>
+    );
+  }
+  const win = model.raster.window;
+  const liveCounts = model.exitCounts();
+  const counts = p.finalCounts && p.finalCounts.length > 0 ? p.finalCounts : liveCounts;
+  const predicted = predictedClass(counts);
+  const fractions = barFractions(counts);
+  const spanUs = Math.max(0, (model.lastTimeUs ?? model.startUs) - model.startUs);
+  const keys = model.raster.layerKeys();
+  const cursor = p.cursorUs ?? null;
+  const cursorFrac = cursor === null ? null : (cursor - win.from) / (win.to - win.from);
+  return (
+    <section className="monitor" aria-label="Spike monitor">
+      <header className="view-header">
+        <h2>{p.title}</h2>
+        <span className="num quiet" data-testid="monitor-events" data-count={model.events}>
+          {formatCount(model.events)} events
+        </span>
+      </header>
+      <div className="monitor-body">
+        <div className="rasters">
+          {keys.map((key) => {
+            const layer = model.layers.find((l) => l.key === key);
+            const label = layer?.label ?? `core ${key}`;
+            const total = model.layerTotal(key);
+            const shape = layer?.neuronShape.join('×') ?? '';
+            return (
+              <div className="raster-row" key={key}>
+                <div className="raster-label">
+                  <span>{label}</span>
+                  <span className="quiet" data-testid={`raster-count-${key}`}>
+                    {formatCount(total)} events
+                  </span>
+                  <span className="quiet">{shape} neurons</span>
+                </div>
+                <div className="raster-frame">
+                  <RasterCanvas history={model.raster} layerKey={key} heightPx={rasterHeight(model.raster.rowsOf(key))} label={`${label} raster: ${total} events between ${formatMicros(win.from)} and ${formatMicros(win.to)}`} />
+                  {cursorFrac !== null && cursorFrac >= 0 && cursorFrac <= 1 && <div className="cursor" style={{ left: `${cursorFrac * 100}%` }} />}
+                </div>
+              </div>
+            );
+          })}
+          <div className="raster-row axis-row">
+            <div className="raster-label quiet">time</div>
+            <TimeAxis from={win.from} to={win.to} />
+          </div>
+          <p className="quiet small">
+            {formatMicros(model.raster.binUs)} per column · darker = more events in a cell
+            {model.raster.offWindow > 0 ? ` · ${formatCount(model.raster.offWindow)} events scrolled out of view (still counted)` : ''}
+          </p>
+        </div>
+        {model.exitCore !== null && (
+          <div className="classes">
+            <div className="predicted" role="status" aria-label="Predicted class">
+              <span className="label">predicted class</span>
+              <span className="predicted-value" data-testid="predicted-class">
+                {predicted ?? '—'}
+              </span>
+            </div>
+            <table className="dense rate-bars" aria-label="Events per output channel">
+              <thead>
+                <tr>
+                  <th scope="col">Class</th>
+                  <th scope="col">
+                    <span className="sr-only">Bar</span>
+                  </th>
+                  <th scope="col" className="num">
+                    Events
+                  </th>
+                  <th scope="col" className="num">
+                    Rate
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {shownChannels(counts).map((i) => {
+                  const c = counts[i]!;
+                  return (
+                  <tr key={i} className={i === predicted ? 'winner' : ''}>
+                    <th scope="row" className="num">
+                      {i}
+                    </th>
+                    <td className="bar-cell">
+                      <span className="bar" style={{ width: `${(fractions[i] ?? 0) * 100}%` }} />
+                    </td>
+                    <td className="num">{formatCount(c)}</td>
+                    <td className="num">{formatRate(eventsPerSecond(c, spanUs))}</td>
+                  </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+            {counts.length > MAX_BARS && <p className="quiet small">The {MAX_BARS} busiest of {counts.length} channels.</p>}
+          </div>
+        )}
+      </div>
+      {p.children}
+    </section>
+  );
+}

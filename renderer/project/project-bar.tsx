@@ -1,0 +1,119 @@
+// The top bar: project name and save state, Save (Ctrl/Cmd+S), "New project…" (a small
+// dialog: name and example; Escape closes it), and what the model targets.
+
+import { useEffect, useId, useRef, useState } from 'react';
+import type { ExampleModel } from '../../preload/api';
+
+export interface ProjectBarProps {
+  name: string | null;
+  path: string | null;
+  dirty: boolean;
+  saving: boolean;
+  error: string | null;
+  chipName: string | null;
+  deviceId: string | null;
+  examples: readonly ExampleModel[];
+  onSave(): void;
+  onNew(name: string, exampleId: string | null): void;
+  onDismissError(): void;
+}
+
+export function ProjectBar(p: ProjectBarProps) {
+  const [open, setOpen] = useState(false);
+  const trigger = useRef<HTMLButtonElement>(null);
+  const state = p.saving ? 'saving…' : p.dirty ? 'unsaved changes' : 'saved';
+  return (
+    <header className="project-bar">
+      <div className="project-title" title={p.path ?? undefined}>
+        <span className="label">project</span>
+        <strong className="project-name">{p.name ?? '…'}</strong>
+        <span className={`save-state ${p.dirty ? 'dirty' : ''}`} role="status" aria-label="Save state">
+          {p.dirty && !p.saving ? '● ' : ''}
+          {state}
+        </span>
+      </div>
+      <button type="button" onClick={p.onSave} disabled={p.saving || !p.dirty} aria-keyshortcuts="Control+S Meta+S" title="Save a model version (Ctrl+S)">
+        Save
+      </button>
+      <div className="popover-anchor">
+        <button ref={trigger} type="button" aria-haspopup="dialog" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+          New project…
+        </button>
+        {open && (
+          <NewProjectDialog
+            examples={p.examples}
+            onCancel={() => {
+              setOpen(false);
+              trigger.current?.focus();
+            }}
+            onCreate={(name, exampleId) => {
+              setOpen(false);
+              trigger.current?.focus();
+              p.onNew(name, exampleId);
+            }}
+          />
+        )}
+      </div>
+      {p.error && (
+        <div className="bar-error" role="alert">
+          {p.error}
+          <button type="button" className="link" onClick={p.onDismissError} aria-label="Dismiss error">
+            ✕
+          </button>
+        </div>
+      )}
+      <div className="project-target">
+        <span className="label">chip</span> <span>{p.chipName ?? '—'}</span>
+        <span className="label">device</span> <span className="mono">{p.deviceId ?? 'none selected'}</span>
+      </div>
+    </header>
+  );
+}
+
+function NewProjectDialog(props: { examples: readonly ExampleModel[]; onCancel(): void; onCreate(name: string, exampleId: string | null): void }) {
+  const nameId = useId();
+  const exampleId = useId();
+  const [name, setName] = useState('');
+  const [example, setExample] = useState<string>(props.examples[0]?.id ?? '');
+  const first = useRef<HTMLInputElement>(null);
+  useEffect(() => first.current?.focus(), []);
+  const valid = /^[\w][\w .-]{0,63}$/.test(name.trim());
+  return (
+    <form
+      className="popover"
+      role="dialog"
+      aria-label="New project"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.stopPropagation();
+          props.onCancel();
+        }
+      }}
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (valid) props.onCreate(name.trim(), example || null);
+      }}
+    >
+      <label htmlFor={nameId}>Project name</label>
+      <input id={nameId} ref={first} value={name} onChange={(e) => setName(e.target.value)} placeholder="gesture-net" autoComplete="off" />
+      {name !== '' && !valid && <p className="field-error">Use letters, digits, spaces, dots, dashes (up to 64).</p>}
+      <label htmlFor={exampleId}>Start from</label>
+      <select id={exampleId} value={example} onChange={(e) => setExample(e.target.value)}>
+        {props.examples.map((x) => (
+          <option key={x.id} value={x.id}>
+            {x.name}
+          </option>
+        ))}
+        <option value="">Empty model</option>
+      </select>
+      <div className="popover-actions">
+        <button type="button" onClick={props.onCancel}>
+          Cancel
+        </button>
+        <button type="submit" className="primary" disabled={!valid}>
+          Create
+        </button>
+      </div>
+    </form>
+  );
+}
