@@ -60,6 +60,8 @@ export interface ModelSpec {
   conversion?: Partial<ConversionSettings>;
   kind?: 'auto' | 'ann' | 'snn';
   dvsInput?: boolean;
+  /** The built-in example this spec started from (its input events go with it). */
+  exampleId?: string;
 }
 
 export interface CoreLimitsView {
@@ -241,6 +243,10 @@ export interface RunView {
   eventsIn: number;
   eventsOut: number;
   monitorLayers: string;
+  /** What the run monitored (layer, core, neuron shape), for its replay; empty for imported files. */
+  monitored: MonitoredLayerView[];
+  /** Core whose channels are the classes; null when unknown (imported files). */
+  exitCore: number | null;
 }
 
 export type InputSource =

@@ -35,6 +35,7 @@ const modelSpec = z
       .optional(),
     kind: z.enum(['auto', 'ann', 'snn']).optional(),
     dvsInput: z.boolean().optional(),
+    exampleId: text(100).optional(),
   })
   .strict();
 

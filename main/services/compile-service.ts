@@ -118,6 +118,7 @@ export class CompileService {
             ordering: 'auto',
             monitorLayers: [-1],
             configPatch: '',
+            exampleId: d.name,
           },
         },
       });
@@ -161,7 +162,8 @@ export class CompileService {
   }
 
   compile(spec: ModelSpec): { result: CompileResult | null; view: CompileView } {
-    const key = JSON.stringify(spec);
+    const { exampleId: _example, ...compiled } = spec;
+    const key = JSON.stringify(compiled);
     const cached = this.results.get(key);
     if (cached) return cached;
     const prepared = this.requestFor(spec);

@@ -47,7 +47,15 @@ export function runView(r: RunInfo): RunView {
     eventsIn: r.eventsIn,
     eventsOut: r.eventsOut,
     monitorLayers: (r.monitorLayers ?? []).join(','),
+    ...monitoringOf(r.deployOptions),
   };
+}
+
+/** The monitored layers a run stored with its deploy options (runs before this was stored: none). */
+function monitoringOf(deployOptions: unknown): Pick<RunView, 'monitored' | 'exitCore'> {
+  const o = (deployOptions ?? {}) as { monitored?: unknown; exitCore?: unknown };
+  const monitored = Array.isArray(o.monitored) ? (o.monitored as RunView['monitored']) : [];
+  return { monitored, exitCore: typeof o.exitCore === 'number' ? o.exitCore : null };
 }
 
 function fileSafe(name: string): string {

@@ -81,6 +81,21 @@ class OutputTally {
   }
 }
 
+/** Every monitored core with its chip layer and neuron shape (and the DVS monitor, if on). */
+export function monitoredLayers(compiled: CompileResult): MonitoredLayerView[] {
+  const ordering = compiled.placement?.ordering ?? [];
+  const out: MonitoredLayerView[] = compiled.monitoredCores.map((core) => {
+    const layer = ordering.indexOf(core);
+    const l = compiled.layers[layer]!;
+    return { core, layer, neuronShape: [l.neuronShape[0], l.neuronShape[1], l.neuronShape[2]] };
+  });
+  if (compiled.config?.dvs_layer.monitor_enable && compiled.dvs) {
+    const s = compiled.dvs.outputShape;
+    out.push({ core: LAYER_DVS, layer: null, neuronShape: [s[0], s[1], s[2]] });
+  }
+  return out;
+}
+
 let unrecordedRunIds = 0;
 
 export class RunService {
@@ -135,7 +150,8 @@ export class RunService {
         modelVersionId,
         deviceId: device.id,
         deviceType: device.type,
-        deployOptions: params.deploy,
+        // Kept with the run so its replay knows what each recorded layer is.
+        deployOptions: { ...params.deploy, monitored: monitoredLayers(compiled), exitCore },
         monitorLayers: compiled.monitoredCores,
         parentRunId: params.parentRunId ?? null,
         relation: params.relation ?? null,
@@ -151,15 +167,7 @@ export class RunService {
       throw e;
     }
 
-    const monitored: MonitoredLayerView[] = compiled.monitoredCores.map((core) => {
-      const layer = ordering.indexOf(core);
-      const l = compiled.layers[layer]!;
-      return { core, layer, neuronShape: [l.neuronShape[0], l.neuronShape[1], l.neuronShape[2]] };
-    });
-    if (compiled.config.dvs_layer.monitor_enable && compiled.dvs) {
-      const s = compiled.dvs.outputShape;
-      monitored.push({ core: LAYER_DVS, layer: null, neuronShape: [s[0], s[1], s[2]] });
-    }
+    const monitored = monitoredLayers(compiled);
     const input = params.input;
     const started: RunStartedView = {
       runId,

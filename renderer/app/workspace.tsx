@@ -64,8 +64,22 @@ export function Workspace() {
   const example = useMemo(() => {
     if (!spec) return null;
     const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-    return project.examples.find((e) => e.inputName && same(e.spec.inputShape, spec.inputShape)) ?? null;
+    // The example the model came from; for a model typed from scratch, one whose input fits.
+    return (
+      project.examples.find((e) => e.inputName && e.id === spec.exampleId && same(e.spec.inputShape, spec.inputShape)) ??
+      project.examples.find((e) => e.inputName && same(e.spec.inputShape, spec.inputShape)) ??
+      null
+    );
   }, [project.examples, spec]);
+
+  // Menu commands of the desktop app (File > Save Model Version) act on the editor state held here.
+  useEffect(
+    () =>
+      api.on('app.command', ({ command }) => {
+        if (command === 'save-model') void save();
+      }),
+    [api, save],
+  );
 
   // Ctrl/Cmd+S saves from anywhere; Alt+1..5 switch tabs.
   useEffect(() => {

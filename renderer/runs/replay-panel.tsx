@@ -36,6 +36,8 @@ export function ReplayPanel(p: ReplayPanelProps) {
   compileRef.current = p.compile;
   const startedRef = useRef(p.started);
   startedRef.current = p.started;
+  const runRef = useRef(p.run);
+  runRef.current = p.run;
 
   useEffect(() => {
     let cancelled = false;
@@ -50,9 +52,11 @@ export function ReplayPanel(p: ReplayPanelProps) {
         const started = startedRef.current;
         const view = compileRef.current;
         const first = inf.firstUs ?? 0;
+        // The run records what it monitored; older or imported runs fall back to this window's knowledge.
+        const recorded = runRef.current.monitored.length > 0 ? runRef.current : null;
         const m = new SpikeMonitorModel({
-          monitored: started?.monitored ?? [],
-          exitCore: started?.exitCore ?? exitCoreOf(view),
+          monitored: recorded?.monitored ?? started?.monitored ?? [],
+          exitCore: recorded?.exitCore ?? started?.exitCore ?? exitCoreOf(view),
           startUs: Math.min(0, first),
           durationUs: inf.lastUs !== null ? Math.max(1, inf.lastUs - Math.min(0, first)) : null,
           resolve: layerResolver(view),
@@ -224,11 +228,11 @@ export function CompareTable({ result }: { result: CompareView }) {
     <div className="compare-result" data-testid="compare-result">
       <table className="dense">
         <caption>
-          Events per layer: run #{result.a} vs run #{result.b}
+          Events per monitored core: run #{result.a} vs run #{result.b}
         </caption>
         <thead>
           <tr>
-            <th scope="col">Layer</th>
+            <th scope="col">Core</th>
             <th scope="col" className="num">
               #{result.a}
             </th>

@@ -109,7 +109,15 @@ describe('runs on the virtual devkit, recorded in the project', () => {
     const delivered = spikes.reduce((n, e) => n + unpackBatch((e.payload as EventOf<'run.spikes'>).spikes).length, 0);
     expect(delivered).toBe(first.eventsOut);
     const runs = await call('runs.list', {});
-    expect(runs.find((r) => r.id === started.runId)).toMatchObject({ status: 'completed', device: 'sim-speck2fdevkit:0', eventsIn: first.eventsIn, eventsOut: first.eventsOut });
+    expect(runs.find((r) => r.id === started.runId)).toMatchObject({
+      status: 'completed',
+      device: 'sim-speck2fdevkit:0',
+      eventsIn: first.eventsIn,
+      eventsOut: first.eventsOut,
+      // Stored with the run, so its replay knows the layers whatever the editor shows later.
+      monitored: started.monitored,
+      exitCore: 1,
+    });
   });
 
   it('the recording replays at max speed event for event', async () => {

@@ -465,6 +465,8 @@ export class FakeWorkbench {
       eventsIn: 0,
       eventsOut: 0,
       monitorLayers: '-1',
+      monitored: [],
+      exitCore: null,
     };
     this.runs = [run, ...this.runs];
     this.emit('runs.changed', { runs: this.runs });

@@ -111,7 +111,7 @@ describe('replay panel', () => {
   it('opens the recording showing all of it, then plays, pauses and changes speed through the replay channels', async () => {
     const fake = new FakeWorkbench({ project: true });
     const api = fake.api();
-    const run = { id: 3, status: 'completed' as const, reason: null, message: null, device: 'sim-speck2fdevkit:0', deviceType: 'speck2fdevkit', modelVersion: 1, parentRun: null, started: '2025-01-01T12:00:00Z', ended: '2025-01-01T12:00:01Z', eventsIn: 784, eventsOut: 600, monitorLayers: '-1' };
+    const run = { id: 3, status: 'completed' as const, reason: null, message: null, device: 'sim-speck2fdevkit:0', deviceType: 'speck2fdevkit', modelVersion: 1, parentRun: null, started: '2025-01-01T12:00:00Z', ended: '2025-01-01T12:00:01Z', eventsIn: 784, eventsOut: 600, monitorLayers: '-1', monitored: [], exitCore: null };
     render(
       <WorkbenchContext.Provider value={api}>
         <ReplayPanel run={run} runs={[run]} started={null} compile={fakeCompile(LENET_EXAMPLE.spec)} deviceId="sim-speck2fdevkit:0" onRerun={() => undefined} onBackToLive={() => undefined} />
@@ -139,6 +139,23 @@ describe('replay panel', () => {
       { replayId: 'replay-2', action: 'speed', speed: 4 },
     ]);
     expect(screen.getByRole('slider', { name: 'Replay position' })).toBeTruthy();
+  });
+
+  it('uses the layers the run recorded, even when the model in the editor has changed since', async () => {
+    const fake = new FakeWorkbench({ project: true });
+    const api = fake.api();
+    // Recorded: core 7 was chip layer 2 (12 channels) and the exit. The editor's compile places layers elsewhere.
+    const run = { id: 9, status: 'completed' as const, reason: null, message: null, device: 'sim-speck2fdevkit:0', deviceType: 'speck2fdevkit', modelVersion: 1, parentRun: null, started: '2025-01-01T12:00:00Z', ended: '2025-01-01T12:00:01Z', eventsIn: 10, eventsOut: 1, monitorLayers: '7', monitored: [{ core: 7, layer: 2, neuronShape: [12, 1, 1] as [number, number, number] }], exitCore: 7 };
+    render(
+      <WorkbenchContext.Provider value={api}>
+        <ReplayPanel run={run} runs={[run]} started={null} compile={fakeCompile(LENET_EXAMPLE.spec)} deviceId="sim-speck2fdevkit:0" onRerun={() => undefined} onBackToLive={() => undefined} />
+      </WorkbenchContext.Provider>,
+    );
+    await waitFor(() => expect(fake.callsOf('replay.start')).toHaveLength(1));
+    await act(async () => fake.emit('replay.spikes', { replayId: 'replay-1', spikes: packBatch(batchFromEvents([{ t: 10, layer: 7, channel: 11, x: 0, y: 0 }])), timeUs: 10 }));
+    await act(async () => fake.emit('replay.state', { replayId: 'replay-1', state: 'ended', timeUs: 100_000, speed: 'max' }));
+    await screen.findByText('Layer 2 · core 7');
+    expect(screen.getByTestId('predicted-class').textContent).toBe('11');
   });
 
   it('shows a comparison side by side with the first divergence', () => {
