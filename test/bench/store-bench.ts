@@ -12,7 +12,11 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { allocateBatch, type SpikeBatch } from '../../main/sim/spike-batch.js';
+import { coreIsUsed } from '../../main/chips/chip-config.js';
+import { EventEngine } from '../../main/sim/event-engine.js';
+import { rasterToEvents } from '../../main/sim/raster-events.js';
 import { CHUNK_CODECS, decodeChunk, encodeChunk } from '../../main/store/chunk-codec.js';
+import { loadBenchWorkload } from '../unit/sim/workloads.js';
 import { openProject, type Project } from '../../main/store/project.js';
 
 type Row = { name: string; value: number; unit: string };
@@ -139,11 +143,45 @@ function fileBytes(path: string): number {
   return total;
 }
 
+/**
+ * Recording against the simulator's real output: the LeNet workload with every core
+ * monitored (the most a run can produce), simulated in event mode, then its output
+ * recorded. The ratio says how much faster recording is than the simulator produces.
+ */
+function simulatorOutputRows(dir: string): Row[] {
+  const w = loadBenchWorkload('lenet');
+  const config = structuredClone(w.config);
+  config.cnn_layers.forEach((core) => (core.monitor_enable = coreIsUsed(core)));
+  const engine = new EventEngine(config);
+  const input = rasterToEvents(w.raster, w.ordering[0]!);
+  const outputs: SpikeBatch[] = [];
+  const t0 = performance.now();
+  engine.process(input, (b) => outputs.push(b));
+  const simSeconds = (performance.now() - t0) / 1000;
+  const events = outputs.reduce((n, b) => n + b.length, 0);
+  const project = openProject(join(dir, 'sim-output.dcnnproj'), { create: true });
+  const version = project.addModelVersion({ modelText: 'lenet', weights: null, inputShape: [1, 28, 28], device: 'speck2fdevkit', compileOptions: {}, configJson: '{}' });
+  const recorder = project.startRun({ modelVersionId: version.id, deviceId: 'sim-speck2fdevkit:0', deviceType: 'speck2fdevkit', monitorLayers: w.ordering });
+  const t1 = performance.now();
+  for (const b of outputs) recorder.recordOutput(b);
+  recorder.finish({ status: 'completed' });
+  const recordSeconds = (performance.now() - t1) / 1000;
+  project.close();
+  const simRate = events / simSeconds;
+  const recordRate = events / recordSeconds;
+  return [
+    { name: `simulator output rate, LeNet workload with every core monitored (${events} events)`, value: Math.round(simRate), unit: 'events/s' },
+    { name: 'recording throughput on that real simulator output', value: Math.round(recordRate), unit: 'events/s' },
+    { name: 'recording speed / simulator output speed', value: round(recordRate / simRate, 1), unit: 'x' },
+  ];
+}
+
 export async function runStoreBench(): Promise<Row[]> {
   const rows: Row[] = [];
   rows.push(...codecRows());
   const dir = mkdtempSync(join(tmpdir(), 'dcnn-store-bench-'));
   try {
+    rows.push(...simulatorOutputRows(dir));
     // Recording throughput.
     const small = join(dir, 'throughput.dcnnproj');
     let project = openProject(small, { create: true });
