@@ -58,6 +58,23 @@ function monitoringOf(deployOptions: unknown): Pick<RunView, 'monitored' | 'exit
   return { monitored, exitCore: typeof o.exitCore === 'number' ? o.exitCore : null };
 }
 
+/** The spec a model version was saved from (weights loaded into the compile service). */
+export function specOfVersion(project: Project, version: ModelVersion, compiler: CompileService): ModelSpec {
+  const weights = project.modelWeights(version.id);
+  const weightsId = weights ? compiler.loadWeights(`model version ${version.id} weights`, weights).id : null;
+  const options = (version.compileOptions ?? {}) as Partial<StoredSpec>;
+  return {
+    chip: version.device,
+    inputShape: [version.inputShape[0] ?? 1, version.inputShape[1] ?? 1, version.inputShape[2] ?? 1],
+    ordering: 'auto',
+    monitorLayers: [-1],
+    configPatch: '',
+    ...options,
+    source: version.modelText,
+    weightsId,
+  };
+}
+
 function fileSafe(name: string): string {
   return name.trim().replace(/[^A-Za-z0-9._ -]+/g, '_').replace(/\s+/g, '-').slice(0, 80) || 'project';
 }
@@ -83,20 +100,7 @@ export class ProjectSession {
 
   /** A model version's spec, with its weights loaded into the compile service. */
   specOf(version: ModelVersion): ModelSpec {
-    const project = this.require();
-    const weights = project.modelWeights(version.id);
-    const weightsId = weights ? this.compiler.loadWeights(`model version ${version.id} weights`, weights).id : null;
-    const options = (version.compileOptions ?? {}) as Partial<StoredSpec>;
-    return {
-      chip: version.device,
-      inputShape: [version.inputShape[0] ?? 1, version.inputShape[1] ?? 1, version.inputShape[2] ?? 1],
-      ordering: 'auto',
-      monitorLayers: [-1],
-      configPatch: '',
-      ...options,
-      source: version.modelText,
-      weightsId,
-    };
+    return specOfVersion(this.require(), version, this.compiler);
   }
 
   view(): ProjectView | null {

@@ -14,16 +14,22 @@ import type { Project } from '../store/project.js';
 import type { RunRecorder } from '../store/run-recorder.js';
 import { endingForDisconnect, type RunEnding } from '../store/run-status.js';
 
+/** The model text, weights and options a model version saved with a run holds. */
+export interface NewModelVersion {
+  source: string;
+  weights: Uint8Array | null;
+  compileOptions: unknown;
+  name?: string;
+}
+
 /** What a run is asked to do. */
 export interface RunParams {
   /** Where the run is recorded; null = not recorded (CLI without --project). */
   project: Project | null;
   deviceId: string;
   compiled: CompileResult;
-  /** For the model version saved with the run. */
-  model: { source: string; weights: Uint8Array | null; compileOptions: unknown; name?: string };
-  /** An existing model version to link instead of saving one. */
-  modelVersionId?: number;
+  /** The project's model version the run belongs to: an existing one, or one to save with the run. */
+  modelVersion: number | NewModelVersion;
   input: SpikeBatch;
   deploy: DeployOptions;
   parentRunId?: number;
@@ -133,16 +139,17 @@ export class RunService {
     const exit = compiled.layers[exitLayer]!;
 
     let recorder: RunRecorder | null = null;
-    let modelVersionId = params.modelVersionId ?? 0;
+    const mv = params.modelVersion;
+    let modelVersionId = typeof mv === 'number' ? mv : 0;
     if (params.project) {
-      if (!params.modelVersionId) {
+      if (typeof mv !== 'number') {
         modelVersionId = params.project.addModelVersion({
-          name: params.model.name ?? null,
-          modelText: params.model.source,
-          weights: params.model.weights,
+          name: mv.name ?? null,
+          modelText: mv.source,
+          weights: mv.weights,
           inputShape: [...compiled.layers[0]!.inputShape],
           device: compiled.device,
-          compileOptions: params.model.compileOptions,
+          compileOptions: mv.compileOptions,
           configJson: JSON.stringify(chipConfigToJson(compiled.config)),
         }).id;
       }

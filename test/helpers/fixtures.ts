@@ -2,12 +2,14 @@
 // library) and the benchmark workloads (test/fixtures/bench) for tests and benchmarks.
 
 import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../../main/services/package-root.js';
 import type { Tensor } from '../../main/formats/tensor.js';
 
-export const FIXTURE_DIR = fileURLToPath(new URL('../fixtures/sinabs/', import.meta.url));
-export const BENCH_DIR = fileURLToPath(new URL('../fixtures/bench/', import.meta.url));
-export const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/', import.meta.url));
+// From the package root, so the same code works from sources and compiled (dist-bench/).
+const ROOT = `${packageRoot()}/`;
+export const FIXTURE_DIR = `${ROOT}test/fixtures/sinabs/`;
+export const BENCH_DIR = `${ROOT}test/fixtures/bench/`;
+export const EXAMPLES_DIR = `${ROOT}examples/`;
 
 export interface JsonTensor {
   shape: number[];

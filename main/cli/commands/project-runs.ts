@@ -10,9 +10,10 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compileModel } from '../../compiler/compile.js';
-import type { CompileRequest } from '../../compiler/compile-types.js';
-import { parseWeights } from '../../services/model-files.js';
+import type { CompileResult } from '../../compiler/compile-types.js';
+import { specOfVersion } from '../../services/project-session.js';
 import { recordedInput } from '../../services/run-inputs.js';
+import type { NewModelVersion } from '../../services/run-service.js';
 import type { SpikeBatch, SpikeEvent } from '../../sim/spike-batch.js';
 import type { Project, RunInfo } from '../../store/project.js';
 import { basename } from 'node:path';
@@ -134,34 +135,19 @@ export async function rerunCommand(argv: string[], io: CliIO): Promise<number> {
     return withServices(io, { dataDir: values['data-dir'] }, async (services) => {
       const device = services.devices.resolve(values.device ?? source.deviceId);
       const version = project.getModelVersion(source.modelVersionId)!;
-      let request: CompileRequest;
-      let modelText: string;
-      let weights: Uint8Array | null;
-      let options: unknown;
+      let compiled: CompileResult;
+      let modelVersion: number | NewModelVersion = version.id;
       if (values.model) {
         const prepared = await prepareCompile({ ...values, model: values.model, device: device.type, 'input-shape': values['input-shape'] ?? version.inputShape.join(',') }, io);
-        request = prepared.request;
-        modelText = request.source;
-        weights = prepared.weightsBytes;
-        options = { inputShape: request.inputShape, ordering: request.ordering, monitorLayers: request.monitorLayers, conversion: request.conversion };
+        const r = prepared.request;
+        compiled = compileModel(r, { modelKind: prepared.kind });
+        modelVersion = { source: r.source, weights: prepared.weightsBytes, compileOptions: { inputShape: r.inputShape, ordering: r.ordering, monitorLayers: r.monitorLayers, conversion: r.conversion } };
       } else {
-        weights = project.modelWeights(version.id);
-        const stored = (version.compileOptions ?? {}) as { ordering?: 'auto' | number[]; monitorLayers?: CompileRequest['monitorLayers']; conversion?: CompileRequest['conversion'] };
-        modelText = version.modelText;
-        options = version.compileOptions;
-        const tensors = weights ? parseWeights(weights, `model version ${version.id}`) : null;
-        request = {
-          source: version.modelText,
-          weights: tensors,
-          initSeed: tensors ? null : 0,
-          inputShape: [version.inputShape[0]!, version.inputShape[1]!, version.inputShape[2]!],
-          device: device.type,
-          ordering: stored.ordering ?? 'auto',
-          monitorLayers: stored.monitorLayers ?? [-1],
-          ...(stored.conversion ? { conversion: stored.conversion } : {}),
-        };
+        // The run's own model version, compiled for the chosen device the way the UI does it.
+        const stored = services.compiler.compile({ ...specOfVersion(project, version, services.compiler), chip: device.type });
+        if (!stored.result) throw new CliError(`model version ${version.id} does not compile: ${stored.view.error?.message ?? 'unknown error'}`);
+        compiled = stored.result;
       }
-      const compiled = compileModel(request);
       if (!compiled.ok) {
         io.err(formatCompileResult(compiled, { model: values.model ?? `model version ${version.id}`, weights: 'from the project' }));
         return 1;
@@ -171,8 +157,7 @@ export async function rerunCommand(argv: string[], io: CliIO): Promise<number> {
         project,
         deviceId: device.id,
         compiled,
-        model: { source: modelText, weights, compileOptions: options },
-        ...(values.model ? {} : { modelVersionId: version.id }),
+        modelVersion,
         input,
         deploy: slowClockHz !== undefined ? { slowClockHz } : {},
         parentRunId: id,

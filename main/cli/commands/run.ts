@@ -81,7 +81,11 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
           project,
           deviceId: device.id,
           compiled,
-          model: { source: prepared.request.source, weights: prepared.weightsBytes, compileOptions: { inputShape: prepared.request.inputShape, ordering: prepared.request.ordering, monitorLayers: prepared.request.monitorLayers, conversion: prepared.request.conversion } },
+          modelVersion: {
+            source: prepared.request.source,
+            weights: prepared.weightsBytes,
+            compileOptions: { inputShape: prepared.request.inputShape, ordering: prepared.request.ordering, monitorLayers: prepared.request.monitorLayers, conversion: prepared.request.conversion },
+          },
           input: input.batch,
           deploy: { ...(slowClockHz !== undefined ? { slowClockHz } : {}), ...(order ? { order } : {}) },
         },
