@@ -25,6 +25,7 @@ export interface ProjectActions {
   updateSpec(update: (spec: ModelSpec) => ModelSpec): void;
   save(): Promise<void>;
   newProject(name: string, exampleId: string | null): Promise<void>;
+  openProject(path: string): Promise<void>;
   dismissError(): void;
 }
 
@@ -134,6 +135,18 @@ export function useProject(): [ProjectState, ProjectActions, boolean] {
           open(project, s.examples, s.settings?.defaultChip ?? 'speck2fdevkit');
         } catch (e) {
           setState((x) => ({ ...x, error: `Creating the project failed: ${errorText(e)}` }));
+        }
+      },
+      [api, open],
+    ),
+    openProject: useCallback(
+      async (path: string) => {
+        try {
+          const project = await api['project.open']({ path });
+          const s = stateRef.current;
+          open(project, s.examples, s.settings?.defaultChip ?? 'speck2fdevkit');
+        } catch (e) {
+          setState((x) => ({ ...x, error: `Opening ${path} failed: ${errorText(e)}` }));
         }
       },
       [api, open],

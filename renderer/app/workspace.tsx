@@ -165,6 +165,8 @@ export function Workspace() {
         examples={project.examples}
         onSave={() => void save()}
         onNew={(name, exampleId) => void projectActions.newProject(name, exampleId)}
+        onOpen={(path) => void projectActions.openProject(path)}
+        loadRecent={() => api['project.recent']({})}
         onDismissError={projectActions.dismissError}
       />
       <nav className="left-column" aria-label="Devices and runs">

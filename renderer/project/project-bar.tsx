@@ -1,8 +1,9 @@
 // The top bar: project name and save state, Save (Ctrl/Cmd+S), "New project…" (a small
-// dialog: name and example; Escape closes it), and what the model targets.
+// dialog: name and example), "Open…" (recent projects or a path; Escape closes either),
+// and what the model targets.
 
 import { useEffect, useId, useRef, useState } from 'react';
-import type { ExampleModel } from '../../preload/api';
+import type { ExampleModel, RecentProjectView } from '../../preload/api';
 
 export interface ProjectBarProps {
   name: string | null;
@@ -15,12 +16,17 @@ export interface ProjectBarProps {
   examples: readonly ExampleModel[];
   onSave(): void;
   onNew(name: string, exampleId: string | null): void;
+  onOpen(path: string): void;
+  /** Recent projects, newest first (asked for when the Open dialog opens). */
+  loadRecent(): Promise<RecentProjectView[]>;
   onDismissError(): void;
 }
 
 export function ProjectBar(p: ProjectBarProps) {
   const [open, setOpen] = useState(false);
   const trigger = useRef<HTMLButtonElement>(null);
+  const [opening, setOpening] = useState(false);
+  const openTrigger = useRef<HTMLButtonElement>(null);
   const state = p.saving ? 'saving…' : p.dirty ? 'unsaved changes' : 'saved';
   return (
     <header className="project-bar">
@@ -50,6 +56,26 @@ export function ProjectBar(p: ProjectBarProps) {
               setOpen(false);
               trigger.current?.focus();
               p.onNew(name, exampleId);
+            }}
+          />
+        )}
+      </div>
+      <div className="popover-anchor">
+        <button ref={openTrigger} type="button" aria-haspopup="dialog" aria-expanded={opening} onClick={() => setOpening((o) => !o)}>
+          Open…
+        </button>
+        {opening && (
+          <OpenProjectDialog
+            currentPath={p.path}
+            loadRecent={p.loadRecent}
+            onCancel={() => {
+              setOpening(false);
+              openTrigger.current?.focus();
+            }}
+            onOpen={(path) => {
+              setOpening(false);
+              openTrigger.current?.focus();
+              p.onOpen(path);
             }}
           />
         )}
@@ -112,6 +138,73 @@ function NewProjectDialog(props: { examples: readonly ExampleModel[]; onCancel()
         </button>
         <button type="submit" className="primary" disabled={!valid}>
           Create
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function OpenProjectDialog(props: { currentPath: string | null; loadRecent(): Promise<RecentProjectView[]>; onCancel(): void; onOpen(path: string): void }) {
+  const pathId = useId();
+  const [recent, setRecent] = useState<RecentProjectView[] | null>(null);
+  const [path, setPath] = useState('');
+  const first = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    first.current?.focus();
+    let live = true;
+    props.loadRecent().then(
+      (r) => live && setRecent(r),
+      () => live && setRecent([]),
+    );
+    return () => {
+      live = false;
+    };
+    // The list is read once per opening of the dialog.
+  }, []);
+  const valid = path.trim().endsWith('.dcnnproj');
+  const others = (recent ?? []).filter((r) => r.path !== props.currentPath);
+  return (
+    <form
+      className="popover"
+      role="dialog"
+      aria-label="Open project"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.stopPropagation();
+          props.onCancel();
+        }
+      }}
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (valid) props.onOpen(path.trim());
+      }}
+    >
+      <label htmlFor={pathId}>Project file (on the workbench's machine)</label>
+      <input id={pathId} ref={first} value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/lab/experiments/gesture-net.dcnnproj" autoComplete="off" className="mono" />
+      {path !== '' && !valid && <p className="field-error">A project file ends in .dcnnproj.</p>}
+      <p className="label">Recent projects</p>
+      {recent === null ? (
+        <p className="quiet">Loading…</p>
+      ) : others.length === 0 ? (
+        <p className="quiet">No other recent projects.</p>
+      ) : (
+        <ul className="recent-projects" aria-label="Recent projects">
+          {others.map((r) => (
+            <li key={r.path}>
+              <button type="button" className="link" disabled={r.missing} title={r.missing ? `${r.path} is no longer there` : r.path} onClick={() => props.onOpen(r.path)}>
+                {r.name}
+              </button>{' '}
+              <span className="quiet mono">{r.missing ? 'missing' : r.path}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="popover-actions">
+        <button type="button" onClick={props.onCancel}>
+          Cancel
+        </button>
+        <button type="submit" className="primary" disabled={!valid}>
+          Open
         </button>
       </div>
     </form>

@@ -19,6 +19,7 @@ import type {
   ModelSpec,
   PlacementProblemView,
   ProjectView,
+  RecentProjectView,
   RecordingInfoView,
   RequestChannel,
   RequestOf,
@@ -292,6 +293,7 @@ export class FakeWorkbench {
   ];
   usb: DevicesView['usb'] = { status: 'ok', message: 'USB access ok: 1 board found.' };
   runs: RunView[] = [];
+  recent: RecentProjectView[] = [];
   settings: SettingsView = { theme: 'system', defaultChip: 'speck2fdevkit', compileDebounceMs: 300 };
   /** Replace to control compile replies in a test. */
   compile: (spec: ModelSpec) => Promise<CompileView> = async (spec) => fakeCompile(spec);
@@ -405,8 +407,9 @@ export class FakeWorkbench {
         this.project = this.newProject(req.name, example ? example.spec : { ...LENET_EXAMPLE.spec, source: 'import torch.nn as nn\n\nmodel = nn.Sequential(\n)\n' });
         return this.project;
       },
-      'project.open': () => {
-        if (!this.project) throw Object.assign(new Error('no such project'), { payload: { code: 'NOT_FOUND', message: 'No project at that path.' } });
+      'project.open': (req) => {
+        if (!this.project || !req.path.endsWith('.dcnnproj')) throw Object.assign(new Error('no such project'), { payload: { code: 'NOT_FOUND', message: 'No project at that path.' } });
+        this.project = { ...this.project, path: req.path, name: req.path.replace(/^.*\//, '').replace(/\.dcnnproj$/, '') };
         return this.project;
       },
       'project.saveModel': (req) => {
@@ -415,7 +418,7 @@ export class FakeWorkbench {
         this.project = { ...p, modelVersions: [...p.modelVersions, v], current: req.spec };
         return v;
       },
-      'project.recent': () => [],
+      'project.recent': () => this.recent,
       'runs.list': () => this.runs,
       'run.start': (req) => this.startRun(req.deviceId, null),
       'run.stop': (req) => {

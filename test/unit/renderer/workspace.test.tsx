@@ -72,6 +72,34 @@ describe('editing the model', () => {
     expect(fake.callsOf('project.saveModel')[0]?.spec.source).toBe(`${LENET_SOURCE}# note\n`);
   });
 
+  it('Open… lists recent projects (missing ones disabled) and opens the one picked', async () => {
+    const fake = new FakeWorkbench();
+    fake.recent = [
+      { path: '/lab/gesture.dcnnproj', name: 'gesture', lastOpened: '2025-01-02T00:00:00Z', missing: false },
+      { path: '/lab/old.dcnnproj', name: 'old', lastOpened: '2025-01-01T00:00:00Z', missing: true },
+    ];
+    await openWorkspace(fake);
+    fireEvent.click(screen.getByRole('button', { name: 'Open…' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Open project' });
+    const list = await within(dialog).findByRole('list', { name: 'Recent projects' });
+    expect((within(list).getByRole('button', { name: 'old' }) as HTMLButtonElement).disabled).toBe(true);
+    await act(async () => fireEvent.click(within(list).getByRole('button', { name: 'gesture' })));
+    expect(fake.callsOf('project.open')).toEqual([{ path: '/lab/gesture.dcnnproj' }]);
+    await waitFor(() => expect(screen.getByText('gesture')).toBeTruthy());
+    expect(screen.queryByRole('dialog', { name: 'Open project' })).toBeNull();
+  });
+
+  it('Open… refuses a path that is not a project file and Escape closes it', async () => {
+    await openWorkspace();
+    fireEvent.click(screen.getByRole('button', { name: 'Open…' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Open project' });
+    fireEvent.change(within(dialog).getByLabelText(/Project file/), { target: { value: '/lab/notes.txt' } });
+    expect(within(dialog).getByText('A project file ends in .dcnnproj.')).toBeTruthy();
+    expect((within(dialog).getByRole('button', { name: 'Open' }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.keyDown(dialog, { key: 'Escape' });
+    expect(screen.queryByRole('dialog', { name: 'Open project' })).toBeNull();
+  });
+
   it('bad input-shape text is explained next to the field and not compiled', async () => {
     const fake = await openWorkspace();
     const before = fake.callsOf('compile.run').length;
