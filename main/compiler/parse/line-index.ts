@@ -18,7 +18,7 @@ export class LineIndex {
   }
 
   /** 0-based index of the line holding `offset`. */
-  private lineOf(offset: number): number {
+  lineOf(offset: number): number {
     const starts = this.lineStarts;
     let lo = 0;
     let hi = starts.length - 1;

@@ -54,6 +54,11 @@ class Parser {
   /** Brackets currently open, innermost last. */
   private readonly open: Token[] = [];
   private unclosedReported = false;
+  /**
+   * Start of the token before which a bracket was closed by recovery (a line that lost its
+   * ')' and ','): the enclosing list takes that token as its next item without a second error.
+   */
+  private recoveredBefore = -1;
   /** The current statement already skipped to the end of its line. */
   private lineSkipped = false;
 
@@ -635,6 +640,21 @@ class Parser {
       }
       if (this.isCloser(t) || t.kind === 'eof') continue;
       if (this.canStartExpression(t) && this.pos > before) {
+        if (t.start === this.recoveredBefore) continue;
+        if (this.lostCloserBefore(t)) {
+          // `nn.Conv2d(1, 20, 5` then a new line `nn.ReLU(),`: the line lost its ')' (and ','),
+          // so close this bracket here instead of reading every later layer as its argument.
+          const line = this.sink.lines.lineOf(this.lastEnd()) + 1;
+          this.sink.error(
+            'SYNTAX',
+            open.start,
+            open.end,
+            `'${open.text}' opened here is not closed: is a '${closer}' missing at the end of line ${line}?`,
+            `close it with '${closer}' (and separate it from ${this.describe(t)} with a comma)`,
+          );
+          this.recoveredBefore = t.start;
+          break;
+        }
         this.syntaxError(t.start, t.end, `expected ',' before ${this.describe(t)}`, 'separate the items with commas (missing comma?)');
         continue;
       }
@@ -647,6 +667,20 @@ class Parser {
     }
     this.open.pop();
     return { close, trailingComma };
+  }
+
+  /**
+   * True when `t` is a name (the start of the next layer) on a new line inside a bracket
+   * that is itself inside another list, and that bracket's text so far is on earlier
+   * lines: the shape of a line whose closing bracket was deleted, not of two items
+   * missing a comma.
+   */
+  private lostCloserBefore(t: Token): boolean {
+    // After an unterminated string the rest of the text is not what the user meant to close.
+    if (this.open.length < 2 || this.sink.unterminatedStringAt >= 0 || t.kind !== 'name') return false;
+    const lines = this.sink.lines;
+    const tLine = lines.lineOf(t.start);
+    return tLine > lines.lineOf(this.lastEnd()) && tLine > lines.lineOf(this.open[this.open.length - 1]!.start);
   }
 
   /** Skip to the next ',' or closing bracket of the current list (not consumed), or the end. */

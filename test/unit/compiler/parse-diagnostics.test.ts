@@ -91,6 +91,25 @@ describe('SYNTAX', () => {
     expect(diagnose('nn.Sequential(nn.Conv2d(3j, 2, 3))')[0]).toMatchObject({ at: '1:25-1:27', message: "complex number '3j' is not supported" });
   });
 
+  it("a layer line that lost its '),' is one error at its '(' (the later layers are not read as its arguments)", () => {
+    const src = ['nn.Sequential(', '    nn.Conv2d(1, 20, 5, 1, bias=False', '    nn.ReLU(),', '    nn.AvgPool2d(2),', ')'].join('\n');
+    // line 2: "nn.Conv2d" 5-13, its '(' at column 14
+    expect(diagnose(src)).toEqual([
+      {
+        severity: 'error',
+        code: 'SYNTAX',
+        at: '2:14-2:15',
+        message: "'(' opened here is not closed: is a ')' missing at the end of line 2?",
+        hint: "close it with ')' (and separate it from 'nn' with a comma)",
+      },
+    ]);
+  });
+
+  it('a number on the next line inside a call is still a missing comma, not a lost bracket', () => {
+    const src = ['nn.Sequential(', '    nn.Conv2d(1, 20', '              5),', ')'].join('\n');
+    expect(diagnose(src).map((d) => d.message)).toEqual(["expected ',' before '5'"]);
+  });
+
   it('an unterminated string is reported once (not again as an unclosed bracket)', () => {
     const src = ['nn.Sequential(', "    nn.Conv2d(1, 2, 3, padding='same),", '    nn.ReLU(),', ')'].join('\n');
     // line 2: "nn.Conv2d(" 5-14, "1, 2, 3, " 15-23, "padding=" 24-31, quote at 32, the string runs to the end of the line (col 38)
