@@ -2,7 +2,7 @@
 // dialog: name and example), "Open…" (recent projects or a path; Escape closes either),
 // and what the model targets.
 
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type { ExampleModel, RecentProjectView } from '../../preload/api';
 
 export interface ProjectBarProps {
@@ -96,6 +96,29 @@ export function ProjectBar(p: ProjectBarProps) {
   );
 }
 
+/** A small dialog form under its trigger: Escape cancels, Enter submits. */
+function PopoverForm(props: { label: string; onCancel(): void; onSubmit(): void; children: ReactNode }) {
+  return (
+    <form
+      className="popover"
+      role="dialog"
+      aria-label={props.label}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.stopPropagation();
+          props.onCancel();
+        }
+      }}
+      onSubmit={(e) => {
+        e.preventDefault();
+        props.onSubmit();
+      }}
+    >
+      {props.children}
+    </form>
+  );
+}
+
 function NewProjectDialog(props: { examples: readonly ExampleModel[]; onCancel(): void; onCreate(name: string, exampleId: string | null): void }) {
   const nameId = useId();
   const exampleId = useId();
@@ -105,21 +128,7 @@ function NewProjectDialog(props: { examples: readonly ExampleModel[]; onCancel()
   useEffect(() => first.current?.focus(), []);
   const valid = /^[\w][\w .-]{0,63}$/.test(name.trim());
   return (
-    <form
-      className="popover"
-      role="dialog"
-      aria-label="New project"
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') {
-          e.stopPropagation();
-          props.onCancel();
-        }
-      }}
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (valid) props.onCreate(name.trim(), example || null);
-      }}
-    >
+    <PopoverForm label="New project" onCancel={props.onCancel} onSubmit={() => valid && props.onCreate(name.trim(), example || null)}>
       <label htmlFor={nameId}>Project name</label>
       <input id={nameId} ref={first} value={name} onChange={(e) => setName(e.target.value)} placeholder="gesture-net" autoComplete="off" />
       {name !== '' && !valid && <p className="field-error">Use letters, digits, spaces, dots, dashes (up to 64).</p>}
@@ -140,7 +149,7 @@ function NewProjectDialog(props: { examples: readonly ExampleModel[]; onCancel()
           Create
         </button>
       </div>
-    </form>
+    </PopoverForm>
   );
 }
 
@@ -164,21 +173,7 @@ function OpenProjectDialog(props: { currentPath: string | null; loadRecent(): Pr
   const valid = path.trim().endsWith('.dcnnproj');
   const others = (recent ?? []).filter((r) => r.path !== props.currentPath);
   return (
-    <form
-      className="popover"
-      role="dialog"
-      aria-label="Open project"
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') {
-          e.stopPropagation();
-          props.onCancel();
-        }
-      }}
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (valid) props.onOpen(path.trim());
-      }}
-    >
+    <PopoverForm label="Open project" onCancel={props.onCancel} onSubmit={() => valid && props.onOpen(path.trim())}>
       <label htmlFor={pathId}>Project file (on the workbench's machine)</label>
       <input id={pathId} ref={first} value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/lab/experiments/gesture-net.dcnnproj" autoComplete="off" className="mono" />
       {path !== '' && !valid && <p className="field-error">A project file ends in .dcnnproj.</p>}
@@ -207,6 +202,6 @@ function OpenProjectDialog(props: { currentPath: string | null; loadRecent(): Pr
           Open
         </button>
       </div>
-    </form>
+    </PopoverForm>
   );
 }

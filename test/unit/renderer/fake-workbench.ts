@@ -5,6 +5,7 @@
 // Speck2f core table, and runs/replays that stream synthetic spikes. It is not a
 // simulator: spike patterns are made up; only their layout is the real one.
 
+import { CHIP_FAMILIES } from '../../../main/chips/families';
 import type {
   ChipLayerView,
   CompileView,
@@ -52,17 +53,8 @@ model = nn.Sequential(
 `;
 
 const Ki = 1024;
-export const SPECK2F_CORES: CoreLimitsView[] = [
-  { core: 0, kernel: 16 * Ki, neuron: 64 * Ki, bias: 1024 },
-  { core: 1, kernel: 16 * Ki, neuron: 64 * Ki, bias: 1024 },
-  { core: 2, kernel: 16 * Ki, neuron: 64 * Ki, bias: 1024 },
-  { core: 3, kernel: 32 * Ki, neuron: 32 * Ki, bias: 1024 },
-  { core: 4, kernel: 32 * Ki, neuron: 32 * Ki, bias: 1024 },
-  { core: 5, kernel: 64 * Ki, neuron: 16 * Ki, bias: 1024 },
-  { core: 6, kernel: 64 * Ki, neuron: 16 * Ki, bias: 1024 },
-  { core: 7, kernel: 16 * Ki, neuron: 16 * Ki, bias: 1024 },
-  { core: 8, kernel: 16 * Ki, neuron: 16 * Ki, bias: 1024 },
-];
+/** The Speck2f core table, from the chip data itself. */
+export const SPECK2F_CORES: CoreLimitsView[] = CHIP_FAMILIES.speck2f.cores.map((c) => ({ ...c }));
 
 /** Auto placement of LeNet on Speck2f, as `dcnn compile` reports it. */
 export const LENET_AUTO_ORDERING = [0, 3, 5, 6, 1];
