@@ -14,6 +14,8 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
  * extension (e.g. `new URL('./sim.worker.js', import.meta.url)`).
  */
 export function spawnWorker(entry: URL, options: WorkerOptions = {}): Worker {
+  const unpacked = outsideAsar(entry);
+  if (unpacked) return new Worker(unpacked, options);
   if (existsSync(fileURLToPath(entry))) return new Worker(entry, options);
   const tsEntry = new URL(entry.href.replace(/\.js$/, '.ts'));
   if (!existsSync(fileURLToPath(tsEntry))) throw new Error(`worker module not found: ${fileURLToPath(entry)}`);
@@ -22,4 +24,15 @@ export function spawnWorker(entry: URL, options: WorkerOptions = {}): Worker {
     `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(tsEntry.href)}); })` +
     `.catch((e) => { setImmediate(() => { throw e; }); });`;
   return new Worker(bootstrap, { ...options, eval: true });
+}
+
+/**
+ * In a packaged desktop app the code sits in app.asar; worker modules are also unpacked
+ * (electron-builder.yml: asarUnpack dist/main/**) and started from there, so a worker
+ * never depends on the asar support of Electron's worker threads.
+ */
+function outsideAsar(entry: URL): URL | null {
+  if (!entry.pathname.includes('/app.asar/')) return null;
+  const candidate = new URL(entry.href.replace('/app.asar/', '/app.asar.unpacked/'));
+  return existsSync(fileURLToPath(candidate)) ? candidate : null;
 }

@@ -37,6 +37,8 @@ describe('electron-builder.yml', () => {
     expect(config.asar).toBe(true);
     expect(config.files).toEqual(expect.arrayContaining(['dist/**', 'examples/**', 'package.json']));
     expect(config.asarUnpack).toContain('**/*.node');
+    // Worker threads start from the unpacked main code (spawn-worker.ts looks there).
+    expect(config.asarUnpack).toContain('dist/main/**');
     expect(config.asarUnpack).toEqual(expect.arrayContaining(['node_modules/better-sqlite3/**', 'node_modules/usb/**']));
   });
   it('rebuilds only better-sqlite3 for Electron (the hook skips the blanket rebuild)', () => {
