@@ -12,7 +12,7 @@ import type { CompileResult } from '../../compiler/compile-types.js';
 import { readBytes } from '../../services/model-files.js';
 import { rasterFromNpy } from '../../services/raster-input.js';
 import { entryOf } from '../../services/run-inputs.js';
-import { binEvents, rasterToEvents, type CountRaster, type Raster } from '../../sim/raster-events.js';
+import { rasterToEvents, type Raster } from '../../sim/raster-events.js';
 import type { SpikeBatch } from '../../sim/spike-batch.js';
 import { TimestepEngine } from '../../sim/timestep-engine.js';
 import { SimulationClient } from '../../threads/simulation-client.js';
@@ -28,16 +28,6 @@ export interface SimulationReport {
   synaptic_ops: number;
   input_events: number;
   wall_ms: number;
-}
-
-function sumPerBin(r: CountRaster): number[] {
-  const [T] = r.shape;
-  const per = r.data.length / Math.max(1, T);
-  return Array.from({ length: T }, (_, t) => {
-    let s = 0;
-    for (let i = t * per; i < (t + 1) * per; i++) s += r.data[i]!;
-    return s;
-  });
 }
 
 export function timestepSimulation(compiled: CompileResult, raster: Raster): SimulationReport {
@@ -57,37 +47,49 @@ export function timestepSimulation(compiled: CompileResult, raster: Raster): Sim
   };
 }
 
+/**
+ * Event-mode simulation binned as it streams: per chip layer the spikes per time bin, and
+ * the exit layer's output raster (after its pooling). Output events are counted and
+ * dropped at once, so memory does not grow with the output of all layers.
+ */
 export async function eventSimulation(compiled: CompileResult, raster: Raster, dtUs: number, order: 'depth-first' | 'breadth-first'): Promise<SimulationReport> {
   const t0 = performance.now();
   const entry = entryOf(compiled);
   const input = rasterToEvents(raster, entry.layer, { dt: dtUs / 1e6 });
+  const T = raster.shape[0];
+  const ordering = compiled.placement!.ordering;
+  const layerOfCore = new Map(ordering.map((core, i) => [core, i]));
+  const perLayer = compiled.layers.map(() => new Array<number>(T).fill(0));
+  const exitIndex = compiled.layers.length - 1;
+  const exit = compiled.layers[exitIndex]!;
+  const exitCore = ordering[exitIndex]!;
+  const [C, H, W] = exit.outputShape;
+  const p = exit.pooling;
+  const out = new Float64Array(T * C * H * W);
+  const count = (b: SpikeBatch) => {
+    for (let i = 0; i < b.length; i++) {
+      const layer = layerOfCore.get(b.layer[i]!);
+      const bin = Math.floor(b.t[i]! / dtUs);
+      if (layer === undefined || bin < 0 || bin >= T) continue;
+      perLayer[layer]![bin]!++;
+      if (b.layer[i] !== exitCore) continue;
+      // Monitored events are pre-pooling; the exit output is after the exit core's pooling.
+      const c = b.channel[i]!;
+      const y = Math.floor(b.y[i]! / p);
+      const x = Math.floor(b.x[i]! / p);
+      if (c < C && y < H && x < W) out[((bin * C + c) * H + y) * W + x]!++;
+    }
+  };
   const client = await SimulationClient.start(compiled.config!, { order });
-  const outputs: SpikeBatch[] = [];
   let stats;
   try {
-    const result = await client.forward(input, { onOutput: (b) => outputs.push(b) });
-    stats = result.stats;
+    stats = (await client.forward(input, { onOutput: count })).stats;
   } finally {
     await client.close();
   }
-  const T = raster.shape[0];
-  const ordering = compiled.placement!.ordering;
-  const perLayer = compiled.layers.map((l, i) =>
-    sumPerBin(binEvents(outputs, { layer: ordering[i]!, dtUs, bins: T, shape: l.neuronShape })),
-  );
-  const exitIndex = compiled.layers.length - 1;
-  const exit = compiled.layers[exitIndex]!;
-  // Monitored events are pre-pooling; the exit output is after the exit core's pooling.
-  const p = exit.pooling;
-  const pooled = outputs.map((b) => {
-    if (p === 1) return b;
-    const copy = { ...b, x: b.x.map((v) => Math.floor(v / p)), y: b.y.map((v) => Math.floor(v / p)) };
-    return copy as SpikeBatch;
-  });
-  const out = binEvents(pooled, { layer: ordering[exitIndex]!, dtUs, bins: T, shape: exit.outputShape });
   return {
     mode: 'event',
-    outputs: { shape: [...out.shape], data: Array.from(out.data) },
+    outputs: { shape: [T, C, H, W], data: Array.from(out) },
     layer_spike_totals: perLayer,
     cores: [...ordering],
     synaptic_ops: stats.synapticOps,
