@@ -19,7 +19,11 @@ export interface RunInput {
 }
 
 export function entryOf(compiled: CompileResult): { layer: number; shape: Shape3 } {
-  if (compiled.dvs) return { layer: LAYER_DVS, shape: compiled.dvs.inputShape };
+  if (compiled.dvs) {
+    // DVS events carry a polarity 0/1 even when the layer merges them into one channel.
+    const [, h, w] = compiled.dvs.inputShape;
+    return { layer: LAYER_DVS, shape: [2, h, w] };
+  }
   const first = compiled.layers[0];
   if (!first || !compiled.placement) throw new ServiceError('COMPILE_FAILED', 'the model has no placed layers to send input to');
   return { layer: compiled.placement.ordering[0]!, shape: first.inputShape };

@@ -7,6 +7,7 @@ export type ZeroWeightUpdate = 'by-family' | 'always-update' | 'always-skip';
 export type TickOrder = 'ticks-first' | 'events-first';
 export type DecimatorDivisor = 'power-of-two' | 'overview-table';
 export type DecimatorPass = 'last-of-n' | 'first-of-n';
+export type HostDvsInput = 'always' | 'with-pass-sensor-events';
 
 export interface ChipBehaviour {
   /**
@@ -84,6 +85,14 @@ export interface ChipBehaviour {
    * monitor sees the decimated stream (what the core sends on); false: every spike.
    */
   readonly decimatorBeforeMonitor: boolean;
+  /**
+   * chip.md §12 says `pass_sensor_events` feeds the *pixel array's* events into the DVS
+   * layer; whether DvsEvents written by the host (§15) enter when it is off is not
+   * established. 'always' (default): host events enter regardless — the virtual devkit has
+   * no sensor, and a model whose input pooling runs in the DVS layer (dvs_input off) must
+   * still take input; 'with-pass-sensor-events': they are dropped like sensor events.
+   */
+  readonly hostDvsInput: HostDvsInput;
 }
 
 export const DEFAULT_CHIP_BEHAVIOUR: ChipBehaviour = Object.freeze({
@@ -100,6 +109,7 @@ export const DEFAULT_CHIP_BEHAVIOUR: ChipBehaviour = Object.freeze({
   decimatorDivisor: 'power-of-two',
   decimatorPass: 'last-of-n',
   decimatorBeforeMonitor: true,
+  hostDvsInput: 'always',
 });
 
 /** Defaults overridden by the given fields. */

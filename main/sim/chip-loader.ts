@@ -29,7 +29,8 @@ export class SimConfigError extends Error {
 }
 
 export interface DvsRuntime {
-  readonly passSensorEvents: boolean;
+  /** Input events (host DvsEvents) enter the pipeline (ChipBehaviour.hostDvsInput). */
+  readonly acceptsInput: boolean;
   readonly on: boolean;
   readonly off: boolean;
   readonly merge: boolean;
@@ -99,7 +100,7 @@ export function loadChip(config: ChipConfig, behaviour: ChipBehaviour, options: 
       });
     }
   }
-  const dvs = checkDvs(config, used, errors, warnings);
+  const dvs = checkDvs(config, used, errors, warnings, behaviour);
   if (config.readout && (config.readout.enable || config.readout.monitor_enable)) {
     warnings.push({
       code: 'READOUT_IGNORED',
@@ -256,7 +257,7 @@ function checkDestination(path: string, layer: number, used: boolean[], err: (co
   }
 }
 
-function checkDvs(config: ChipConfig, used: boolean[], errors: SimIssue[], warnings: SimIssue[]): DvsRuntime {
+function checkDvs(config: ChipConfig, used: boolean[], errors: SimIssue[], warnings: SimIssue[], behaviour: ChipBehaviour): DvsRuntime {
   const d = config.dvs_layer;
   const err = (code: string, path: string, message: string) => errors.push({ code, path: `dvs_layer.${path}`, message: `DVS layer: ${message}` });
   const pools = CHIP_LIMITS.dvsPooling as readonly number[];
@@ -285,7 +286,7 @@ function checkDvs(config: ChipConfig, used: boolean[], errors: SimIssue[], warni
     warnings.push({ code: 'DVS_NO_OUTPUT', path: 'dvs_layer', message: 'DVS layer passes sensor events but has no enabled destination and no monitor: DVS input goes nowhere' });
   }
   return {
-    passSensorEvents: d.pass_sensor_events,
+    acceptsInput: d.pass_sensor_events || behaviour.hostDvsInput === 'always',
     on: d.on_channel,
     off: d.off_channel,
     merge: d.merge,
@@ -329,7 +330,7 @@ function routingWarnings(cores: ReadonlyArray<CoreRuntime | null>, dvs: DvsRunti
       }
     });
   }
-  if (dvs.passSensorEvents) {
+  if (dvs.acceptsInput) {
     const c = dvs.merge ? 1 : 2;
     let h = dvs.cutY - dvs.originY + 1;
     let w = dvs.cutX - dvs.originX + 1;

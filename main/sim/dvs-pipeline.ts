@@ -14,7 +14,7 @@ export const DVS_ARRAY_SIZE = 128;
  * `out` and returns -1; otherwise returns the DROP index of the reason.
  */
 export function mapDvsEvent(dvs: DvsRuntime, p: number, x: number, y: number, out: Int32Array): number {
-  if (!dvs.passSensorEvents) return DROP.dvs_sensor_disabled;
+  if (!dvs.acceptsInput) return DROP.dvs_sensor_disabled;
   if (x >= DVS_ARRAY_SIZE || y >= DVS_ARRAY_SIZE) return DROP.dvs_out_of_range;
   if (p === 1 ? !dvs.on : p === 0 ? !dvs.off : true) return DROP.dvs_polarity;
   const c = dvs.merge ? 0 : p;

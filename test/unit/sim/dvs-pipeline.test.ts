@@ -4,13 +4,14 @@
 
 import { describe, expect, it } from 'vitest';
 import type { DvsLayerConfig } from '../../../main/chips/chip-config.js';
+import type { ChipBehaviour } from '../../../main/sim/chip-behaviour.js';
 import { EventEngine } from '../../../main/sim/event-engine.js';
 import { LAYER_DVS, LAYER_DVS_RAW, batchFromEvents, eventsOfBatch, type SpikeBatch, type SpikeEvent } from '../../../main/sim/spike-batch.js';
 import { buildConfig } from './chip-config-builder.js';
 
-function monitored(dvs: Partial<DvsLayerConfig>, events: Array<[p: number, x: number, y: number]>) {
+function monitored(dvs: Partial<DvsLayerConfig>, events: Array<[p: number, x: number, y: number]>, behaviour: Partial<ChipBehaviour> = {}) {
   const cfg = buildConfig([], { dvs: { pass_sensor_events: true, monitor_enable: true, ...dvs } });
-  const e = new EventEngine(cfg);
+  const e = new EventEngine(cfg, { behaviour });
   const out: SpikeBatch[] = [];
   e.process(batchFromEvents(events.map(([p, x, y], i) => ({ t: i, layer: LAYER_DVS, channel: p, x, y }))), (b) => out.push(b));
   return { out: out.flatMap(eventsOfBatch).map((o) => [o.layer, o.channel, o.x, o.y]), counters: e.counters() };
@@ -79,8 +80,14 @@ describe('DVS layer', () => {
     ]);
   });
 
-  it('without pass_sensor_events nothing enters the pipeline', () => {
+  it('host events enter without pass_sensor_events by default (it switches the pixel array only)', () => {
     const r = monitored({ pass_sensor_events: false }, [[1, 3, 4]]);
+    expect(r.out).toEqual([[LAYER_DVS, 1, 3, 4]]);
+    expect(r.counters.dropped.dvs_sensor_disabled).toBe(0);
+  });
+
+  it("with hostDvsInput 'with-pass-sensor-events', nothing enters while it is off", () => {
+    const r = monitored({ pass_sensor_events: false }, [[1, 3, 4]], { hostDvsInput: 'with-pass-sensor-events' });
     expect(r.out).toEqual([]);
     expect(r.counters.dropped.dvs_sensor_disabled).toBe(1);
   });
