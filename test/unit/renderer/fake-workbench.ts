@@ -5,7 +5,9 @@
 // Speck2f core table, and runs/replays that stream synthetic spikes. It is not a
 // simulator: spike patterns are made up; only their layout is the real one.
 
+import { overflows } from '../../../main/chips/core-memory';
 import { CHIP_FAMILIES } from '../../../main/chips/families';
+import lenetModelText from '../../../examples/lenet/model.py?raw';
 import type {
   ChipLayerView,
   CompileView,
@@ -33,24 +35,8 @@ import type {
 } from '../../../preload/api';
 import { packBatch, SpikeBatchBuilder } from '../../../main/sim/spike-batch';
 
-export const LENET_SOURCE = `import torch.nn as nn
-
-model = nn.Sequential(
-    nn.Conv2d(1, 20, 5, 1, bias=False),
-    nn.ReLU(),
-    nn.AvgPool2d(2),
-    nn.Conv2d(20, 32, 5, 1, bias=False),
-    nn.ReLU(),
-    nn.AvgPool2d(2),
-    nn.Conv2d(32, 128, 3, 1, bias=False),
-    nn.ReLU(),
-    nn.AvgPool2d(2),
-    nn.Flatten(),
-    nn.Linear(128, 500, bias=False),
-    nn.ReLU(),
-    nn.Linear(500, 10, bias=False),
-)
-`;
+/** The seed example's model text, as the real example ships it. */
+export const LENET_SOURCE: string = lenetModelText;
 
 const Ki = 1024;
 /** The Speck2f core table, from the chip data itself. */
@@ -182,13 +168,6 @@ function bracketProblem(source: string): { span: SpanView; message: string } | n
   return null;
 }
 
-function overflowsOf(m: ChipLayerView['memory'], c: CoreLimitsView) {
-  const out: Array<{ memory: 'kernel' | 'neuron' | 'bias'; need: number; have: number }> = [];
-  if (m.kernel > c.kernel) out.push({ memory: 'kernel', need: m.kernel, have: c.kernel });
-  if (m.neuron > c.neuron) out.push({ memory: 'neuron', need: m.neuron, have: c.neuron });
-  if (m.bias > c.bias) out.push({ memory: 'bias', need: m.bias, have: c.bias });
-  return out;
-}
 
 /** The fake compile: LeNet's numbers for any text that passes the bracket check. */
 export function fakeCompile(spec: ModelSpec): CompileView {
@@ -230,7 +209,7 @@ export function fakeCompile(spec: ModelSpec): CompileView {
     const l = LENET_CHIP_LAYERS[layer];
     const c = SPECK2F_CORES[core];
     if (!l || !c) return;
-    const o = overflowsOf(l.memory, c);
+    const o = overflows(l.memory, c);
     if (o.length > 0) problems.push({ kind: 'does-not-fit', layer, core, overflows: o });
   });
   if (problems.length > 0) {
