@@ -358,7 +358,12 @@ export interface Requests {
   'runs.list': { req: Record<string, never>; res: RunView[] };
   'run.start': { req: RunRequest; res: RunStartedView };
   'run.stop': { req: { runId: number }; res: Record<string, never> };
-  'run.rerun': { req: { runId: number; deviceId?: string; modelVersion?: number }; res: RunStartedView };
+  /**
+   * Feeds a recorded run's input through a device / model version. A device of another
+   * type than the model's fails with NEEDS_RECOMPILE unless `recompile` says to compile a
+   * new model version for that type (the UI asks the user first).
+   */
+  'run.rerun': { req: { runId: number; deviceId?: string; modelVersion?: number; recompile?: boolean }; res: RunStartedView };
   'runs.compare': { req: { a: number; b: number }; res: CompareView };
   'recording.info': { req: { runId: number; stream: 'input' | 'output' }; res: RecordingInfoView };
   'replay.start': { req: ReplayRequest; res: { replayId: string; info: RecordingInfoView } };

@@ -1,6 +1,7 @@
 // The `dcnn` command line: dispatches to one module per command. Every command works on
 // the same services as the desktop app and the web host.
 
+import { ServiceError } from '../services/service-error.js';
 import { CliError, processIO, type CliIO } from './cli-io.js';
 import { compileCommand } from './commands/compile.js';
 import { demoCommand } from './commands/demo.js';
@@ -79,6 +80,12 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     if (e instanceof Error && e.constructor.name === 'InputFileError') {
       io.err(`dcnn ${name}: ${e.message}`);
       return 2;
+    }
+    // A service refused on purpose (bad input events, a device of the wrong type, ...):
+    // its message says what to do; it is not a crash.
+    if (e instanceof ServiceError) {
+      io.err(`dcnn ${name}: ${e.message}`);
+      return 1;
     }
     throw e;
   }

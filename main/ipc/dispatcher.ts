@@ -5,20 +5,12 @@
 
 import { MAX_REQUEST_BYTES, REQUEST_CHANNELS, type ApiErrorPayload, type ReplyOf, type RequestChannel, type RequestOf } from '../../preload/api.js';
 import type { ReplyEnvelope } from '../../preload/client-api.js';
+import { ServiceError } from '../services/service-error.js';
 import { requestSchemas } from './schemas.js';
 
 export type Handlers = { [C in RequestChannel]: (req: RequestOf<C>) => Promise<ReplyOf<C>> | ReplyOf<C> };
 
-/** An error a service raises on purpose: its code and message reach the UI as they are. */
-export class ServiceError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly details?: ApiErrorPayload['details'],
-  ) {
-    super(message);
-  }
-}
+export { ServiceError };
 
 const KNOWN = new Set<string>(REQUEST_CHANNELS);
 

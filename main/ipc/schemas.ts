@@ -80,7 +80,7 @@ export const requestSchemas = {
     })
     .strict(),
   'run.stop': z.object({ runId }).strict(),
-  'run.rerun': z.object({ runId, deviceId: text(200).optional(), modelVersion: int.min(1).optional() }).strict(),
+  'run.rerun': z.object({ runId, deviceId: text(200).optional(), modelVersion: int.min(1).optional(), recompile: z.boolean().optional() }).strict(),
   'runs.compare': z.object({ a: runId, b: runId }).strict(),
   'recording.info': z.object({ runId, stream: z.enum(['input', 'output']) }).strict(),
   'replay.start': z.object({ runId, stream: z.enum(['input', 'output']), speed, fromUs: z.number().min(0).optional() }).strict(),

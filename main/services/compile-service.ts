@@ -10,7 +10,7 @@ import { compileModel } from '../compiler/compile.js';
 import type { CompileRequest, CompileResult } from '../compiler/compile-types.js';
 import { lineColumnAt, spanOf } from '../compiler/diagnostics.js';
 import type { Tensor } from '../formats/tensor.js';
-import { ServiceError } from '../ipc/dispatcher.js';
+import { ServiceError } from './service-error.js';
 import { compileView } from './compile-view.js';
 import { parseWeights } from './model-files.js';
 import { packageRoot } from './package-root.js';

@@ -19,6 +19,7 @@ import { CompileService } from './compile-service.js';
 import { EventBus } from './event-bus.js';
 import { ProjectSession } from './project-session.js';
 import { ReplayService } from './replay-service.js';
+import { RunLauncher } from './run-launcher.js';
 import { RunService } from './run-service.js';
 
 export interface ServicesOptions {
@@ -40,6 +41,8 @@ export interface Services {
   devices: DeviceManager;
   projects: ProjectSession;
   runs: RunService;
+  /** Starts, re-runs and stops runs: the one path for the UI and the CLI. */
+  launcher: RunLauncher;
   replays: ReplayService;
   dispatcher: Dispatcher;
   info: AppInfo;
@@ -60,6 +63,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   });
   const projects = new ProjectSession(options.dataDir, appDb, compiler, bus);
   const runs = new RunService(devices);
+  const launcher = new RunLauncher({ runs, devices, compiler, projects });
   const replays = new ReplayService(bus);
   const info: AppInfo = {
     version: options.version ?? '0.1.0',
@@ -76,7 +80,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   devices.on('detach', (d) => emitDevices('detach', d.id));
   devices.on('status', () => emitDevices('status'));
 
-  const services = { bus, appDb, compiler, devices, projects, runs, replays, info } as Services;
+  const services = { bus, appDb, compiler, devices, projects, runs, launcher, replays, info } as Services;
   const handlers: Handlers = {
     ...appHandlers(services),
     ...compileHandlers(services),

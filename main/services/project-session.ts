@@ -6,7 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ModelSpec, ModelVersionView, ProjectView, RecentProjectView, RunView } from '../../preload/api.js';
 import { chipConfigToJson } from '../chips/chip-config-json.js';
-import { ServiceError } from '../ipc/dispatcher.js';
+import { ServiceError } from './service-error.js';
 import type { AppDatabase } from '../store/app-database.js';
 import { openProject, PROJECT_EXTENSION, type ModelVersion, type Project, type RunInfo } from '../store/project.js';
 import type { CompileService } from './compile-service.js';
@@ -15,7 +15,7 @@ import type { EventBus } from './event-bus.js';
 /** The part of a ModelSpec stored as a model version's compile options. */
 export type StoredSpec = Omit<ModelSpec, 'source' | 'weightsId'>;
 
-function storedSpec(spec: ModelSpec): StoredSpec {
+export function storedSpec(spec: ModelSpec): StoredSpec {
   const { source: _source, weightsId: _weights, ...rest } = spec;
   return rest;
 }
@@ -75,6 +75,12 @@ export function specOfVersion(project: Project, version: ModelVersion, compiler:
   };
 }
 
+/** The project's current model: its newest own version (re-runs on another type never count). */
+function newestProjectModel(versions: readonly ModelVersion[]): ModelVersion | undefined {
+  for (let i = versions.length - 1; i >= 0; i--) if (versions[i]!.purpose === 'model') return versions[i];
+  return undefined;
+}
+
 function fileSafe(name: string): string {
   return name.trim().replace(/[^A-Za-z0-9._ -]+/g, '_').replace(/\s+/g, '-').slice(0, 80) || 'project';
 }
@@ -107,7 +113,7 @@ export class ProjectSession {
     const p = this.project;
     if (!p) return null;
     const versions = p.listModelVersions();
-    const newest = versions[versions.length - 1];
+    const newest = newestProjectModel(versions);
     return {
       path: p.meta.path,
       name: p.meta.name,
@@ -173,8 +179,7 @@ export class ProjectSession {
   /** The newest model version if it holds exactly this spec, else a new version. */
   versionFor(spec: ModelSpec): ModelVersionView {
     const project = this.require();
-    const versions = project.listModelVersions();
-    const newest = versions[versions.length - 1];
+    const newest = newestProjectModel(project.listModelVersions());
     if (newest) {
       const weights = spec.weightsId ? this.compiler.weightsEntry(spec.weightsId).info.id : null;
       const same =

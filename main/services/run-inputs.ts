@@ -5,7 +5,7 @@
 import type { InputSource } from '../../preload/api.js';
 import type { CompileResult, Shape3 } from '../compiler/compile-types.js';
 import { detectEventFormat } from '../formats/event-files.js';
-import { ServiceError } from '../ipc/dispatcher.js';
+import { ServiceError } from './service-error.js';
 import { movingBar, poissonRateImage } from '../sim/input-generators.js';
 import { LAYER_DVS, type SpikeBatch } from '../sim/spike-batch.js';
 import { readEventFileOffThread } from '../threads/event-file-reader.js';

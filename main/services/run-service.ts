@@ -8,9 +8,9 @@ import { chipConfigToJson } from '../chips/chip-config-json.js';
 import type { CompileResult } from '../compiler/compile-types.js';
 import type { DeviceManager } from '../devices/device-manager.js';
 import type { DeployOptions, DeviceDriver, ForwardProgress, ForwardStats } from '../devices/driver.js';
-import { ServiceError } from '../ipc/dispatcher.js';
+import { ServiceError } from './service-error.js';
 import { LAYER_DVS, sliceBatch, type SpikeBatch } from '../sim/spike-batch.js';
-import type { Project } from '../store/project.js';
+import type { ModelVersionPurpose, Project } from '../store/project.js';
 import type { RunRecorder } from '../store/run-recorder.js';
 import { endingForDisconnect, type RunEnding } from '../store/run-status.js';
 
@@ -20,6 +20,8 @@ export interface NewModelVersion {
   weights: Uint8Array | null;
   compileOptions: unknown;
   name?: string;
+  /** "rerun" for a version compiled only to re-run a recording on another device type. */
+  purpose?: ModelVersionPurpose;
 }
 
 /** What a run is asked to do. */
@@ -151,6 +153,7 @@ export class RunService {
           device: compiled.device,
           compileOptions: mv.compileOptions,
           configJson: JSON.stringify(chipConfigToJson(compiled.config)),
+          purpose: mv.purpose ?? 'model',
         }).id;
       }
       recorder = params.project.startRun({

@@ -55,7 +55,15 @@ export interface ModelVersionInput {
   compileOptions: unknown;
   /** The compiled chip configuration as JSON text. */
   configJson: string;
+  /** Why the version exists (default "model"); see ModelVersionPurpose. */
+  purpose?: ModelVersionPurpose;
 }
+
+/**
+ * "model": the project's own model (the newest one is what the project opens with);
+ * "rerun": compiled for another device type to re-run a recording there.
+ */
+export type ModelVersionPurpose = 'model' | 'rerun';
 
 export interface ModelVersion {
   id: number;
@@ -68,6 +76,7 @@ export interface ModelVersion {
   device: string;
   compileOptions: unknown;
   configJson: string;
+  purpose: ModelVersionPurpose;
 }
 
 export interface StartRunInput {
@@ -175,6 +184,7 @@ interface ModelVersionRow {
   device: string;
   compile_options: string;
   config_json: string;
+  purpose: string;
 }
 
 interface ChunkRow {
@@ -224,13 +234,14 @@ function modelVersionOf(row: ModelVersionRow): ModelVersion {
     device: row.device,
     compileOptions: parseJson(row.compile_options),
     configJson: row.config_json,
+    purpose: row.purpose === 'rerun' ? 'rerun' : 'model',
   };
 }
 
 const RUN_COLUMNS = `id, model_version_id, device_id, device_type, deploy_options, monitor_layers, started_at, ended_at,
   status, reason, message, events_in, events_out, counters, parent_run_id, relation`;
 const MODEL_VERSION_COLUMNS = `m.id, m.name, m.created_at, m.model_text, m.weights_sha256, w.byte_length AS weights_byte_length,
-  m.input_shape, m.device, m.compile_options, m.config_json`;
+  m.input_shape, m.device, m.compile_options, m.config_json, m.purpose`;
 const CHUNK_COLUMNS = 'seq, first_event, event_count, t_first, t_last, codec';
 
 function prepareStatements(db: Database.Database) {
@@ -357,8 +368,8 @@ export class Project {
       }
       return this.db
         .prepare(
-          `INSERT INTO model_versions (name, created_at, model_text, weights_sha256, input_shape, device, compile_options, config_json)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO model_versions (name, created_at, model_text, weights_sha256, input_shape, device, compile_options, config_json, purpose)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           input.name ?? null,
@@ -369,6 +380,7 @@ export class Project {
           input.device,
           JSON.stringify(input.compileOptions ?? null),
           input.configJson,
+          input.purpose ?? 'model',
         ).lastInsertRowid as number;
     })();
     return this.getModelVersion(id)!;

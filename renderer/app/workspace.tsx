@@ -24,7 +24,7 @@ import { useCompile } from './use-compile';
 import { useDevices } from './use-devices';
 import { useProject } from './use-project';
 import { useRuns } from './use-runs';
-import { useWorkbench } from './workbench-api';
+import { errorCode, errorText, useWorkbench } from './workbench-api';
 
 export type TabIdName = 'model' | 'patch' | 'conversion' | 'placement' | 'run';
 const TAB_ORDER: TabIdName[] = ['model', 'patch', 'conversion', 'placement', 'run'];
@@ -137,7 +137,15 @@ export function Workspace() {
     if (!session) return;
     setMode({ kind: 'live' });
     const deviceId = device?.id;
-    void session.start(() => api['run.rerun'](deviceId ? { runId, deviceId } : { runId })).then(remember);
+    const req = deviceId ? { runId, deviceId } : { runId };
+    // One rule with the CLI: on another device type the service asks before it compiles a
+    // new model version for that type; the user says yes or no here.
+    const begin = () =>
+      api['run.rerun'](req).catch((e: unknown) => {
+        if (errorCode(e) !== 'NEEDS_RECOMPILE' || !window.confirm(`${errorText(e)}\n\nCompile a new model version for this device and re-run?`)) throw e;
+        return api['run.rerun']({ ...req, recompile: true });
+      });
+    void session.start(begin).then(remember);
   };
 
   if (project.status === 'failed' && !spec) {

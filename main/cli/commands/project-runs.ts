@@ -1,7 +1,7 @@
 // The commands over a recorded project:
 //   dcnn runs P [--json]                                   every run with status and counts
 //   dcnn replay P RUN [--speed 1|10|max] [--from T] [--to T] [--stream output|input] [--events]
-//   dcnn rerun P RUN (--model M --weights W [--input-shape ...] | --device ID) [--json]
+//   dcnn rerun P RUN (--model M --weights W [--input-shape ...] | --device ID [--recompile]) [--json]
 //   dcnn compare P RUN_A RUN_B [--json]
 //   dcnn export P RUN --stream input|output --out file.npy|file.csv
 //   dcnn import P FILE [--stream input|output] [--model-version N]
@@ -11,8 +11,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compileModel } from '../../compiler/compile.js';
 import type { CompileResult } from '../../compiler/compile-types.js';
-import { specOfVersion } from '../../services/project-session.js';
-import { recordedInput } from '../../services/run-inputs.js';
+import { ServiceError } from '../../services/service-error.js';
 import type { NewModelVersion } from '../../services/run-service.js';
 import type { SpikeBatch, SpikeEvent } from '../../sim/spike-batch.js';
 import type { Project, RunInfo } from '../../store/project.js';
@@ -21,7 +20,6 @@ import { detectEventFormat } from '../../formats/event-files.js';
 import { readBytes } from '../../services/model-files.js';
 import { exportRecording, importRecording } from '../../store/recording-files.js';
 import { Replayer } from '../../store/replayer.js';
-import { RERUN_RELATION } from '../../store/run-status.js';
 import { compareRuns } from '../../store/run-compare.js';
 import { runsReport } from '../../store/runs-report.js';
 import { CliError, type CliIO } from '../cli-io.js';
@@ -125,7 +123,15 @@ export async function rerunCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...COMPILE_OPTIONS, model: { type: 'string' }, device: { type: 'string' }, 'slow-clock': { type: 'string' }, 'data-dir': { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      ...COMPILE_OPTIONS,
+      model: { type: 'string' },
+      device: { type: 'string' },
+      recompile: { type: 'boolean' },
+      'slow-clock': { type: 'string' },
+      'data-dir': { type: 'string' },
+      json: { type: 'boolean' },
+    },
   });
   if (!values.model && !values.device) throw new CliError('give --model M.py (with --weights) to re-run through another model, or --device ID for another device, or both');
   const id = runId(positionals[1]);
@@ -134,35 +140,29 @@ export async function rerunCommand(argv: string[], io: CliIO): Promise<number> {
     const source = requireRun(project, id);
     return withServices(io, { dataDir: values['data-dir'] }, async (services) => {
       const device = services.devices.resolve(values.device ?? source.deviceId);
-      const version = project.getModelVersion(source.modelVersionId)!;
-      let compiled: CompileResult;
-      let modelVersion: number | NewModelVersion = version.id;
+      let model: { compiled: CompileResult; version: NewModelVersion } | undefined;
       if (values.model) {
+        const version = project.getModelVersion(source.modelVersionId)!;
         const prepared = await prepareCompile({ ...values, model: values.model, device: device.type, 'input-shape': values['input-shape'] ?? version.inputShape.join(',') }, io);
         const r = prepared.request;
-        compiled = compileModel(r, { modelKind: prepared.kind });
-        modelVersion = { source: r.source, weights: prepared.weightsBytes, compileOptions: { inputShape: r.inputShape, ordering: r.ordering, monitorLayers: r.monitorLayers, conversion: r.conversion } };
-      } else {
-        // The run's own model version, compiled for the chosen device the way the UI does it.
-        const stored = services.compiler.compile({ ...specOfVersion(project, version, services.compiler), chip: device.type });
-        if (!stored.result) throw new CliError(`model version ${version.id} does not compile: ${stored.view.error?.message ?? 'unknown error'}`);
-        compiled = stored.result;
+        const compiled = compileModel(r, { modelKind: prepared.kind });
+        if (!compiled.ok) {
+          io.err(formatCompileResult(compiled, { model: values.model, weights: prepared.weightsLabel }));
+          return 1;
+        }
+        model = { compiled, version: { source: r.source, weights: prepared.weightsBytes, compileOptions: { inputShape: r.inputShape, ordering: r.ordering, monitorLayers: r.monitorLayers, conversion: r.conversion } } };
       }
-      if (!compiled.ok) {
-        io.err(formatCompileResult(compiled, { model: values.model ?? `model version ${version.id}`, weights: 'from the project' }));
-        return 1;
-      }
-      const input = recordedInput(project, id, compiled).batch;
-      const handle = await services.runs.start({
-        project,
-        deviceId: device.id,
-        compiled,
-        modelVersion,
-        input,
-        deploy: slowClockHz !== undefined ? { slowClockHz } : {},
-        parentRunId: id,
-        relation: RERUN_RELATION,
-      });
+      const { handle } = await services.launcher
+        .rerun(project, id, {
+          deviceId: device.id,
+          ...(model ? { model } : {}),
+          ...(values.recompile ? { recompile: true } : {}),
+          ...(slowClockHz !== undefined ? { deploy: { slowClockHz } } : {}),
+        })
+        .catch((e: unknown) => {
+          if (e instanceof ServiceError && e.code === 'NEEDS_RECOMPILE') throw new CliError(e.message);
+          throw e;
+        });
       void io.interrupted?.then(() => handle.stop());
       const summary = await handle.done;
       const j = runJson(summary, device.id, true);

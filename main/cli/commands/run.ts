@@ -76,21 +76,19 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     const project = values.project ? openProjectForCli(values.project, io, true) : null;
     const outputs: SpikeBatch[] = [];
     try {
-      const handle = await services.runs.start(
-        {
-          project,
-          deviceId: device.id,
-          compiled,
-          modelVersion: {
-            source: prepared.request.source,
-            weights: prepared.weightsBytes,
-            compileOptions: { inputShape: prepared.request.inputShape, ordering: prepared.request.ordering, monitorLayers: prepared.request.monitorLayers, conversion: prepared.request.conversion },
-          },
-          input: input.batch,
-          deploy: { ...(slowClockHz !== undefined ? { slowClockHz } : {}), ...(order ? { order } : {}) },
+      const { handle } = await services.launcher.launch({
+        project,
+        deviceId: device.id,
+        compiled,
+        modelVersion: {
+          source: prepared.request.source,
+          weights: prepared.weightsBytes,
+          compileOptions: { inputShape: prepared.request.inputShape, ordering: prepared.request.ordering, monitorLayers: prepared.request.monitorLayers, conversion: prepared.request.conversion },
         },
-        values.out ? { onSpikes: (_id, b) => outputs.push(b) } : {},
-      );
+        input: () => input,
+        deploy: { ...(slowClockHz !== undefined ? { slowClockHz } : {}), ...(order ? { order } : {}) },
+        ...(values.out ? { listeners: { onSpikes: (_id: number, b: SpikeBatch) => outputs.push(b) } } : {}),
+      });
       const stop = () => handle.stop();
       void io.interrupted?.then(stop);
       const summary = await handle.done;

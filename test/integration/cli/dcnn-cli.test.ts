@@ -164,8 +164,16 @@ describe('dcnn run, runs, compare, export, devices', () => {
     expect(runs.runs).toEqual([expect.objectContaining({ id: 1, status: 'completed', device: 'sim-speck2fdevkit:0', model_version: 1, events_in: out.events_in, events_out: out.events_out })]);
     const exported = await dcnn(['export', 'exp.dcnnproj', '1', '--stream', 'output', '--out', 'out.csv']);
     expect(exported.code).toBe(0);
-    const rerun = await dcnn(['rerun', 'exp.dcnnproj', '1', '--device', 'sim-speck2edevkit:0', '--json']);
+    // One rule with the UI: a model compiled for speck2fdevkit runs on a speck2edevkit only
+    // as a new model version compiled for it, and only when asked to.
+    const refused = await dcnn(['rerun', 'exp.dcnnproj', '1', '--device', 'sim-speck2edevkit:0', '--json']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('compiled for speck2fdevkit');
+    expect(refused.stderr).toContain('--recompile');
+    const rerun = await dcnn(['rerun', 'exp.dcnnproj', '1', '--device', 'sim-speck2edevkit:0', '--recompile', '--json']);
     expect(JSON.parse(rerun.stdout)).toMatchObject({ run_id: 2, parent_run: 1, status: 'completed', events_out: out.events_out });
+    const afterRerun = JSON.parse((await dcnn(['runs', 'exp.dcnnproj', '--json'])).stdout);
+    expect(afterRerun.runs[1]).toMatchObject({ id: 2, device: 'sim-speck2edevkit:0', model_version: 2 });
     const cmp = JSON.parse((await dcnn(['compare', 'exp.dcnnproj', '1', '2', '--json'])).stdout);
     expect(cmp.first_divergence).toBeNull();
     // The exported stream imported back is the same stream.

@@ -144,6 +144,42 @@ describe('runs on the virtual devkit, recorded in the project', () => {
     expect(cmp.perLayer).toEqual([{ layer: 1, a: first.eventsOut, b: first.eventsOut }]);
   });
 
+  describe('one rule for device types: a model compiled for one type runs only on that type', () => {
+    async function refusal<C extends RequestChannel>(channel: C, req: RequestOf<C>): Promise<{ code: string; message: string }> {
+      const reply = await s.dispatcher.dispatch(channel, req);
+      if (reply.ok) throw new Error(`${channel} was accepted`);
+      return reply.error;
+    }
+
+    it('run.start refuses a speck2fdevkit model on a speck2edevkit, naming both types', async () => {
+      const { id } = await call('devices.addVirtual', { type: 'speck2edevkit' });
+      const error = await refusal('run.start', { deviceId: id, model: spec, input: { kind: 'example', exampleId: 'lenet' } });
+      expect(error.code).toBe('DEVICE_TYPE_MISMATCH');
+      expect(error.message).toContain('compiled for speck2fdevkit');
+      expect(error.message).toContain(`${id} is a speck2edevkit`);
+    });
+
+    it('run.rerun on another type asks first; with recompile it runs a new model version and the project keeps its chip', async () => {
+      const versionsBefore = (await call('project.current', {}))!.modelVersions.length;
+      const error = await refusal('run.rerun', { runId: first.runId, deviceId: 'sim-speck2edevkit:0' });
+      expect(error.code).toBe('NEEDS_RECOMPILE');
+      expect(error.message).toContain('compiles a new model version for speck2edevkit');
+      expect((await call('project.current', {}))!.modelVersions.length).toBe(versionsBefore);
+
+      const started = await call('run.rerun', { runId: first.runId, deviceId: 'sim-speck2edevkit:0', recompile: true });
+      const ended = await waitFor('run.ended', (e) => e.runId === started.runId);
+      expect(ended.status).toBe('completed');
+      const project = (await call('project.current', {}))!;
+      expect(project.modelVersions.length).toBe(versionsBefore + 1);
+      expect(project.modelVersions.find((v) => v.id === started.modelVersion)?.chip).toBe('speck2edevkit');
+      // What the project opens with is still its own model, for its own chip.
+      expect(project.current?.chip).toBe('speck2fdevkit');
+      // Same model, same input, a chip of the same core structure: the same output.
+      const cmp = await call('runs.compare', { a: first.runId, b: started.runId });
+      expect(cmp.firstDivergence).toBeNull();
+    });
+  });
+
   it('run.stop ends a long run as interrupted (cancelled)', async () => {
     const started = await call('run.start', {
       deviceId: 'sim-speck2fdevkit:0',

@@ -61,12 +61,13 @@ describe('migrations from an empty file', () => {
     expect(db.pragma('application_id', { simple: true })).toBe(0x44434e50);
     expect(columns(db, 'runs')).toEqual(expect.arrayContaining(['parent_run_id', 'relation', 'owner_pid', 'events_in', 'events_out']));
     expect(indexes(db)).toEqual(['chunks_by_time', 'runs_by_parent']);
+    expect(columns(db, 'model_versions')).toContain('purpose');
     db.close();
   });
 });
 
 describe('migrations from each earlier schema version', () => {
-  for (const version of [1, 2]) {
+  for (const version of [1, 2, 3]) {
     it(`a schema ${version} project opens with its data intact and gains the newer features`, () => {
       const path = oldProject(version);
       const before = new Database(path, { readonly: true });
@@ -76,7 +77,9 @@ describe('migrations from each earlier schema version', () => {
       before.close();
 
       const project = openProject(path);
-      expect(project.meta.schemaVersion).toBe(3);
+      expect(project.meta.schemaVersion).toBe(4);
+      // Schema 4: versions made before it are the project's own model.
+      expect(project.getModelVersion(1)?.purpose).toBe('model');
       expect(project.getRun(1)).toMatchObject({ status: 'completed', eventsIn: 1000, parentRunId: null, relation: null });
       const reader = project.openRecording(1, 'input');
       expect(reader.count).toBe(1000);
@@ -96,7 +99,7 @@ describe('migrations from each earlier schema version', () => {
       project.close();
 
       const after = new Database(path, { readonly: true });
-      expect(after.pragma('user_version', { simple: true })).toBe(3);
+      expect(after.pragma('user_version', { simple: true })).toBe(4);
       expect(after.pragma('integrity_check', { simple: true })).toBe('ok');
       after.close();
     });

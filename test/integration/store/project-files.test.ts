@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, truncateSync, writeFileSync, open
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DatabaseFileError } from '../../../main/store/database-file.js';
+import { PROJECT_MIGRATIONS } from '../../../main/store/migrations/index.js';
 import { openProject } from '../../../main/store/project.js';
 import { fingerprint, makeTempDirs, MODEL, streamBatch } from './store-fixtures.js';
 
@@ -42,12 +43,12 @@ describe('a new project file', () => {
     const path = join(dir, 'exp.dcnnproj');
     const project = openProject(path, { create: true, description: 'first try' });
     expect(project.created).toBe(true);
-    expect(project.meta).toMatchObject({ name: 'exp', description: 'first try', schemaVersion: 3 });
+    expect(project.meta).toMatchObject({ name: 'exp', description: 'first try', schemaVersion: PROJECT_MIGRATIONS.length });
     project.close();
     const header = readFileSync(path).subarray(0, 100);
     expect(header.toString('latin1', 0, 16)).toBe('SQLite format 3\u0000');
     expect(header.readUInt32BE(68)).toBe(0x44434e50); // "DCNP"
-    expect(header.readUInt32BE(60)).toBe(3);
+    expect(header.readUInt32BE(60)).toBe(PROJECT_MIGRATIONS.length);
     expect(header[18]).toBe(2); // WAL
     expect(header.readUInt16BE(16)).toBe(1); // 1 means 65536
     // Nothing but the project is left in the folder (no temporary or side files).
@@ -130,7 +131,7 @@ describe('a project from a newer workbench is refused', () => {
     const db = new Database(path);
     db.pragma('user_version = 99');
     db.close();
-    expectRefused(path, 'newer-schema', /made by a newer version of the workbench: schema 99, this build reads up to 3 — update the workbench/);
+    expectRefused(path, 'newer-schema', new RegExp(`made by a newer version of the workbench: schema 99, this build reads up to ${PROJECT_MIGRATIONS.length} — update the workbench`));
   });
 });
 
