@@ -9,6 +9,7 @@ import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { registerIpcHandlers, forwardEventsTo } from './ipc/electron-adapter.js';
 import { createServices, type Services } from './services/compose.js';
+import { createWorkbenchDispatcher } from './ipc/workbench-dispatcher.js';
 import { packageRoot } from './services/package-root.js';
 import { CONTENT_SECURITY_POLICY } from './web/web-host.js';
 
@@ -139,7 +140,7 @@ if (!singleInstance) {
   void app.whenReady().then(async () => {
     serveRenderer();
     services = await createServices({ dataDir: app.getPath('userData'), mode: 'electron', version: app.getVersion() });
-    registerIpcHandlers(ipcMain, services.dispatcher, (url) => url.startsWith(`${ORIGIN}/`));
+    registerIpcHandlers(ipcMain, createWorkbenchDispatcher(services, (m) => process.stderr.write(`${m}\n`)), (url) => url.startsWith(`${ORIGIN}/`));
     const path = projectPathFromArgs(process.argv);
     if (path) await openProject(path);
     buildMenu();

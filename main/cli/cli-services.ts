@@ -11,7 +11,6 @@ export async function cliServices(io: CliIO, options: { dataDir?: string | undef
     mode: 'cli',
     usb: options.usb ?? true,
     hotplug: options.hotplug ?? false,
-    log: (m) => io.err(m),
   });
 }
 

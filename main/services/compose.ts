@@ -1,21 +1,16 @@
 // The composition root: builds every service once (registry, device manager, app
-// database, compiler, project session, runs, replays), the event bus, and the request
-// handlers behind the contract. app.ts, the web host and the CLI all call this; none of
-// them re-implements service logic.
+// database, compiler, project session, runs and their launcher, replays) and the event
+// bus. app.ts, the web host and the CLI all call this; none of them re-implements service
+// logic. The request handlers behind the contract are built on top, by
+// main/ipc/workbench-dispatcher.ts: services know no transport.
 
 import { mkdirSync } from 'node:fs';
 import type { AppInfo, DevicesView } from '../../preload/api.js';
 import { DeviceManager } from '../devices/device-manager.js';
 import { loadDeviceRegistry, usbIdFilePath } from '../devices/usb-id-file.js';
-import { createDispatcher, type Dispatcher, type Handlers } from '../ipc/dispatcher.js';
-import { appHandlers } from '../ipc/handlers/app-handlers.js';
-import { compileHandlers } from '../ipc/handlers/compile-handlers.js';
-import { deviceHandlers, devicesView } from '../ipc/handlers/device-handlers.js';
-import { projectHandlers } from '../ipc/handlers/project-handlers.js';
-import { replayHandlers } from '../ipc/handlers/replay-handlers.js';
-import { runHandlers } from '../ipc/handlers/run-handlers.js';
 import { openAppDatabase, type AppDatabase } from '../store/app-database.js';
 import { CompileService } from './compile-service.js';
+import { devicesView } from './devices-view.js';
 import { EventBus } from './event-bus.js';
 import { ProjectSession } from './project-session.js';
 import { ReplayService } from './replay-service.js';
@@ -31,7 +26,6 @@ export interface ServicesOptions {
   usb?: boolean;
   /** Follow USB plug/unplug (default true). */
   hotplug?: boolean;
-  log?: (message: string) => void;
 }
 
 export interface Services {
@@ -44,14 +38,12 @@ export interface Services {
   /** Starts, re-runs and stops runs: the one path for the UI and the CLI. */
   launcher: RunLauncher;
   replays: ReplayService;
-  dispatcher: Dispatcher;
   info: AppInfo;
   dispose(): Promise<void>;
 }
 
 export async function createServices(options: ServicesOptions): Promise<Services> {
   mkdirSync(options.dataDir, { recursive: true });
-  const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   const bus = new EventBus();
   const appDb = openAppDatabase(options.dataDir);
   const compiler = new CompileService();
@@ -80,22 +72,22 @@ export async function createServices(options: ServicesOptions): Promise<Services
   devices.on('detach', (d) => emitDevices('detach', d.id));
   devices.on('status', () => emitDevices('status'));
 
-  const services = { bus, appDb, compiler, devices, projects, runs, launcher, replays, info } as Services;
-  const handlers: Handlers = {
-    ...appHandlers(services),
-    ...compileHandlers(services),
-    ...deviceHandlers(services),
-    ...projectHandlers(services),
-    ...runHandlers(services),
-    ...replayHandlers(services),
+  return {
+    bus,
+    appDb,
+    compiler,
+    devices,
+    projects,
+    runs,
+    launcher,
+    replays,
+    info,
+    async dispose() {
+      replays.stopAll();
+      await runs.stopAll();
+      projects.close();
+      await devices.dispose();
+      appDb.close();
+    },
   };
-  services.dispatcher = createDispatcher(handlers, log);
-  services.dispose = async () => {
-    replays.stopAll();
-    await runs.stopAll();
-    projects.close();
-    await devices.dispose();
-    appDb.close();
-  };
-  return services;
 }

@@ -3,6 +3,7 @@
 
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createWorkbenchDispatcher } from '../../ipc/workbench-dispatcher.js';
 import { createServices } from '../../services/compose.js';
 import { defaultDataDir } from '../../services/data-dir.js';
 import { packageRoot } from '../../services/package-root.js';
@@ -23,7 +24,7 @@ export async function webCommand(argv: string[], io: CliIO): Promise<number> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be 0..65535; got "${values.port}"`);
   const dataDir = values['data-dir'] ?? defaultDataDir();
-  const services = await createServices({ dataDir, mode: 'web', usb: !values['no-usb'], log: (m) => io.err(m) });
+  const services = await createServices({ dataDir, mode: 'web', usb: !values['no-usb'] });
   if (values.project) await services.projects.open(values.project);
   let host;
   try {
@@ -31,7 +32,7 @@ export async function webCommand(argv: string[], io: CliIO): Promise<number> {
       host: values.host,
       port,
       staticDir: join(packageRoot(), 'dist', 'renderer'),
-      dispatcher: services.dispatcher,
+      dispatcher: createWorkbenchDispatcher(services, (m) => io.err(m)),
       bus: services.bus,
       log: (m) => io.err(m),
     });

@@ -1,30 +1,9 @@
 // devices.* : the device panel's channels (list, registry, virtual devkits).
 
-import type { DevicesView, DeviceView } from '../../../preload/api.js';
-import type { DeviceManager } from '../../devices/device-manager.js';
 import { typeRows } from '../../devices/device-report.js';
 import type { Services } from '../../services/compose.js';
+import { devicesView } from '../../services/devices-view.js';
 import type { Handlers } from '../dispatcher.js';
-
-export function devicesView(devices: DeviceManager): DevicesView {
-  const registry = devices.deviceRegistry();
-  const list: DeviceView[] = devices.list().map((d) => {
-    const type = registry.get(d.type);
-    return {
-      id: d.id,
-      type: d.type,
-      name: type?.name ?? d.type,
-      virtual: d.virtual,
-      deployable: d.deployable,
-      status: d.status,
-      family: type?.family ?? null,
-      ...(d.reason ? { reason: d.reason } : {}),
-      ...(d.busyBy ? { busyBy: { runId: d.busyBy.runId, since: d.busyBy.since } } : {}),
-    };
-  });
-  const usb = devices.usbStatus();
-  return { devices: list, usb: { status: usb.status, message: usb.message, ...(usb.fix ? { fix: usb.fix } : {}) } };
-}
 
 export function deviceHandlers(s: Services): Pick<Handlers, 'devices.list' | 'devices.types' | 'devices.addVirtual' | 'devices.removeVirtual'> {
   return {

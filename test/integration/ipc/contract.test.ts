@@ -13,6 +13,8 @@ import type { EventChannel, WorkbenchApi } from '../../../preload/api.js';
 import { createWorkbenchApi, type ReplyEnvelope } from '../../../preload/client-api.js';
 import { electronTransport, type IpcRendererLike } from '../../../preload/electron-transport.js';
 import { forwardEventsTo, registerIpcHandlers, type IpcMainLike, type InvokeEventLike } from '../../../main/ipc/electron-adapter.js';
+import type { Dispatcher } from '../../../main/ipc/dispatcher.js';
+import { createWorkbenchDispatcher } from '../../../main/ipc/workbench-dispatcher.js';
 import { createServices, type Services } from '../../../main/services/compose.js';
 import { startWebHost, type WebHost } from '../../../main/web/web-host.js';
 import { WebSocketTransport, type SocketLike } from '../../../renderer/web-client/websocket-transport.js';
@@ -50,6 +52,7 @@ function inProcessIpc(frameUrl: string) {
 
 let dir: string;
 let services: Services;
+let dispatcher: Dispatcher;
 let host: WebHost;
 let electronApi: WorkbenchApi;
 let webApi: WorkbenchApi;
@@ -57,13 +60,14 @@ let webTransport: WebSocketTransport;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'dcnn-contract-'));
-  services = await createServices({ dataDir: dir, mode: 'web', usb: false, log: () => undefined });
+  services = await createServices({ dataDir: dir, mode: 'web', usb: false });
+  dispatcher = createWorkbenchDispatcher(services, () => undefined);
   const ipc = inProcessIpc('workbench://app/index.html');
-  registerIpcHandlers(ipc.ipcMain, services.dispatcher, (url) => url.startsWith('workbench://app/'));
+  registerIpcHandlers(ipc.ipcMain, dispatcher, (url) => url.startsWith('workbench://app/'));
   services.bus.subscribe(forwardEventsTo(ipc.webContents));
   electronApi = createWorkbenchApi(electronTransport(ipc.ipcRenderer));
 
-  host = await startWebHost({ port: 0, staticDir: join(dir, 'no-ui'), dispatcher: services.dispatcher, bus: services.bus });
+  host = await startWebHost({ port: 0, staticDir: join(dir, 'no-ui'), dispatcher: dispatcher, bus: services.bus });
   webTransport = new WebSocketTransport(`ws://127.0.0.1:${host.port}/ws?token=${host.token}`, (url) => new WebSocket(url) as unknown as SocketLike);
   await webTransport.connect();
   webApi = createWorkbenchApi(webTransport);
@@ -189,7 +193,7 @@ describe('transport security', () => {
 
   it('the Electron handlers refuse requests from a frame that is not the workbench UI', async () => {
     const ipc = inProcessIpc('https://evil.example/');
-    registerIpcHandlers(ipc.ipcMain, services.dispatcher, (url) => url.startsWith('workbench://app/'));
+    registerIpcHandlers(ipc.ipcMain, dispatcher, (url) => url.startsWith('workbench://app/'));
     const api = createWorkbenchApi(electronTransport(ipc.ipcRenderer));
     await expect(api['settings.get']({})).rejects.toMatchObject({ payload: { code: 'UNTRUSTED_SENDER' } });
   });

@@ -8,15 +8,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventChannel, EventOf, ModelSpec, RequestChannel, RequestOf, ReplyOf, RunSummaryView } from '../../../preload/api.js';
+import type { Dispatcher } from '../../../main/ipc/dispatcher.js';
+import { createWorkbenchDispatcher } from '../../../main/ipc/workbench-dispatcher.js';
 import { createServices, type Services } from '../../../main/services/compose.js';
 import { unpackBatch } from '../../../main/sim/spike-batch.js';
 
 let dir: string;
 let s: Services;
+let dispatcher: Dispatcher;
 const events: Array<{ channel: EventChannel; payload: unknown }> = [];
 
 async function call<C extends RequestChannel>(channel: C, req: RequestOf<C>): Promise<ReplyOf<C>> {
-  const reply = await s.dispatcher.dispatch(channel, req);
+  const reply = await dispatcher.dispatch(channel, req);
   if (!reply.ok) throw new Error(`${channel}: ${reply.error.code} ${reply.error.message}`);
   return reply.value as ReplyOf<C>;
 }
@@ -43,7 +46,8 @@ let spec: ModelSpec;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'dcnn-services-'));
-  s = await createServices({ dataDir: dir, mode: 'web', usb: false, log: () => undefined });
+  s = await createServices({ dataDir: dir, mode: 'web', usb: false });
+  dispatcher = createWorkbenchDispatcher(s, () => undefined);
   s.bus.subscribe((channel, payload) => events.push({ channel, payload }));
   const examples = await call('examples.list', {});
   spec = examples.find((e) => e.id === 'lenet')!.spec;
@@ -146,7 +150,7 @@ describe('runs on the virtual devkit, recorded in the project', () => {
 
   describe('one rule for device types: a model compiled for one type runs only on that type', () => {
     async function refusal<C extends RequestChannel>(channel: C, req: RequestOf<C>): Promise<{ code: string; message: string }> {
-      const reply = await s.dispatcher.dispatch(channel, req);
+      const reply = await dispatcher.dispatch(channel, req);
       if (reply.ok) throw new Error(`${channel} was accepted`);
       return reply.error;
     }
@@ -201,7 +205,7 @@ describe('runs on the virtual devkit, recorded in the project', () => {
       input: { kind: 'generator', generator: 'moving-bar', durationMs: 60_000, rateHz: 500, seed: 2 },
     });
     await waitFor('run.progress', (e) => e.runId === started.runId && e.eventsIn > 0);
-    const busy = await s.dispatcher.dispatch('devices.removeVirtual', { id });
+    const busy = await dispatcher.dispatch('devices.removeVirtual', { id });
     expect(busy.ok).toBe(false);
     if (!busy.ok) expect(busy.error.message).toContain(`run ${started.runId}`);
     await s.devices.removeVirtual(id, { unplug: true });
@@ -216,13 +220,13 @@ describe('runs on the virtual devkit, recorded in the project', () => {
 
 describe('bad requests get error replies naming what was wrong', () => {
   it('an unknown device lists the devices that are there', async () => {
-    const reply = await s.dispatcher.dispatch('run.start', { deviceId: 'speck2fdevkit:3', model: spec, input: { kind: 'example', exampleId: 'lenet' } });
+    const reply = await dispatcher.dispatch('run.start', { deviceId: 'speck2fdevkit:3', model: spec, input: { kind: 'example', exampleId: 'lenet' } });
     expect(reply.ok).toBe(false);
     if (!reply.ok) expect(reply.error.message).toContain('sim-speck2fdevkit:0');
   });
   it('an event file outside the input shape names the row and field', async () => {
     const csv = new TextEncoder().encode('t,x,y,p\n0,1,1,0\n10,40,2,0\n');
-    const reply = await s.dispatcher.dispatch('run.start', { deviceId: 'sim-speck2fdevkit:0', model: spec, input: { kind: 'file', name: 'bad.csv', bytes: csv } });
+    const reply = await dispatcher.dispatch('run.start', { deviceId: 'sim-speck2fdevkit:0', model: spec, input: { kind: 'file', name: 'bad.csv', bytes: csv } });
     expect(reply.ok).toBe(false);
     if (!reply.ok) {
       expect(reply.error.code).toBe('BAD_EVENT_FILE');
@@ -232,7 +236,7 @@ describe('bad requests get error replies naming what was wrong', () => {
   });
   it('a model that does not compile is refused before anything is recorded', async () => {
     const before = (await call('runs.list', {})).length;
-    const reply = await s.dispatcher.dispatch('run.start', { deviceId: 'sim-speck2fdevkit:0', model: { ...spec, source: 'nn.Sequential(nn.MaxPool2d(2))' }, input: { kind: 'example', exampleId: 'lenet' } });
+    const reply = await dispatcher.dispatch('run.start', { deviceId: 'sim-speck2fdevkit:0', model: { ...spec, source: 'nn.Sequential(nn.MaxPool2d(2))' }, input: { kind: 'example', exampleId: 'lenet' } });
     expect(reply.ok).toBe(false);
     if (!reply.ok) expect(reply.error.code).toBe('COMPILE_FAILED');
     expect((await call('runs.list', {})).length).toBe(before);
