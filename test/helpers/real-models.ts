@@ -23,6 +23,7 @@ export interface RealExpected {
   tensors: ExpectedTensor[];
   other_tensors?: ExpectedTensor[];
   tensor_names_prefix?: string;
+  model_text: string;
 }
 
 /** The .pt files, sorted. */
