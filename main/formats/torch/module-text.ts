@@ -55,6 +55,8 @@ class Writer {
 
   module(v: unknown, path: string, indent: string): string {
     if (!(v instanceof PickledObject)) fail(path, `expected a layer object, found ${describe(v)}`);
+    // A damaged pickle can make a Sequential its own child; real models nest a few levels.
+    if (indent.length > INDENT.length * 32) fail(path, 'the modules nest more than 32 levels deep; the pickle is damaged');
     const name = catalogNameOf(v.qualified);
     const entry = name !== null ? lookup(name) : undefined;
     if (!entry || !name) fail(path, `${v.qualified} is not a layer the workbench knows`);

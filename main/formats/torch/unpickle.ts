@@ -40,8 +40,28 @@ export class StorageTable {
   }
 }
 
+/**
+ * The package's reader moves by whatever length an opcode states; a negative length (a
+ * damaged BINBYTES) would move it backwards and replay the same opcodes forever. This
+ * one only moves forward.
+ */
+class ForwardReader extends BufferReader {
+  override skip(offset: number): void {
+    if (!(offset >= 0)) throw new Error(`an opcode states the length ${offset}`);
+    super.skip(offset);
+  }
+
+  // The package warns on the console and goes on with a rounded value; a length beyond 2^53 is damage.
+  override uint64(): number {
+    const b = this.bytes(8);
+    const v = (b[0]! | (b[1]! << 8) | (b[2]! << 16)) + b[3]! * 2 ** 24 + (b[4]! | (b[5]! << 8) | (b[6]! << 16)) * 2 ** 32 + b[7]! * 2 ** 56;
+    if (!Number.isSafeInteger(v)) throw new Error(`an opcode states the length ${v}, beyond 2^53`);
+    return v;
+  }
+}
+
 export function unpickle(bytes: Uint8Array, globals: GlobalTable, storages: StorageTable, what: string): Unpickled {
-  const reader = new BufferReader(bytes);
+  const reader = new ForwardReader(bytes);
   const parser = new Parser({
     nameResolver: { resolve: (module, name) => globals.resolve(module, name) },
     persistentResolver: { resolve: (pid) => storages.resolve(pid) },

@@ -130,6 +130,8 @@ export class ZipArchive {
     if (!e) fail(`zip entry "${name}" is not in the archive`, { entry: name });
     const raw = this.bytes.subarray(e.dataOffset, e.dataOffset + e.compressedSize);
     if (e.method === 0) return raw;
+    // Deflate expands at most about 1032:1; a larger stated size is a damaged header, not a reason to allocate it.
+    if (e.size > e.compressedSize * 1032 + 1024) fail(`zip entry "${name}" claims to inflate ${e.compressedSize} bytes to ${e.size}; the archive is damaged`, { entry: name });
     let out: Uint8Array;
     try {
       out = inflateSync(raw, { out: new Uint8Array(e.size) });
