@@ -157,6 +157,10 @@ export interface WeightsInfo {
   name: string;
   bytes: number;
   tensors: Array<{ name: string; dtype: string; shape: number[] }>;
+  /** A trainer checkpoint (torch.save of a dict): the entry whose tensors were taken, and every entry holding tensors. */
+  checkpoint?: { key: string; keys: Array<{ key: string; tensors: number }> };
+  /** What the reader did that the user should know (a stripped "module." prefix, the entry used). */
+  notes?: string[];
 }
 
 export interface ExampleModel {

@@ -15,20 +15,20 @@ type Command = (argv: string[], io: CliIO) => Promise<number>;
 
 const USAGE: Record<string, string> = {
   compile:
-    'dcnn compile MODEL.py --weights W.safetensors | --init SEED --input-shape C,H,W [--device speck2fdevkit]\n' +
+    'dcnn compile MODEL.py|MODEL.pt --weights W.safetensors|W.pt [--weights-key K] | --init SEED --input-shape C,H,W [--device speck2fdevkit]\n' +
     '  [--ordering auto|2,0,1,...] [--monitor -1|all|0,2|dvs] [--config-patch patch.json] [--config-out config.json]\n' +
     '  [--spike-threshold 1] [--min-v-mem=-1|none] [--reset subtract|zero] [--kind auto|ann|snn] [--bn-eps] [--dvs-input] [--json]',
   demo: 'dcnn demo',
   simulate:
-    'dcnn simulate MODEL.py --weights W --input-shape C,H,W --raster R.npy [--mode event|timestep] [--dt-us 1000]\n' +
+    'dcnn simulate MODEL.py|MODEL.pt --weights W [--weights-key K] --input-shape C,H,W --raster R.npy [--mode event|timestep] [--dt-us 1000]\n' +
     '  [--order depth-first|breadth-first] [--device TYPE] [--json]',
   run:
-    'dcnn run MODEL.py --weights W --input-shape C,H,W --events input.npy|input.csv [--device sim-speck2fdevkit:0]\n' +
+    'dcnn run MODEL.py|MODEL.pt --weights W [--weights-key K] --input-shape C,H,W --events input.npy|input.csv [--device sim-speck2fdevkit:0]\n' +
     '  [--monitor -1|all|0,2] [--project exp.dcnnproj] [--out out.npy] [--slow-clock HZ] [--order ...] [--data-dir D] [--json]',
   devices: 'dcnn devices [--json] | --types [--json] | --watch | --udev [--data-dir D]',
   runs: 'dcnn runs PROJECT.dcnnproj [--json]',
   replay: 'dcnn replay PROJECT RUN [--speed 1|10|max] [--from T_us] [--to T_us] [--stream output|input] [--events]',
-  rerun: 'dcnn rerun PROJECT RUN (--model M.py --weights W [--input-shape C,H,W] | --device ID) [--json]',
+  rerun: 'dcnn rerun PROJECT RUN (--model M.py --weights W [--weights-key K] [--input-shape C,H,W] | --device ID) [--json]',
   compare: 'dcnn compare PROJECT RUN_A RUN_B [--stream output|input] [--json]',
   export: 'dcnn export PROJECT RUN --stream input|output --out file.npy|file.csv [--columns layered|xytp]',
   import: 'dcnn import PROJECT FILE.npy|FILE.csv [--stream input|output] [--model-version N]',

@@ -3,7 +3,7 @@
 // as the tensor, field, row or byte counts) and a message a lab user can act on. It does
 // not know file names: callers read the bytes, so callers prefix the path when they show it.
 
-export type FormatName = 'safetensors' | 'npy' | 'csv' | 'events';
+export type FormatName = 'safetensors' | 'npy' | 'csv' | 'events' | 'torch';
 
 /** Stable machine-readable codes; the message says the same for people. */
 export type FormatErrorCode =
@@ -29,7 +29,15 @@ export type FormatErrorCode =
   | 'NEGATIVE'
   | 'OUT_OF_RANGE'
   | 'NOT_SORTED'
-  | 'NOT_EVENTS';
+  | 'NOT_EVENTS'
+  // PyTorch files (torch.save)
+  | 'BAD_ARCHIVE'
+  | 'BAD_PICKLE'
+  | 'UNSAFE_GLOBAL'
+  | 'UNKNOWN_CLASS'
+  | 'NO_STATE_DICT'
+  | 'AMBIGUOUS_KEY'
+  | 'TORCHSCRIPT';
 
 /** Plain values only, so an error crosses IPC and lands in logs unchanged. */
 export type FormatErrorDetails = Readonly<Record<string, string | number | boolean | null>>;

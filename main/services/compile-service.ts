@@ -12,7 +12,7 @@ import { lineColumnAt, spanOf } from '../compiler/diagnostics.js';
 import type { Tensor } from '../formats/tensor.js';
 import { ServiceError } from './service-error.js';
 import { compileView } from './compile-view.js';
-import { parseWeights } from './model-files.js';
+import { parseWeightsFile, type ParsedWeights } from './model-files.js';
 import { packageRoot } from './package-root.js';
 
 export interface LoadedWeightsEntry {
@@ -40,18 +40,21 @@ export class CompileService {
     const id = createHash('sha256').update(bytes).digest('hex');
     const known = this.weights.get(id);
     if (known) return known.info;
-    let tensors: Map<string, Tensor>;
+    let parsed: ParsedWeights;
     try {
-      tensors = parseWeights(bytes, name);
+      parsed = parseWeightsFile(bytes, name);
     } catch (e) {
       throw new ServiceError('BAD_WEIGHTS_FILE', (e as Error).message);
     }
+    const tensors = parsed.tensors;
     const info: WeightsInfo = {
       id,
       name,
       bytes: bytes.byteLength,
       tensors: [...tensors].map(([n, t]) => ({ name: n, dtype: t.dtype, shape: [...t.shape] })),
     };
+    if (parsed.checkpoint) info.checkpoint = { key: parsed.checkpoint.key, keys: parsed.checkpoint.candidates.map((c) => ({ key: c.key, tensors: c.tensorCount })) };
+    if (parsed.notes.length > 0) info.notes = parsed.notes;
     this.weights.set(id, { info, bytes, tensors });
     return info;
   }

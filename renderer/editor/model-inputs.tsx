@@ -52,7 +52,8 @@ export function ModelInputs(p: ModelInputsProps) {
     try {
       const bytes = new Uint8Array(await file.arrayBuffer());
       const info = await api['weights.load']({ name: file.name, bytes });
-      p.onWeightsLoaded(info.id, info.name);
+      // A checkpoint's tensors come from one of its entries: show which.
+      p.onWeightsLoaded(info.id, info.checkpoint ? `${info.name} [${info.checkpoint.key}]` : info.name);
       p.onSpec((s) => ({ ...s, weightsId: info.id }));
     } catch (e) {
       setWeightsError(`${file.name}: ${errorText(e)}`);
@@ -74,7 +75,7 @@ export function ModelInputs(p: ModelInputsProps) {
           </span>
         </div>
         <div className="field-row">
-          <input id={ids.weights} type="file" accept=".safetensors" aria-label="Weights file (.safetensors)" disabled={loading} onChange={(e) => void pickWeights(e.target.files?.[0])} />
+          <input id={ids.weights} type="file" accept=".safetensors,.pt,.pth,.ckpt,.bin" aria-label="Weights file (.safetensors or torch.save .pt)" disabled={loading} onChange={(e) => void pickWeights(e.target.files?.[0])} />
           {p.spec.weightsId !== null && (
             <button type="button" onClick={() => p.onSpec((s) => ({ ...s, weightsId: null, initSeed: s.initSeed ?? 1 }))}>
               Use random weights

@@ -1,4 +1,6 @@
-// `dcnn compile MODEL --weights W --input-shape C,H,W --device TYPE [--ordering ...] [--json]`
+// `dcnn compile MODEL --weights W [--weights-key K] --input-shape C,H,W --device TYPE [--ordering ...] [--json]`
+// MODEL is model text, or a model file an importer reads (a torch.save(model) pickle, ...)
+// whose written model text and tensors are used; W is safetensors or a torch.save file.
 
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -7,13 +9,17 @@ import { chipConfigToJson } from '../../chips/chip-config-json.js';
 import { compileReport } from '../../compiler/compile-report.js';
 import { compileModel } from '../../compiler/compile.js';
 import type { CompileRequest } from '../../compiler/compile-types.js';
-import { readJsonFile, readModelText, readWeightsFile } from '../../services/model-files.js';
+import { parseModel } from '../../compiler/parse/parse-model.js';
+import { bindWeights } from '../../compiler/weights.js';
+import type { Tensor } from '../../formats/tensor.js';
+import { importModel, isImportedModelFile, readBytes, readJsonFile, readWeightsFile, safetensorsOf } from '../../services/model-files.js';
 import { parseConversion, parseInputShape, parseMonitor, parseOrdering, parseSeed } from '../args.js';
 import { CliError, type CliIO } from '../cli-io.js';
 import { formatCompileResult } from '../compile-table.js';
 
 export const COMPILE_OPTIONS = {
   weights: { type: 'string' },
+  'weights-key': { type: 'string' },
   init: { type: 'string' },
   'input-shape': { type: 'string' },
   device: { type: 'string', default: 'speck2fdevkit' },
@@ -31,6 +37,7 @@ export const COMPILE_OPTIONS = {
 export interface CompileArgs {
   model?: string;
   weights?: string;
+  'weights-key'?: string;
   init?: string;
   'input-shape'?: string;
   device?: string;
@@ -59,14 +66,30 @@ export async function prepareCompile(values: CompileArgs, io: CliIO): Promise<Pr
   const kind = values.kind ?? 'auto';
   if (kind !== 'auto' && kind !== 'ann' && kind !== 'snn') throw new CliError(`--kind must be auto, ann or snn; got "${kind}"`);
   const seed = parseSeed(values.init);
-  if (!values.weights && seed === null) throw new CliError('--weights FILE.safetensors is required (or --init SEED for seeded random weights)');
-  const source = await readModelText(values.model, io.cwd);
-  const weights = values.weights ? await readWeightsFile(values.weights, io.cwd) : null;
+  const modelPath = resolve(io.cwd, values.model);
+  const modelBytes = await readBytes(modelPath, 'model file');
+  let source: string;
+  let imported: { tensors: Map<string, Tensor>; inputShape?: [number, number, number] } | null = null;
+  if (isImportedModelFile(modelBytes)) {
+    const m = await importModel(modelBytes, modelPath);
+    source = m.modelText;
+    imported = m;
+    io.err(`${values.model}: ${m.format}; model text written from the file:\n${m.modelText}`);
+    for (const n of m.notes) io.err(`note: ${n}`);
+  } else {
+    source = new TextDecoder('utf-8').decode(modelBytes);
+  }
+  if (!values.weights && !imported && seed === null) throw new CliError('--weights FILE (.safetensors or a torch.save .pt file) is required (or --init SEED for seeded random weights)');
+  if (values['weights-key'] && !values.weights) throw new CliError('--weights-key names an entry of the --weights checkpoint; give --weights too');
+  const weights = values.weights ? await readWeightsFile(values.weights, io.cwd, { key: values['weights-key'], matches: matcherFor(source) }) : null;
+  for (const n of weights?.notes ?? []) io.err(`note: ${n}`);
+  const tensors = weights?.tensors ?? (seed === null ? imported?.tensors ?? null : null);
+  const shapeText = values['input-shape'] ?? (imported?.inputShape ? imported.inputShape.join(',') : undefined);
   const request: CompileRequest = {
     source,
-    weights: weights?.tensors ?? null,
-    initSeed: weights ? null : seed,
-    inputShape: parseInputShape(values['input-shape']),
+    weights: tensors,
+    initSeed: tensors ? null : seed,
+    inputShape: parseInputShape(shapeText),
     device: values.device ?? 'speck2fdevkit',
     ordering: parseOrdering(values.ordering),
     monitorLayers: parseMonitor(values.monitor),
@@ -78,9 +101,16 @@ export async function prepareCompile(values: CompileArgs, io: CliIO): Promise<Pr
     request,
     kind,
     modelPath: values.model,
-    weightsLabel: weights ? values.weights! : `random (seed ${seed})`,
-    weightsBytes: weights?.bytes ?? null,
+    weightsLabel: weights ? values.weights! : tensors ? `${values.model} (its own tensors)` : `random (seed ${seed})`,
+    weightsBytes: weights?.bytes ?? (tensors ? safetensorsOf(tensors) : null),
   };
+}
+
+/** Whether a state_dict fits the model text (for choosing a checkpoint's entry); undefined when the text does not parse. */
+function matcherFor(source: string): ((tensors: Map<string, Tensor>) => boolean) | undefined {
+  const ir = parseModel(source);
+  if (ir.diagnostics.some((d) => d.severity === 'error') || ir.layers.length === 0) return undefined;
+  return (tensors) => bindWeights(ir.layers, tensors).error === null;
 }
 
 export async function compileCommand(argv: string[], io: CliIO): Promise<number> {
