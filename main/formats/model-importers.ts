@@ -5,6 +5,7 @@
 // opens no files and knows nothing of the CLI or the UI.
 
 import type { Tensor } from './tensor.js';
+import { ONNX_IMPORTER } from './onnx/onnx-importer.js';
 
 /** What an importer understood of a model file. */
 export interface ImportedModel {
@@ -33,7 +34,9 @@ export interface ModelImporter {
 }
 
 /** Every importer, in the order they are asked. Each format module adds its row here. */
-export const MODEL_IMPORTERS: readonly ModelImporter[] = [];
+export const MODEL_IMPORTERS: readonly ModelImporter[] = [
+  ONNX_IMPORTER,
+];
 
 export function importerFor(bytes: Uint8Array): ModelImporter | null {
   return MODEL_IMPORTERS.find((i) => i.claims(bytes)) ?? null;
