@@ -260,15 +260,15 @@ describe('ONNX: layer shapes built by hand', () => {
 });
 
 describe('ONNX: bad input', () => {
-  function lenetWith(edit: (m: onnxProto.onnx.ModelProto) => void): Uint8Array {
+  function lenetWith(edit: (g: onnxProto.onnx.GraphProto) => void): Uint8Array {
     const m = onnx.ModelProto.decode(bytesOf('lenet_seed_28.opset13.onnx'));
-    edit(m);
+    edit(m.graph as onnxProto.onnx.GraphProto);
     return onnx.ModelProto.encode(m).finish();
   }
 
   it('a missing initializer names the node and the tensor', () => {
-    const bytes = lenetWith((m) => {
-      m.graph!.initializer = m.graph!.initializer.filter((t) => t.name !== '3.weight');
+    const bytes = lenetWith((g) => {
+      g.initializer = g.initializer.filter((t) => t.name !== '3.weight');
     });
     const e = formatError(() => readOnnx(bytes));
     expect(e.code).toBe('MISSING_TENSOR');
@@ -278,8 +278,8 @@ describe('ONNX: bad input', () => {
   });
 
   it('an op the chip has no layer for names the node and its op', () => {
-    const bytes = lenetWith((m) => {
-      const n = m.graph!.node.find((x) => x.name === '/4/Relu')!;
+    const bytes = lenetWith((g) => {
+      const n = g.node.find((x) => x.name === '/4/Relu')!;
       n.opType = 'Sigmoid';
     });
     const e = formatError(() => readOnnx(bytes));
@@ -289,8 +289,8 @@ describe('ONNX: bad input', () => {
   });
 
   it('a dangling input (a node reading a value nothing produces) is a cut graph', () => {
-    const bytes = lenetWith((m) => {
-      m.graph!.node.find((x) => x.name === '/1/Relu')!.input = ['/0/Conv_output_ghost'];
+    const bytes = lenetWith((g) => {
+      g.node.find((x) => x.name === '/1/Relu')!.input = ['/0/Conv_output_ghost'];
     });
     const e = formatError(() => readOnnx(bytes));
     expect(e.code).toBe('DANGLING_INPUT');
@@ -308,9 +308,9 @@ describe('ONNX: bad input', () => {
   });
 
   it('an initializer shorter than its shape is reported with both sizes', () => {
-    const bytes = lenetWith((m) => {
-      const t = m.graph!.initializer.find((x) => x.name === '0.weight')!;
-      t.rawData = t.rawData.subarray(0, 100);
+    const bytes = lenetWith((g) => {
+      const t = g.initializer.find((x) => x.name === '0.weight')!;
+      t.rawData = (t.rawData as Uint8Array).subarray(0, 100);
     });
     const e = formatError(() => readOnnx(bytes));
     expect(e.code).toBe('SHAPE_MISMATCH');

@@ -24,7 +24,10 @@ export function mutate(src: Uint8Array, seed: number, index: number, hot = src.l
     case 1: {
       const out = src.slice();
       const flips = 1 + at(8);
-      for (let k = 0; k < flips; k++) out[at(region)] ^= 1 << at(8);
+      for (let k = 0; k < flips; k++) {
+        const i = at(region);
+        out[i] = out[i]! ^ (1 << at(8));
+      }
       return out;
     }
     case 2: {
