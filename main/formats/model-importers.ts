@@ -6,6 +6,7 @@
 
 import type { Tensor } from './tensor.js';
 import { ONNX_IMPORTER } from './onnx/onnx-importer.js';
+import { NIR_IMPORTER } from './nir/nir-importer.js';
 
 /** What an importer understood of a model file. */
 export interface ImportedModel {
@@ -36,6 +37,7 @@ export interface ModelImporter {
 /** Every importer, in the order they are asked. Each format module adds its row here. */
 export const MODEL_IMPORTERS: readonly ModelImporter[] = [
   ONNX_IMPORTER,
+  NIR_IMPORTER,
 ];
 
 export function importerFor(bytes: Uint8Array): ModelImporter | null {

@@ -28,8 +28,8 @@ export function requestFor(f: Fixture, source: string, weights: CompileRequest['
 }
 
 /** The report of compiling `m` like the golden case `f` (same shape, same conversion settings unless given). */
-export function compiledView(f: Fixture, m: ImportedModel, conversion?: CompileRequest['conversion']): GoldenView {
-  const r = compileModel(requestFor(f, m.modelText, m.tensors, conversion), { modelKind: f.kind });
+export function compiledView(f: Fixture, m: ImportedModel, options: { conversion?: CompileRequest['conversion']; kind?: 'ann' | 'snn' } = {}): GoldenView {
+  const r = compileModel(requestFor(f, m.modelText, m.tensors, options.conversion), { modelKind: options.kind ?? f.kind });
   const report = compileReport(r);
   return {
     error: r.error ? `${r.error.stage}: ${r.error.message}` : null,
