@@ -9,6 +9,7 @@ import onnxProto from 'onnx-proto';
 import { FormatError } from '../../../main/formats/format-error.js';
 import { importerFor, MODEL_IMPORTERS } from '../../../main/formats/model-importers.js';
 import { claimsOnnx, readOnnx } from '../../../main/formats/onnx/onnx-importer.js';
+import { Attributes, tensorFromProto } from '../../../main/formats/onnx/onnx-proto-values.js';
 import type { Tensor } from '../../../main/formats/tensor.js';
 import { packageRoot } from '../../../main/services/package-root.js';
 import { loadFixture } from '../../helpers/fixtures.js';
@@ -26,8 +27,16 @@ interface ExpectedInit {
   same_bytes_as_source_tensor: string[];
   transpose_equals_source_tensor: string[];
 }
+interface ExpectedNode {
+  name: string;
+  op_type: string;
+  inputs: string[];
+  outputs: string[];
+  attributes: Record<string, number | number[] | string | { tensor: { values?: number[] } }>;
+}
 interface ExpectedOnnx {
   case: string;
+  nodes: ExpectedNode[];
   input_shape: [number, number, number];
   opset_import: Array<{ version: number }>;
   initializers: ExpectedInit[];
@@ -133,6 +142,26 @@ describe('ONNX: real files written by torch.onnx.export (torch 1.13)', () => {
       const view = compiledView(f, readOnnx(bytesOf(file)));
       expect(view.error).toBeNull();
       expect(view).toEqual(expectedView(f));
+    });
+  }
+
+  for (const file of [...ONNX_FILES, 'snn_sumpool.opset13.onnx', 'snn_sumpool.opset17.onnx']) {
+    it(`${file}: nodes, their inputs, outputs and attributes as recorded (decoded with onnx-proto)`, () => {
+      const exp = expectedOf(file);
+      const g = onnx.ModelProto.decode(bytesOf(file)).graph!;
+      expect(g.node.map((n) => n.opType)).toEqual(exp.op_types_in_order);
+      g.node.forEach((n, i) => {
+        const want = exp.nodes[i]!;
+        expect([n.name, n.opType, n.input, n.output]).toEqual([want.name, want.op_type, want.inputs, want.outputs]);
+        const a = new Attributes(n.name, n.attribute);
+        expect(a.names().sort()).toEqual(Object.keys(want.attributes).sort());
+        for (const [k, v] of Object.entries(want.attributes)) {
+          if (Array.isArray(v)) expect(a.ints(k, []), `${n.name}.${k}`).toEqual(v);
+          else if (typeof v === 'number') expect(a.int(k, NaN), `${n.name}.${k}`).toBe(v);
+          else if (typeof v === 'string') expect(a.string(k, ''), `${n.name}.${k}`).toBe(v);
+          else if (v.tensor.values) expect(Array.from(tensorFromProto(a.tensor(k)!, k).data), `${n.name}.${k}`).toEqual(v.tensor.values.map(Math.fround));
+        }
+      });
     });
   }
 
