@@ -58,7 +58,8 @@ export function snnToNirGraph(result: CompileResult): NirExport {
   if (result.dvs) {
     const d = result.dvs;
     const cropped = d.crop.top !== 0 || d.crop.left !== 0 || d.crop.bottom !== d.outputShape[1] || d.crop.right !== d.outputShape[2];
-    if (cropped || d.flipX || d.flipY || d.swapXY || d.mergePolarities) {
+    // Merging the polarities of a one-channel input changes nothing.
+    if (cropped || d.flipX || d.flipY || d.swapXY || (d.mergePolarities && d.inputShape[0] > 1)) {
       throw new FormatError('nir', 'BAD_VALUE', 'The DVS input layer crops, flips, swaps or merges polarities, which NIR cannot express; export without the DVS options.');
     }
     if (d.pooling[0] !== 1 || d.pooling[1] !== 1) {

@@ -208,6 +208,9 @@ export function importNirGraph(graph: NirGraph): ImportedModel {
           throw new FormatError('nir', 'BAD_VALUE', `NIR node '${node.name}' (IF): r = ${rr}; the chip's neurons add their input unscaled (r = 1). Fold r into the preceding weights and write the graph again.`, { node: node.name, r: rr });
         }
         const th = r.uniform('v_threshold', 'the chip has one threshold per layer');
+        if (node.fields.has('v_reset')) {
+          notes.push(`NIR node '${node.name}' (IF) has v_reset = ${r.uniform('v_reset', 'the chip resets all neurons of a layer alike')}; the chip resets by subtracting the threshold (or to zero with reset_fn=MembraneReset()), read here as subtract.`);
+        }
         neurons++;
         // NIR has no lower bound on the membrane: assume sinabs from_model's default (min_v_mem=-1.0),
         // the setting the workbench converts ANNs with. sinabs IAF's own default (None) would

@@ -86,6 +86,24 @@ describe('NIR export of the converted SNN', () => {
     expect(Array.from(field(ours, '9', 'input_type').data)).toEqual([128, 1, 1]);
   });
 
+  it('pool_first with DVS input: the DVS pooling is a SumPool2d before the first Conv2d, and the integers survive the round trip', async () => {
+    const f = loadFixture('pool_first');
+    const req = { ...requestFor(f, f.model_text, fixtureWeights(f)), dvsInput: true };
+    const r = compileModel(req, { modelKind: 'ann' });
+    expect(r.error).toBeNull();
+    const { graph } = snnToNirGraph(r);
+    expect(graph.edges).toEqual([['input', 'dvs_pool'], ['dvs_pool', '1'], ['1', '2'], ['2', 'output']]);
+    expect(graph.nodes.map((n) => n.type)).toEqual(['SumPool2d', 'Conv2d', 'IF', 'Input', 'Output']);
+    expect(Array.from((graph.nodes[0]!.fields.get('kernel_size') as Tensor).data)).toEqual([2, 2]);
+    const m = await readNir((await exportNir(r)).bytes);
+    expect(m.inputShape).toEqual([1, 14, 14]);
+    const back = compileModel({ ...req, source: m.modelText, weights: m.tensors }, { modelKind: 'snn' });
+    expect(back.error).toBeNull();
+    expect(back.dvs?.pooling).toEqual([2, 2]);
+    expect(Array.from(back.layers[0]!.quantized.weights)).toEqual(Array.from(r.layers[0]!.quantized.weights));
+    expect(back.layers[0]!.quantized.spikeThreshold).toBe(r.layers[0]!.quantized.spikeThreshold);
+  });
+
   it('the notes say what NIR could not hold (min_v_mem, the spike function)', () => {
     const { notes } = snnToNirGraph(compiled('snn_sumpool').r);
     expect(notes.join(' ')).toMatch(/min_v_mem \(-1\)/);

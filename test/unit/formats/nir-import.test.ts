@@ -141,6 +141,14 @@ describe('NIR: real files written by nir.write (nir 1.0.4)', () => {
     );
   });
 
+  it('an IF with v_reset (newer NIR writers) is read as subtract, and the note says so', async () => {
+    const bytes = await edited('two_conv_bias', (g) => {
+      g.nodes.find((n) => n.name === '1')!.fields.set('v_reset', { dtype: 'F32', shape: [8, 8, 8], data: new Float32Array(512) });
+    });
+    const m = await readNir(bytes);
+    expect(m.notes.join(' ')).toMatch(/NIR node '1' \(IF\) has v_reset = 0; .* read here as subtract/);
+  });
+
   it('the importer table finds the NIR row for .nir bytes', async () => {
     expect(MODEL_IMPORTERS.map((i) => i.id)).toEqual(expect.arrayContaining(['onnx', 'nir']));
     expect(importerFor(bytesOf('two_conv_bias'))?.id).toBe('nir');
