@@ -30,7 +30,9 @@ const USAGE: Record<string, string> = {
   replay: 'dcnn replay PROJECT RUN [--speed 1|10|max] [--from T_us] [--to T_us] [--stream output|input] [--events]',
   rerun: 'dcnn rerun PROJECT RUN (--model M.py --weights W [--weights-key K] [--input-shape C,H,W] | --device ID) [--json]',
   compare: 'dcnn compare PROJECT RUN_A RUN_B [--stream output|input] [--json]',
-  export: 'dcnn export PROJECT RUN --stream input|output --out file.npy|file.csv [--columns layered|xytp]',
+  export:
+    'dcnn export PROJECT RUN --stream input|output --out file.npy|file.csv [--columns layered|xytp]\n' +
+    '  | dcnn export --nir OUT.nir MODEL --weights W --input-shape C,H,W [compile options]',
   import: 'dcnn import PROJECT FILE.npy|FILE.csv [--stream input|output] [--model-version N]',
   web: 'dcnn web [--port 8686] [--host 127.0.0.1] [--data-dir D] [--project P] [--no-usb]',
 };
@@ -45,7 +47,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   replay: { run: replayCommand, summary: 'play a recorded stream back (real time, N times, or max speed)' },
   rerun: { run: rerunCommand, summary: "feed a recorded run's input through another model or device" },
   compare: { run: compareCommand, summary: "compare two runs' outputs (per layer, per channel, first divergence)" },
-  export: { run: exportCommand, summary: "write a run's input or output stream to .npy or CSV" },
+  export: { run: exportCommand, summary: "write a run's input or output stream to .npy or CSV, or (--nir) a model's converted SNN as NIR" },
   import: { run: importCommand, summary: 'record an event file (.npy or CSV) as a run of a project, to replay, re-run or compare it' },
   web: { run: webCommand, summary: 'serve the workbench UI in a browser (prints the URL with its access token)' },
 };

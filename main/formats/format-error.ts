@@ -3,7 +3,12 @@
 // as the tensor, field, row or byte counts) and a message a lab user can act on. It does
 // not know file names: callers read the bytes, so callers prefix the path when they show it.
 
-export type FormatName = 'safetensors' | 'npy' | 'csv' | 'events' | 'torch';
+export type FormatName = 'safetensors' | 'npy' | 'csv' | 'events'
+  // model files (main/formats/onnx, main/formats/nir)
+  | 'onnx'
+  | 'nir'
+  // PyTorch files (torch.save)
+  | 'torch';
 
 /** Stable machine-readable codes; the message says the same for people. */
 export type FormatErrorCode =
@@ -37,7 +42,14 @@ export type FormatErrorCode =
   | 'UNKNOWN_CLASS'
   | 'NO_STATE_DICT'
   | 'AMBIGUOUS_KEY'
-  | 'TORCHSCRIPT';
+  | 'TORCHSCRIPT'
+  // model graphs (ONNX, NIR)
+  | 'UNSUPPORTED_OP'
+  | 'MISSING_TENSOR'
+  | 'DANGLING_INPUT'
+  | 'NOT_SEQUENTIAL'
+  | 'SPIKING_TRACE'
+  | 'UNSUPPORTED_NEURON';
 
 /** Plain values only, so an error crosses IPC and lands in logs unchanged. */
 export type FormatErrorDetails = Readonly<Record<string, string | number | boolean | null>>;

@@ -6,6 +6,8 @@
 
 import type { Tensor } from './tensor.js';
 import { PYTORCH_IMPORTER } from './torch/pytorch-importer.js';
+import { ONNX_IMPORTER } from './onnx/onnx-importer.js';
+import { NIR_IMPORTER } from './nir/nir-importer.js';
 
 /** What an importer understood of a model file. */
 export interface ImportedModel {
@@ -36,6 +38,8 @@ export interface ModelImporter {
 /** Every importer, in the order they are asked. Each format module adds its row here. */
 export const MODEL_IMPORTERS: readonly ModelImporter[] = [
   PYTORCH_IMPORTER,
+  ONNX_IMPORTER,
+  NIR_IMPORTER,
 ];
 
 export function importerFor(bytes: Uint8Array): ModelImporter | null {

@@ -27,6 +27,7 @@ import { withServices } from '../cli-services.js';
 import { formatCompileResult, table } from '../compile-table.js';
 import { formatRun, runJson } from '../run-report.js';
 import { COMPILE_OPTIONS, prepareCompile } from './compile.js';
+import { exportNirCommand, wantsNirExport } from './export-nir.js';
 import { openProjectForCli, parseSlowClock } from './run.js';
 
 function runId(text: string | undefined, what = 'RUN'): number {
@@ -199,6 +200,7 @@ export async function compareCommand(argv: string[], io: CliIO): Promise<number>
 }
 
 export async function exportCommand(argv: string[], io: CliIO): Promise<number> {
+  if (wantsNirExport(argv)) return exportNirCommand(argv, io);
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { stream: { type: 'string', default: 'output' }, out: { type: 'string' }, columns: { type: 'string', default: 'layered' } } });
   const id = runId(positionals[1]);
   const stream = values.stream;
