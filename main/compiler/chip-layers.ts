@@ -5,7 +5,7 @@
 // Structural errors use the reference's error classes. Chip limits (kernel <= 16, stride,
 // map sizes...) are not checked here: hardware-limits.ts does that on the result.
 
-import type { ChipLayer, ConvGeometry, DvsInputLayer, Shape3 } from './compile-types.js';
+import type { ChipLayer, ConvGeometry, DvsInputLayer, GraphLayerInfo, Shape3 } from './compile-types.js';
 import type { CompileError, Diagnostic } from './diagnostics.js';
 import { f32 } from './float32.js';
 import type { SnnLayer, SnnModel } from './ann-to-snn.js';
@@ -19,6 +19,8 @@ export interface ChipLayerDraft extends Omit<ChipLayer, 'quantized' | 'memory' |
   state: Float32Array | null;
   /** The weight layer's source (for messages). */
   weightLayer: LayerIR;
+  /** Graph models: modules and per-destination pooling (becomes ChipLayer.graph). */
+  graphInfo?: GraphLayerInfo;
 }
 
 export interface ChipLayersResult {
@@ -36,13 +38,13 @@ export interface ChipLayerOptions {
   batchNormEps: boolean;
 }
 
-class ConversionFailure extends Error {
+export class ConversionFailure extends Error {
   constructor(readonly error: CompileError) {
     super(error.message);
   }
 }
 
-function fail(cls: string, code: string, message: string, at?: LayerIR, layer?: number, hint?: string): never {
+export function fail(cls: string, code: string, message: string, at?: LayerIR, layer?: number, hint?: string): never {
   const error: CompileError = { stage: 'conversion', class: cls, code, message };
   if (at) error.span = at.span;
   if (layer !== undefined) error.layer = layer;
@@ -50,14 +52,14 @@ function fail(cls: string, code: string, message: string, at?: LayerIR, layer?: 
   throw new ConversionFailure(error);
 }
 
-function describe(l: LayerIR): string {
+export function describe(l: LayerIR): string {
   return `${l.written} (line ${l.span.line})`;
 }
 
 const isWeight = (l: LayerIR) => l.kind === 'conv2d' || l.kind === 'linear';
 const isPool = (l: LayerIR) => l.kind === 'avgpool2d' || l.kind === 'sumpool2d';
 
-interface Pooling {
+export interface Pooling {
   ky: number;
   kx: number;
   /** Factor for the next layer's weights: product of 1/area of the AvgPools. */
@@ -65,7 +67,7 @@ interface Pooling {
   sources: LayerIR[];
 }
 
-function consolidatePools(pools: readonly SnnLayer[]): Pooling {
+export function consolidatePools(pools: readonly SnnLayer[]): Pooling {
   let ky = 1;
   let kx = 1;
   let divisor = 1;
@@ -162,7 +164,7 @@ export function buildChipLayers(snn: SnnModel, inputShape: Shape3, options: Chip
   }
 }
 
-function checkSupported(all: readonly SnnLayer[]): void {
+export function checkSupported(all: readonly SnnLayer[]): void {
   const bad = all.filter((l) => l.layer.kind === 'unsupported' || (l.layer.kind === 'iaf' && l.layer.tauSyn !== null));
   if (bad.length === 0) return;
   const items = bad.map(({ layer: l }) => {
@@ -323,7 +325,7 @@ function recordShapes(
   for (const i of draft.sourceLayers) if (!shapes.has(i)) shapes.set(i, input);
 }
 
-function buildOne(
+export function buildOne(
   index: number,
   weight: SnnLayer,
   bn: SnnLayer | null,

@@ -4,6 +4,7 @@
 
 import type { CompileResult } from './compile-types.js';
 import { formatSpan } from './diagnostics.js';
+import { graphReport, type GraphReport } from './graph/graph-report.js';
 
 export interface ExpectedLayerJson {
   index: number;
@@ -25,16 +26,24 @@ export interface ExpectedLayerJson {
   memory: { kernel: number; neuron: number; bias: number };
   zeroed_weights: number;
   source_layers: number[];
+  /** Graph models: the model attributes the layer was built from. */
+  modules?: { conv: string; neuron: string; pooling: string[][] };
 }
 
 export interface ExpectedJson {
   device: string;
   error: null | { stage: string; class: string; code: string; message: string; layer?: number; line?: number; column?: number; hint?: string };
   layers?: ExpectedLayerJson[];
-  memory_summary?: { kernel: number[]; neuron: number[]; bias: number[] };
-  candidate_cores?: number[][];
-  entry_layers?: number[];
+  /** Arrays by position; for graph models dicts keyed by layer number (as the graph fixtures). */
+  memory_summary?: { kernel: number[]; neuron: number[]; bias: number[] } | GraphReport['memory_summary'];
+  candidate_cores?: number[][] | GraphReport['candidate_cores'];
+  entry_layers?: Array<number | 'dvs'>;
   exit_layers?: number[];
+  /** Graph models only (names of test/fixtures/sinabs-graph/README.md). */
+  destination_map?: GraphReport['destination_map'];
+  edges?: GraphReport['edges'];
+  dvs_layer?: GraphReport['dvs_layer'];
+  layer2core_map?: GraphReport['layer2core_map'];
   mapping?: Record<string, { chip_layers_ordering: number[]; layer2core_map: Record<string, number> } | { error: { stage: string; class: string; message: string } }>;
   monitored_cores?: number[];
   diagnostics: Array<{ severity: string; code: string; message: string; at?: string }>;
@@ -56,7 +65,7 @@ export function compileReport(r: CompileResult): ExpectedJson {
     }
     if (e.hint) out.error.hint = e.hint;
   }
-  const hasLayers = r.layers.length > 0 && (r.error === null || r.error.stage === 'limits' || r.error.stage === 'mapping');
+  const hasLayers = r.layers.length > 0 && (r.error === null || r.error.stage === 'limits' || r.error.stage === 'mapping' || r.error.stage === 'config');
   if (!hasLayers) return out;
   out.layers = r.layers.map((l) => ({
     index: l.index,
@@ -93,6 +102,25 @@ export function compileReport(r: CompileResult): ExpectedJson {
   out.candidate_cores = r.layers.map((l) => [...l.candidates]);
   out.entry_layers = [...r.entryLayers];
   out.exit_layers = [...r.exitLayers];
+  const g = graphReport(r);
+  if (g) {
+    out.layers.forEach((l, i) => {
+      const gl = g.layers[i]!;
+      l.index = g.layer_numbers[i]!;
+      l.pooling = gl.pooling;
+      l.output_shapes = gl.output_shapes;
+      l.destinations = gl.destinations;
+      l.modules = gl.modules;
+    });
+    out.memory_summary = g.memory_summary;
+    out.candidate_cores = g.candidate_cores;
+    out.entry_layers = g.entry_layers;
+    out.exit_layers = g.exit_layers;
+    out.destination_map = g.destination_map;
+    out.edges = g.edges;
+    out.dvs_layer = g.dvs_layer;
+    out.layer2core_map = g.layer2core_map;
+  }
   if (r.placement) {
     out.mapping = {
       [r.device]: {

@@ -50,7 +50,7 @@ export interface CompileRequest {
   inputShape: Shape3;
   /** Device type key, e.g. "speck2fdevkit" (an id like "speck2fdevkit:0" is accepted too). */
   device: string;
-  /** 'auto' (maximum bipartite matching) or one core id per chip layer. */
+  /** 'auto' (maximum bipartite matching) or one core id per chip layer (the layer2core_map as a list). */
   ordering?: 'auto' | readonly number[];
   /** Default [-1]: the exit layer. */
   monitorLayers?: MonitorSpec;
@@ -95,6 +95,26 @@ export interface FloatParams {
   minVMem: number | null;
 }
 
+/** One destination of a graph chip layer: a next chip layer (or a network exit) with its own pooling. */
+export interface GraphDestination {
+  /** Chip layer fed (position in CompileResult.layers), or null for a network exit. */
+  target: number | null;
+  /** Square sum pooling on the way to this destination (1 = none). */
+  pooling: number;
+  /** Model attributes of the pooling layers on this path. */
+  poolModules: string[];
+  /** Weight factor this path's AvgPools ask of the target (1/area product). */
+  multiplier: number;
+  outputShape: Shape3;
+}
+
+/** What a chip layer of a graph model was built from, and where it sends (sinabs' DynapcnnLayer fields). */
+export interface GraphLayerInfo {
+  modules: { conv: string; neuron: string; pooling: string[][] };
+  /** In destination order: non-exit destinations fill the config's slots in this order. */
+  destinations: GraphDestination[];
+}
+
 /** One DynapcnnLayer = one core: convolution -> integrate-and-fire -> sum pooling. */
 export interface ChipLayer {
   index: number;
@@ -117,6 +137,8 @@ export interface ChipLayer {
   memory: LayerMemory;
   /** Cores whose memory fits this layer, ascending. */
   candidates: number[];
+  /** Graph models only: per-destination pooling and the model attributes. */
+  graph?: GraphLayerInfo;
 }
 
 /** The DVS pre-processing layer, when the model's input goes through it. */
@@ -139,6 +161,16 @@ export interface PlacementResult {
   /** Core of each chip layer. */
   ordering: number[];
   auto: boolean;
+}
+
+/** The chip-layer graph of a graph model (positions index CompileResult.layers). */
+export interface GraphSummary {
+  /** [source, destination] pairs; 'input' feeds entry layers (or the DVS), 'dvs' feeds its destinations. Exits are not edges. */
+  edges: Array<[number | 'input' | 'dvs', number | 'dvs']>;
+  /** Chip layers the DVS layer sends to, in slot order (empty without a DVS layer). */
+  dvsDestinations: number[];
+  /** sinabs' layer numbers are position + numberBase: 1 when the DVS layer takes number 0, else 0. */
+  numberBase: number;
 }
 
 export interface CompileTimings {
@@ -164,6 +196,8 @@ export interface CompileResult {
   layers: ChipLayer[];
   entryLayers: number[];
   exitLayers: number[];
+  /** Graph models only (class form): edges and DVS destinations. */
+  graph: GraphSummary | null;
   placement: PlacementResult | null;
   /** Why placement failed (empty when it succeeded or was not reached). */
   placementProblems: PlacementProblem[];

@@ -19,6 +19,8 @@ import {
   type ConversionOptions,
 } from './compile-types.js';
 import { buildChipConfig } from './config-builder.js';
+import { buildGraphChipConfig, slotOverflow } from './graph/graph-config.js';
+import { buildGraphChipLayers } from './graph/graph-layers.js';
 import { patchChipConfig } from './config-patch.js';
 import type { CompileError, Diagnostic } from './diagnostics.js';
 import { checkHardwareLimits, limitsError } from './hardware-limits.js';
@@ -89,6 +91,7 @@ export function compileModel(request: CompileRequest, options: CompileOptions = 
     layers: [],
     entryLayers: [],
     exitLayers: [],
+    graph: null,
     placement: null,
     placementProblems: [],
     layerShapes: new Map(),
@@ -140,16 +143,20 @@ export function compileModel(request: CompileRequest, options: CompileOptions = 
   if (bound.error) return stop(bound.error);
 
   // ANN -> SNN, then chip layers.
-  const snn = toSpikingModel(model.layers, bound.params, conversion, options.modelKind ?? 'auto');
+  // A graph's forward never calls the output layer from_model appends (README of the graph fixtures).
+  const snnOptions = model.graph ? { ...conversion, addSpikingOutput: false } : conversion;
+  const snn = toSpikingModel(model.layers, bound.params, snnOptions, options.modelKind ?? 'auto');
   diagnostics.push(...snn.diagnostics);
   if (snn.error) return stop(snn.error);
-  const grouped = buildChipLayers(snn, request.inputShape, { dvsInput: request.dvsInput ?? false, batchNormEps: conversion.batchNormEps });
+  const layerOptions = { dvsInput: request.dvsInput ?? false, batchNormEps: conversion.batchNormEps };
+  const graphLayers = model.graph ? buildGraphChipLayers(model.graph, snn, request.inputShape, layerOptions) : null;
+  const grouped = graphLayers ?? buildChipLayers(snn, request.inputShape, layerOptions);
   diagnostics.push(...grouped.diagnostics);
   result.layerShapes = grouped.layerShapes;
   timings.convertMs = now() - t1;
   if (grouped.error) return stop(grouped.error);
   result.dvs = grouped.dvs;
-  const violations = checkHardwareLimits(grouped.layers, grouped.dvs);
+  const violations = [...checkHardwareLimits(grouped.layers, grouped.dvs), ...(graphLayers?.poolingViolations ?? [])];
 
   // Quantization and memory (also done when limits fail, so the inspector can show them).
   const t2 = now();
@@ -162,8 +169,14 @@ export function compileModel(request: CompileRequest, options: CompileOptions = 
     }
     return layer;
   });
-  result.entryLayers = result.layers.length > 0 ? [0] : [];
-  result.exitLayers = result.layers.length > 0 ? [result.layers.length - 1] : [];
+  if (graphLayers) {
+    result.entryLayers = graphLayers.entryLayers;
+    result.exitLayers = graphLayers.exitLayers;
+    result.graph = graphLayers.summary;
+  } else {
+    result.entryLayers = result.layers.length > 0 ? [0] : [];
+    result.exitLayers = result.layers.length > 0 ? [result.layers.length - 1] : [];
+  }
   timings.quantizeMs = now() - t2;
   const limits = limitsError(violations);
   if (limits) return stop(limits);
@@ -188,15 +201,19 @@ export function compileModel(request: CompileRequest, options: CompileOptions = 
 
   // Configuration.
   const t4 = now();
+  // Graph models monitor their exit layers (sinabs' monitor_layers=None); a given list adds to them.
+  const monitorSpec = request.monitorLayers ?? (result.graph ? [] : [-1]);
   const monitor = translateMonitorLayers(
-    request.monitorLayers ?? [-1],
+    monitorSpec,
     placed.ordering,
     result.layers.map((l) => l.pooling),
   );
   if (!monitor.ok) return stop({ stage: 'mapping', class: 'ValueError', code: 'MONITOR_LAYER', message: monitor.message });
   diagnostics.push(...monitor.diagnostics);
-  result.monitoredCores = monitor.cores;
-  let config = buildChipConfig({
+  result.monitoredCores = result.graph
+    ? [...new Set([...result.exitLayers.map((l) => placed.ordering[l]!), ...monitor.cores])].sort((a, b) => a - b)
+    : monitor.cores;
+  const configInput = {
     family,
     layers: result.layers,
     states,
@@ -205,7 +222,15 @@ export function compileModel(request: CompileRequest, options: CompileOptions = 
     monitorCores: monitor.cores,
     monitorDvs: monitor.dvs,
     inputChannels: request.inputShape[0],
-  });
+  };
+  if (result.graph) {
+    const overflow = slotOverflow(result.layers, result.graph, result.graph.numberBase);
+    if (overflow) {
+      timings.configMs = now() - t4;
+      return stop(overflow);
+    }
+  }
+  let config = result.graph ? buildGraphChipConfig(configInput, result.graph, result.exitLayers) : buildChipConfig(configInput);
   if (request.configPatch !== undefined && request.configPatch !== null) {
     const patched = patchChipConfig(config, request.configPatch);
     if (!patched.ok) {
@@ -242,9 +267,10 @@ function finishLayer(draft: ChipLayerDraft, family: ChipFamily): { layer: ChipLa
     [draft.neuronShape[1], draft.neuronShape[2]],
     draft.float.biases !== null,
   );
-  const { dilation: _dilation, groups: _groups, state: _state, weightLayer: _weightLayer, ...base } = draft;
+  const { dilation: _dilation, groups: _groups, state: _state, weightLayer: _weightLayer, graphInfo, ...base } = draft;
   const layer: ChipLayer = {
     ...base,
+    ...(graphInfo ? { graph: graphInfo } : {}),
     quantized: {
       scale: q.scale,
       scaleParts: { weight: q.scaleParts.weight, bias: q.scaleParts.bias, threshold: q.scaleParts.threshold },

@@ -26,7 +26,7 @@ export interface Diagnostic {
 }
 
 /** Pipeline stages, as reported in `error.stage` of `dcnn compile --json`. */
-export type CompileStage = 'parse' | 'weights' | 'conversion' | 'limits' | 'mapping';
+export type CompileStage = 'parse' | 'weights' | 'conversion' | 'limits' | 'mapping' | 'config';
 
 export interface CompileError {
   stage: CompileStage;

@@ -4,6 +4,7 @@
 // weights bind by the names PyTorch gives them. No shapes, no weights: those come later.
 
 import type { Diagnostic, SourceSpan } from './diagnostics.js';
+import type { GraphIR } from './graph-ir.js';
 
 export type Pair = readonly [number, number];
 export type ResetMode = 'subtract' | 'zero';
@@ -130,4 +131,6 @@ export interface ModelIR {
   readonly layers: readonly LayerIR[];
   /** Parse diagnostics (errors and warnings). The model is usable iff none is an error. */
   readonly diagnostics: readonly Diagnostic[];
+  /** Present when the text is an nn.Module class (layers called in forward); absent for nn.Sequential. */
+  readonly graph?: GraphIR;
 }

@@ -7,8 +7,10 @@
 //   v := max(v, threshold_low)
 //   next input = sum pooling of the spike counts (floor-size map), channel + feature_shift
 // The state is not 16-bit here (the reference computes in float); this mode is for
-// checking against the reference, the event engine is the chip model. Only chains are
-// supported: every core on the way has at most one enabled destination.
+// checking against the reference, the event engine is the chip model. Graphs are run in
+// topological order: a core with two destinations pools its spikes once per destination
+// (each with its own pooling), and a core's input is the sum of what its sources send
+// in the same time step (as sinabs' forward of a graph DynapcnnNetwork).
 
 import type { ChipConfig } from '../chips/chip-config.js';
 import { chipBehaviour } from './chip-behaviour.js';
@@ -18,21 +20,42 @@ import { mapDvsEvent } from './dvs-pipeline.js';
 import type { CountRaster, Raster } from './raster-events.js';
 
 export interface TimestepOptions {
-  /** Core receiving the raster; default: the DVS layer's destination for 'dvs' input, else the one used core no other core targets. */
+  /** Core receiving the raster; default: the DVS layer's destinations for 'dvs' input, else the one used core no other core targets. */
   entryCore?: number;
+  /** Several cores receiving the same raster (a graph with several entry layers). Overrides entryCore. */
+  entryCores?: readonly number[];
   /** 'core' (default): the raster is the entry core's input [T, C, H, W]. 'dvs': raw DVS counts [T, 2, 128, 128] (or fewer rows/columns) through the DVS layer. */
   input?: 'core' | 'dvs';
 }
 
-export interface TimestepResult {
-  /** Cores in chain order (= model-layer order). */
-  chain: number[];
-  /** Exit core's output after its pooling: [T, C, H, W]. */
+export interface TimestepExit {
+  core: number;
+  /** Spikes after the exit pooling (the pooling written into a disabled first slot, else none): [T, C, H, W]. */
   outputs: CountRaster;
-  /** [chain position][t]: spikes each core sends on after pooling. */
+}
+
+export interface TimestepResult {
+  /** Cores in topological order (for a chain: chain order = model-layer order). */
+  chain: number[];
+  /** The last exit core's output after its pooling: [T, C, H, W]. */
+  outputs: CountRaster;
+  /** Every core without enabled destinations, and every monitored core that has some, in `chain` order. */
+  exits: TimestepExit[];
+  /** [chain position][t]: spikes each core sends on after pooling (its first destination, or its exit output). */
   layerSpikeTotals: number[][];
+  /** [chain position][destination slot][t]: spikes sent to each enabled destination after its pooling (exit cores: one entry, the exit output). */
+  destinationTotals: number[][][];
   /** Input spikes times the neurons each reaches: the neuron updates the chip would do for the same input. */
   synapticOps: number;
+}
+
+interface Route {
+  /** Chain position of the target, or -1 for the exit output. */
+  to: number;
+  pooling: number;
+  featureShift: number;
+  /** Map [C, H, W] the spikes are pooled into. */
+  outShape: [number, number, number];
 }
 
 interface ChainLink {
@@ -43,10 +66,11 @@ interface ChainLink {
   acc: Float64Array;
   /** Input counts [c][y][x]. */
   input: Float64Array;
-  pooling: number;
-  featureShift: number;
-  /** Output map [C, H, W] after pooling (the next core's input, or the exit output). */
-  outShape: [number, number, number];
+  /** Spike counts of this step, internal layout [oy][ox][f]. */
+  spikes: Float64Array;
+  routes: Route[];
+  /** Exit output (no destinations, or monitored): pooling and shape. */
+  exit: Route | null;
 }
 
 export class TimestepEngine {
@@ -55,50 +79,63 @@ export class TimestepEngine {
   private readonly initial: Float64Array[];
   private readonly dvs: DvsRuntime;
   private readonly inputKind: 'core' | 'dvs';
+  private readonly entries: number[];
 
   constructor(config: ChipConfig, options: TimestepOptions = {}) {
     const chip = loadChip(config, chipBehaviour());
     this.dvs = chip.dvs;
     this.inputKind = options.input ?? 'core';
     const cores = chip.cores;
-    const entry = options.entryCore ?? this.findEntry(cores);
-    if (!cores[entry]) throw chainError('ENTRY_CORE', `entry core ${entry} holds no layer`);
-    this.chain = [];
-    const seen = new Set<number>();
-    let at: number | null = entry;
-    while (at !== null) {
-      const core: CoreRuntime = cores[at]!;
-      if (seen.has(at)) throw chainError('CHAIN_CYCLE', `the chain from core ${entry} comes back to core ${at}; the time-stepped mode needs a chain without cycles`);
-      seen.add(at);
-      this.chain.push(at);
-      if (core.destinations.length > 1) {
-        throw chainError('CHAIN_FORK', `core ${at} has ${core.destinations.length} enabled destinations; the time-stepped mode follows a single chain (use the event engine)`);
+    const entries = options.entryCores ? [...options.entryCores] : options.entryCore !== undefined ? [options.entryCore] : this.findEntries(cores);
+    for (const e of entries) if (!cores[e]) throw chainError('ENTRY_CORE', `entry core ${e} holds no layer`);
+    // Cores reachable from the entries, then Kahn's order (cycles cannot be stepped).
+    const reach = new Set<number>();
+    const stack = [...entries];
+    while (stack.length > 0) {
+      const at = stack.pop()!;
+      if (reach.has(at)) continue;
+      reach.add(at);
+      for (const d of cores[at]!.destinations) {
+        if (!cores[d.core]) throw chainError('CHAIN_TARGET', `core ${at} sends to core ${d.core}, which holds no layer`);
+        stack.push(d.core);
       }
-      at = core.destinations.length === 1 ? core.destinations[0]!.core : null;
     }
-    this.links = this.chain.map((id, i) => {
+    const indeg = new Map<number, number>([...reach].map((c) => [c, 0]));
+    for (const c of reach) for (const d of cores[c]!.destinations) indeg.set(d.core, indeg.get(d.core)! + 1);
+    const queue = [...reach].filter((c) => indeg.get(c) === 0).sort((a, b) => entries.indexOf(a) - entries.indexOf(b));
+    this.chain = [];
+    while (queue.length > 0) {
+      const c = queue.shift()!;
+      this.chain.push(c);
+      for (const d of cores[c]!.destinations) {
+        indeg.set(d.core, indeg.get(d.core)! - 1);
+        if (indeg.get(d.core) === 0) queue.push(d.core);
+      }
+    }
+    if (this.chain.length !== reach.size) {
+      const on = [...reach].filter((c) => !this.chain.includes(c));
+      throw chainError('CHAIN_CYCLE', `cores ${on.join(', ')} send events back in a cycle; the time-stepped mode needs a graph without cycles (use the event engine)`);
+    }
+    const pos = new Map(this.chain.map((c, i) => [c, i]));
+    this.entries = entries.map((e) => pos.get(e)!);
+    this.links = this.chain.map((id) => {
       const core = cores[id]!;
       const cfg = config.cnn_layers[id]!;
-      // The exit core sends nowhere, but the reference's output is still pooled with the
-      // pooling the config writes into its first (disabled) destination slot.
-      const d = core.destinations[0];
-      const pooling = d ? d.pooling : [1, 2, 4].includes(cfg.destinations[0]?.pooling ?? 1) ? cfg.destinations[0]!.pooling : 1;
-      const next = i + 1 < this.chain.length ? cores[this.chain[i + 1]!]! : null;
-      const outShape: [number, number, number] = next
-        ? [next.inC, next.inH, next.inW]
-        : [core.F, Math.floor(core.H / pooling), Math.floor(core.W / pooling)];
+      const routes: Route[] = core.destinations.map((d) => {
+        const next = cores[d.core]!;
+        return { to: pos.get(d.core)!, pooling: d.pooling, featureShift: d.featureShift, outShape: [next.inC, next.inH, next.inW] };
+      });
+      let exit: Route | null = null;
+      if (routes.length === 0 || cfg.monitor_enable) {
+        // A chain's exit core sends nowhere, but the reference's output is still pooled with
+        // the pooling the config writes into its first (disabled) slot; monitored forks are unpooled.
+        const p = routes.length > 0 ? 1 : [1, 2, 4].includes(cfg.destinations[0]?.pooling ?? 1) ? cfg.destinations[0]!.pooling : 1;
+        exit = { to: -1, pooling: p, featureShift: 0, outShape: [core.F, Math.floor(core.H / p), Math.floor(core.W / p)] };
+      }
       const n = core.Fs * core.H * core.W;
       const v = new Float64Array(n);
       for (let s = 0; s < n; s++) v[s] = core.state[s]!;
-      return {
-        core,
-        v,
-        acc: new Float64Array(n),
-        input: new Float64Array(core.inC * core.inH * core.inW),
-        pooling,
-        featureShift: d ? d.featureShift : 0,
-        outShape,
-      };
+      return { core, v, acc: new Float64Array(n), input: new Float64Array(core.inC * core.inH * core.inW), spikes: new Float64Array(n), routes, exit };
     });
     this.initial = this.links.map((l) => l.v.slice());
   }
@@ -106,41 +143,65 @@ export class TimestepEngine {
   /** Runs every time step of `raster`, continuing from the current state. */
   run(raster: Raster): TimestepResult {
     const [T, C, H, W] = raster.shape;
-    const first = this.links[0]!.core;
-    if (this.inputKind === 'core' && (C !== first.inC || H !== first.inH || W !== first.inW)) {
-      throw new RangeError(
-        `raster steps are [${C}, ${H}, ${W}] but the entry core ${first.core} takes input [${first.inC}, ${first.inH}, ${first.inW}] (channels, rows, columns)`,
-      );
+    if (this.inputKind === 'core') {
+      for (const e of this.entries) {
+        const first = this.links[e]!.core;
+        if (C !== first.inC || H !== first.inH || W !== first.inW) {
+          throw new RangeError(
+            `raster steps are [${C}, ${H}, ${W}] but the entry core ${first.core} takes input [${first.inC}, ${first.inH}, ${first.inW}] (channels, rows, columns)`,
+          );
+        }
+      }
     }
     if (this.inputKind === 'dvs' && (C > 2 || H > 128 || W > 128)) {
       throw new RangeError(`DVS input rasters are at most [2, 128, 128] per step, got [${C}, ${H}, ${W}]`);
     }
     if (raster.data.length !== T * C * H * W) throw new RangeError(`raster data has ${raster.data.length} values for shape [${raster.shape.join(', ')}]`);
-    const last = this.links[this.links.length - 1]!;
-    const [oc, oh, ow] = last.outShape;
-    const outputs = new Float64Array(T * oc * oh * ow);
-    const totals = this.links.map(() => new Array<number>(T).fill(0));
+    const exitLinks = this.links.map((l, i) => (l.exit ? i : -1)).filter((i) => i >= 0);
+    const exitData = exitLinks.map((i) => {
+      const [oc, oh, ow] = this.links[i]!.exit!.outShape;
+      return new Float64Array(T * oc * oh * ow);
+    });
+    const totals = this.links.map((l) => (l.routes.length > 0 ? l.routes : [l.exit!]).map(() => new Array<number>(T).fill(0)));
     const step = C * H * W;
     const dvsOut = new Int32Array(3);
     let synapticOps = 0;
     for (let t = 0; t < T; t++) {
-      const input = this.links[0]!.input;
-      input.fill(0);
-      if (this.inputKind === 'core') {
-        for (let i = 0; i < step; i++) input[i] = raster.data[t * step + i]!;
-      } else {
-        this.dvsStep(raster.data, t * step, C, H, W, input, dvsOut);
+      for (const l of this.links) l.input.fill(0);
+      for (const e of this.entries) {
+        const input = this.links[e]!.input;
+        if (this.inputKind === 'core') {
+          for (let i = 0; i < step; i++) input[i]! += raster.data[t * step + i]!;
+        } else {
+          this.dvsStep(this.links[e]!.core, raster.data, t * step, C, H, W, input, dvsOut);
+        }
       }
       for (let li = 0; li < this.links.length; li++) {
         const link = this.links[li]!;
-        const target = li + 1 < this.links.length ? this.links[li + 1]!.input : outputs.subarray(t * oc * oh * ow, (t + 1) * oc * oh * ow);
-        if (li + 1 < this.links.length) target.fill(0);
-        const r = stepCore(link, target);
-        totals[li]![t] = r.spikes;
-        synapticOps += r.synapticOps;
+        synapticOps += stepCore(link);
+        link.routes.forEach((r, k) => (totals[li]![k]![t] = route(link, r, this.links[r.to]!.input)));
+        if (link.exit) {
+          const x = exitLinks.indexOf(li);
+          const [oc, oh, ow] = link.exit.outShape;
+          const sent = route(link, link.exit, exitData[x]!.subarray(t * oc * oh * ow, (t + 1) * oc * oh * ow));
+          if (link.routes.length === 0) totals[li]![0]![t] = sent;
+        }
       }
     }
-    return { chain: [...this.chain], outputs: { shape: [T, oc, oh, ow], data: outputs }, layerSpikeTotals: totals, synapticOps };
+    const exits: TimestepExit[] = exitLinks.map((i, x) => {
+      const [oc, oh, ow] = this.links[i]!.exit!.outShape;
+      return { core: this.chain[i]!, outputs: { shape: [T, oc, oh, ow], data: exitData[x]! } };
+    });
+    const sinks = exits.filter((e) => this.links[this.chain.indexOf(e.core)]!.routes.length === 0);
+    const last = sinks[sinks.length - 1] ?? exits[exits.length - 1]!;
+    return {
+      chain: [...this.chain],
+      outputs: last.outputs,
+      exits,
+      layerSpikeTotals: totals.map((d) => d[0]!),
+      destinationTotals: totals,
+      synapticOps,
+    };
   }
 
   /** All membrane potentials to 0. */
@@ -153,12 +214,10 @@ export class TimestepEngine {
     this.links.forEach((l, i) => l.v.set(this.initial[i]!));
   }
 
-  private findEntry(cores: ReadonlyArray<CoreRuntime | null>): number {
+  private findEntries(cores: ReadonlyArray<CoreRuntime | null>): number[] {
     if (this.inputKind === 'dvs') {
-      if (this.dvs.destinations.length !== 1) {
-        throw chainError('ENTRY_CORE', `the DVS layer has ${this.dvs.destinations.length} enabled destinations; the time-stepped mode needs exactly one (or pass entryCore)`);
-      }
-      return this.dvs.destinations[0]!;
+      if (this.dvs.destinations.length === 0) throw chainError('ENTRY_CORE', 'the DVS layer has no enabled destination; enable one (or pass entryCore)');
+      return [...this.dvs.destinations];
     }
     const targeted = new Set(cores.flatMap((c) => (c ? c.destinations.map((d) => d.core) : [])));
     const roots = cores.flatMap((c, i) => (c && !targeted.has(i) ? [i] : []));
@@ -167,14 +226,13 @@ export class TimestepEngine {
         'ENTRY_CORE',
         roots.length === 0
           ? 'every used core receives events from another core, so there is no entry core; pass entryCore'
-          : `cores ${roots.join(', ')} receive no events from other cores; pass entryCore to say which one takes the input`,
+          : `cores ${roots.join(', ')} receive no events from other cores; pass entryCore (or entryCores for several entry layers) to say which take the input`,
       );
     }
-    return roots[0]!;
+    return roots;
   }
 
-  private dvsStep(data: ArrayLike<number>, base: number, C: number, H: number, W: number, input: Float64Array, out: Int32Array): void {
-    const core = this.links[0]!.core;
+  private dvsStep(core: CoreRuntime, data: ArrayLike<number>, base: number, C: number, H: number, W: number, input: Float64Array, out: Int32Array): void {
     for (let p = 0; p < C; p++) {
       for (let y = 0; y < H; y++) {
         for (let x = 0; x < W; x++) {
@@ -192,9 +250,34 @@ export class TimestepEngine {
   }
 }
 
-/** One time step of one core; writes pooled spike counts into `target` [C][H][W]; returns their total. */
-function stepCore(link: ChainLink, target: Float64Array): { spikes: number; synapticOps: number } {
-  const { core, v, acc, input } = link;
+/** Sum-pools this step's spikes of `link` into `target` [C][H][W] along route `r`; returns the spikes delivered. */
+function route(link: ChainLink, r: Route, target: Float64Array): number {
+  const { core, spikes } = link;
+  const [oc, oh, ow] = r.outShape;
+  const p = r.pooling;
+  let total = 0;
+  const hw = core.H * core.W;
+  for (let pos = 0; pos < hw; pos++) {
+    const oy = (pos / core.W) | 0;
+    const ox = pos - oy * core.W;
+    const py = Math.floor(oy / p);
+    const px = Math.floor(ox / p);
+    if (py >= oh || px >= ow) continue;
+    for (let f = 0; f < core.F; f++) {
+      const n = spikes[pos * core.Fs + f]!;
+      if (n === 0) continue;
+      const c = f + r.featureShift;
+      if (c >= oc) continue;
+      target[(c * oh + py) * ow + px]! += n;
+      total += n;
+    }
+  }
+  return total;
+}
+
+/** One time step of one core: integrates its input, fires into `link.spikes`; returns the synaptic operations. */
+function stepCore(link: ChainLink): number {
+  const { core, v, acc, input, spikes } = link;
   const { F, inC, inH, inW } = core;
   acc.fill(0);
   const w = core.weights;
@@ -223,31 +306,19 @@ function stepCore(link: ChainLink, target: Float64Array): { spikes: number; syna
   const thr = core.thrHigh;
   const low = core.thrLow;
   const rtz = core.returnToZero;
-  const [oc, oh, ow] = link.outShape;
-  const p = link.pooling;
-  const shift = link.featureShift;
   const hw = core.H * core.W;
-  let total = 0;
   for (let pos = 0; pos < hw; pos++) {
-    const oy = (pos / core.W) | 0;
-    const ox = pos - oy * core.W;
-    const py = Math.floor(oy / p);
-    const px = Math.floor(ox / p);
     for (let f = 0; f < F; f++) {
       const s = pos * core.Fs + f;
       let u = v[s]! + acc[s]! + (core.leak ? core.biases[f]! : 0);
-      const spikes = u > 0 ? Math.trunc(u / thr) : 0;
-      if (spikes > 0) u = rtz ? 0 : u - spikes * thr;
+      const n = u > 0 ? Math.trunc(u / thr) : 0;
+      if (n > 0) u = rtz ? 0 : u - n * thr;
       if (u < low) u = low;
       v[s] = u;
-      if (spikes === 0) continue;
-      const c = f + shift;
-      if (c >= oc || py >= oh || px >= ow) continue;
-      target[(c * oh + py) * ow + px]! += spikes;
-      total += spikes;
+      spikes[s] = n;
     }
   }
-  return { spikes: total, synapticOps };
+  return synapticOps;
 }
 
 function chainError(code: string, message: string): SimConfigError {

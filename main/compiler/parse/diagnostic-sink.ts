@@ -20,7 +20,9 @@ export type ParseCode =
   /** Warning: an argument that is accepted but has no effect on the chip. */
   | 'IGNORED_ARGUMENT'
   /** Warning: a statement other than imports and the model, skipped. */
-  | 'IGNORED_STATEMENT';
+  | 'IGNORED_STATEMENT'
+  /** The nn.Module class form: a statement outside the straight-line subset (class-model.ts). */
+  | 'GRAPH_FORM';
 
 export class DiagnosticSink {
   readonly diagnostics: Diagnostic[] = [];

@@ -13,6 +13,7 @@ import { isKnownName, lookup } from './layer-catalog.js';
 import { LineIndex } from './line-index.js';
 import { NameScope } from './name-scope.js';
 import { parseProgram } from './python-parser.js';
+import { isClassModelText, parseClassModel } from './class-model.js';
 import { collectSequential, type ModelContext } from './sequential.js';
 import { dottedName, type CallExpr, type Expr, type ExpressionStatement, type ImportStatement } from './syntax-tree.js';
 import { tokenize } from './tokenizer.js';
@@ -77,6 +78,7 @@ function byPosition(a: Diagnostic, b: Diagnostic): number {
 }
 
 export function parseModel(source: string): ModelIR {
+  if (isClassModelText(source)) return parseClassModel(source);
   const lines = new LineIndex(source);
   const sink = new DiagnosticSink(lines);
   const program = parseProgram(tokenize(source, sink), source, sink);

@@ -100,7 +100,7 @@ function collectOrderedDict(od: CallExpr, prefix: string, ctx: ModelContext, out
 }
 
 /** One child of a Sequential: a layer call, a nested Sequential, or something that is not a layer. */
-function collectModule(e: Expr, path: string, ctx: ModelContext, out: LayerIR[]): void {
+export function collectModule(e: Expr, path: string, ctx: ModelContext, out: LayerIR[]): void {
   const sink = ctx.sink;
   if (e.kind === 'error') return;
   const target = e.kind === 'call' ? e.callee : e;

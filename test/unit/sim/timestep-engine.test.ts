@@ -64,9 +64,33 @@ describe('time-stepped IAF', () => {
     expect(Array.from(e.run({ shape: [1, 1, 1, 1], data: [0.2] }).outputs.data)).toEqual([0]);
   });
 
-  it('rejects forks, ambiguous entries and rasters that do not fit the entry core', () => {
-    const fork = buildConfig([unit({ destinations: [{ core: 1 }, { core: 2 }] }), unit({ core: 1 }), unit({ core: 2 })]);
-    expect(() => new TimestepEngine(fork)).toThrow(/core 0 has 2 enabled destinations/);
+  it('a fork sends to both destinations and a merge core sums its sources in the same step', () => {
+    // core 0 (w 100, θ 30) -> cores 1 and 2; core 1 (w 10, θ 25) -> core 2; core 2 (w 1, θ 4) takes 0's and 1's spikes.
+    // t0: core 0: 100 -> 3 spikes (v 10) -> core 1: 30 -> 1 spike (v 5); core 2 input 3 + 1 = 4 -> 1 spike (v 0).
+    // t1: core 0: 10 + 100 = 110 -> 3 (v 20); core 1: 5 + 30 = 35 -> 1 (v 10); core 2: 4 -> 1.
+    const fork = buildConfig([
+      unit({ destinations: [{ core: 1 }, { core: 2 }] }),
+      unit({ core: 1, weights: [10], threshold: 25, destinations: [{ core: 2 }] }),
+      unit({ core: 2, weights: [1], threshold: 4 }),
+    ]);
+    const e = new TimestepEngine(fork);
+    const r = e.run({ shape: [2, 1, 1, 1], data: [1, 1] });
+    expect(e.chain).toEqual([0, 1, 2]);
+    expect(r.destinationTotals).toEqual([[[3, 3], [3, 3]], [[1, 1]], [[1, 1]]]);
+    expect(Array.from(r.outputs.data)).toEqual([1, 1]);
+    expect(r.exits.map((x) => x.core)).toEqual([2]);
+  });
+
+  it('several entry cores take the same raster (entryCores)', () => {
+    const two = buildConfig([unit(), unit({ core: 1, weights: [40] })]);
+    const r = new TimestepEngine(two, { entryCores: [0, 1] }).run({ shape: [1, 1, 1, 1], data: [1] });
+    // core 0: 100 / 30 -> 3; core 1: 40 / 30 -> 1.
+    expect(r.exits.map((x) => [x.core, Array.from(x.outputs.data)])).toEqual([[0, [3]], [1, [1]]]);
+  });
+
+  it('rejects cycles, ambiguous entries and rasters that do not fit the entry core', () => {
+    const loop = buildConfig([unit({ destinations: [{ core: 1 }] }), unit({ core: 1, destinations: [{ core: 2 }] }), unit({ core: 2, destinations: [{ core: 1 }] })]);
+    expect(() => new TimestepEngine(loop, { entryCore: 0 })).toThrow(/cores 1, 2 send events back in a cycle/);
     const two = buildConfig([unit(), unit({ core: 1 })]);
     expect(() => new TimestepEngine(two)).toThrow(SimConfigError);
     expect(() => new TimestepEngine(two)).toThrow(/cores 0, 1 receive no events/);
