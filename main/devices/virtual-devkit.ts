@@ -1,5 +1,5 @@
 // A virtual devkit: the DeviceDriver of `sim-TYPE:INDEX` devices, backed by the
-// bit-accurate simulator in a worker thread (SimulationClient). Opening is cheap; the
+// chip simulator (the documented event-driven semantics, not a bit-accurate model of the silicon) in a worker thread (SimulationClient). Opening is cheap; the
 // worker starts when a configuration is written and is replaced by the next one. It
 // checks that a configuration was built for the device's chip family, and it turns the
 // device going away (removed as an unplug, app shutdown) into the same disconnect a
