@@ -256,7 +256,7 @@ export interface RunView {
 export type InputSource =
   | { kind: 'file'; name: string; bytes: Uint8Array }
   | { kind: 'example'; exampleId: string }
-  | { kind: 'generator'; generator: 'poisson' | 'moving-bar'; durationMs: number; rateHz: number; seed: number };
+  | { kind: 'generator'; generator: 'poisson' | 'moving-bar'; durationMs: number; rateHz: number; seed: number; /** moving-bar only; default right. */ direction?: 'right' | 'left' | 'down' | 'up' };
 
 export interface RunRequest {
   deviceId: string;

@@ -5,6 +5,7 @@ import { ServiceError } from '../services/service-error.js';
 import { CliError, processIO, type CliIO } from './cli-io.js';
 import { compileCommand } from './commands/compile.js';
 import { demoCommand } from './commands/demo.js';
+import { evalCommand } from './commands/eval.js';
 import { devicesCommand } from './commands/devices.js';
 import { compareCommand, exportCommand, importCommand, replayCommand, rerunCommand, runsCommand } from './commands/project-runs.js';
 import { runCommand } from './commands/run.js';
@@ -25,6 +26,9 @@ const USAGE: Record<string, string> = {
   run:
     'dcnn run MODEL.py|MODEL.pt --weights W [--weights-key K] --input-shape C,H,W --events input.npy|input.csv [--device sim-speck2fdevkit:0]\n' +
     '  [--monitor -1|all|0,2] [--project exp.dcnnproj] [--out out.npy] [--slow-clock HZ] [--order ...] [--data-dir D] [--json]',
+  eval:
+    'dcnn eval MODEL --weights W --input-shape C,H,W --dataset DIR [--mode event|timestep] [--workers N]\n' +
+    '  [--readout count|first] [--window-us US] [--dt-us 1000] [--device TYPE] [--json]',
   devices: 'dcnn devices [--json] | --types [--json] | --watch | --udev [--data-dir D]',
   runs: 'dcnn runs PROJECT.dcnnproj [--json]',
   replay: 'dcnn replay PROJECT RUN [--speed 1|10|max] [--from T_us] [--to T_us] [--stream output|input] [--events]',
@@ -42,6 +46,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   demo: { run: demoCommand, summary: 'compile the seed LeNet example and show the result' },
   simulate: { run: simulateCommand, summary: 'run a raster [T,C,H,W] through the quantized model (event-driven or time-stepped)' },
   run: { run: runCommand, summary: 'deploy to a device (default sim-speck2fdevkit:0) and stream an event file through it' },
+  eval: { run: evalCommand, summary: 'evaluate a model on a dataset (a folder per class): accuracy, per class, confusion, on all cores' },
   devices: { run: devicesCommand, summary: 'connected devices and virtual devkits (--types: the registry, --watch: hot-plug)' },
   runs: { run: runsCommand, summary: 'the runs recorded in a project' },
   replay: { run: replayCommand, summary: 'play a recorded stream back (real time, N times, or max speed)' },

@@ -49,6 +49,7 @@ const inputSource = z.discriminatedUnion('kind', [
       durationMs: z.number().positive().max(600_000),
       rateHz: z.number().positive().max(1_000_000),
       seed: int.min(0),
+      direction: z.enum(['right', 'left', 'down', 'up']).optional(),
     })
     .strict(),
 ]);

@@ -43,8 +43,9 @@ export async function inputFromFile(compiled: CompileResult, name: string, bytes
 export function inputFromGenerator(compiled: CompileResult, g: Extract<InputSource, { kind: 'generator' }>): RunInput {
   const entry = entryOf(compiled);
   const options = { shape: entry.shape, durationMs: g.durationMs, rateHz: g.rateHz, seed: g.seed, layer: entry.layer };
-  const batch = g.generator === 'poisson' ? poissonRateImage(options) : movingBar(options);
-  return { batch, label: `${g.generator === 'poisson' ? 'Poisson rate image' : 'moving bar'} (${g.durationMs} ms, ${g.rateHz} Hz, seed ${g.seed})`, warnings: [] };
+  const batch = g.generator === 'poisson' ? poissonRateImage(options) : movingBar({ ...options, ...(g.direction ? { direction: g.direction } : {}) });
+  const what = g.generator === 'poisson' ? 'Poisson rate image' : `moving bar (${g.direction ?? 'right'})`;
+  return { batch, label: `${what} (${g.durationMs} ms, ${g.rateHz} Hz, seed ${g.seed})`, warnings: [] };
 }
 
 /**

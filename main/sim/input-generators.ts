@@ -1,7 +1,7 @@
 // Built-in input streams for trying a model without an event file: a Poisson rate image
-// (every pixel fires at a rate set by a fixed blob pattern) and a moving bar (a vertical
-// bar sweeping left to right; ON events at its leading edge, OFF at its trailing edge
-// when the input has two channels). Seeded and deterministic; 1 ms time bins.
+// (every pixel fires at a rate set by a fixed blob pattern) and a moving bar (a bar
+// sweeping right, left, down or up; ON events at its leading edge, OFF at its trailing
+// edge when the input has two channels). Seeded and deterministic; 1 ms time bins.
 
 import { SpikeBatchBuilder, type SpikeBatch } from './spike-batch.js';
 
@@ -56,19 +56,35 @@ export function poissonRateImage(o: GeneratorOptions): SpikeBatch {
   return out.take();
 }
 
-export function movingBar(o: GeneratorOptions): SpikeBatch {
+/** Where a moving bar travels: a vertical bar sweeps right or left, a horizontal one down or up. */
+export type BarDirection = 'right' | 'left' | 'down' | 'up';
+
+export const BAR_DIRECTIONS: readonly BarDirection[] = ['right', 'left', 'down', 'up'];
+
+export function movingBar(o: GeneratorOptions & { direction?: BarDirection }): SpikeBatch {
   const [c, h, w] = o.shape;
+  const direction = o.direction ?? 'right';
+  const horizontal = direction === 'down' || direction === 'up';
+  // Along: the axis the bar travels; across: the axis the bar spans.
+  const along = horizontal ? h : w;
+  const across = horizontal ? w : h;
+  const reversed = direction === 'left' || direction === 'up';
   const rand = seededUniform(o.seed);
   const out = new SpikeBatchBuilder(1 << 14);
-  const barWidth = Math.max(1, Math.round(w / 8));
+  const barWidth = Math.max(1, Math.round(along / 8));
   const p = Math.min(1, o.rateHz * 1e-3);
+  const emit = (t: number, channel: number, pos: number, k: number) => {
+    const a = reversed ? along - 1 - pos : pos;
+    if (horizontal) out.push(t, o.layer, channel, k, a);
+    else out.push(t, o.layer, channel, a, k);
+  };
   for (let ms = 0; ms < o.durationMs; ms++) {
     const t = ms * 1000;
-    const lead = Math.floor(((ms / Math.max(1, o.durationMs)) * (w + barWidth)));
+    const lead = Math.floor((ms / Math.max(1, o.durationMs)) * (along + barWidth));
     const trail = lead - barWidth;
-    for (let y = 0; y < h; y++) {
-      if (lead >= 0 && lead < w && rand() < p) out.push(t, o.layer, 0, lead, y);
-      if (trail >= 0 && trail < w && rand() < p) out.push(t, o.layer, c > 1 ? 1 : 0, trail, y);
+    for (let k = 0; k < across; k++) {
+      if (lead >= 0 && lead < along && rand() < p) emit(t, 0, lead, k);
+      if (trail >= 0 && trail < along && rand() < p) emit(t, c > 1 ? 1 : 0, trail, k);
     }
   }
   return out.take();

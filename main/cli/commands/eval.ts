@@ -1,0 +1,117 @@
+// `dcnn eval MODEL --weights W --input-shape C,H,W --dataset DIR [--mode event|timestep]
+//  [--workers N] [--readout count|first] [--window-us US] [--dt-us 1000] [--json]`
+// Runs every sample of a dataset (a folder per class, or files + labels.csv) through the
+// quantized model on all cores and prints accuracy, per-class accuracy, the confusion
+// matrix and, with --json, one row per sample.
+
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { compileModel } from '../../compiler/compile.js';
+import { listDataset } from '../../services/dataset.js';
+import { evaluateDataset, type EvaluationResult } from '../../services/evaluation.js';
+import { CliError, type CliIO } from '../cli-io.js';
+import { formatCompileResult, table } from '../compile-table.js';
+import { COMPILE_OPTIONS, prepareCompile } from './compile.js';
+
+function positiveInt(text: string | undefined, what: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new CliError(`${what} must be a positive integer; got "${text}"`);
+  return n;
+}
+
+function percent(x: number | null): string {
+  return x === null ? '—' : `${(100 * x).toFixed(1)} %`;
+}
+
+function formatEvaluation(r: EvaluationResult): string {
+  const lines = [
+    `${r.mode === 'event' ? 'event-driven (chip semantics)' : 'time-stepped (reference)'} evaluation, readout: ${r.readout === 'count' ? 'most exit spikes' : 'first exit spike'}, ${r.workers} worker${r.workers === 1 ? '' : 's'}`,
+    `accuracy: ${percent(r.accuracy)} (${r.correct} of ${r.samples}${r.silent ? `; ${r.silent} without any exit spike` : ''}${r.failed ? `; ${r.failed} unreadable, not counted` : ''})`,
+    `${(r.samples / Math.max(1e-9, r.wallMs / 1000)).toFixed(1)} samples/s`,
+    '',
+    table([['class', 'samples', 'correct', 'accuracy'], ...r.perClass.map((c) => [c.label, String(c.samples), String(c.correct), percent(c.accuracy)])], ['l', 'r', 'r', 'r']),
+    '',
+    'confusion (rows: true class, columns: predicted; "none": no exit spike)',
+    table([['', ...r.classes, 'none'], ...r.confusion.map((row, i) => [r.classes[i]!, ...row.map(String)])], ['l', ...r.classes.map(() => 'r' as const), 'r']),
+  ];
+  for (const row of r.rows.filter((x) => x.error)) lines.push(`unreadable: ${row.file}: ${row.error}`);
+  return lines.join('\n');
+}
+
+export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      ...COMPILE_OPTIONS,
+      dataset: { type: 'string' },
+      mode: { type: 'string', default: 'event' },
+      workers: { type: 'string' },
+      readout: { type: 'string', default: 'count' },
+      'window-us': { type: 'string' },
+      'dt-us': { type: 'string', default: '1000' },
+      json: { type: 'boolean' },
+    },
+  });
+  const mode = values.mode;
+  if (mode !== 'event' && mode !== 'timestep') throw new CliError(`--mode must be "event" or "timestep"; got "${mode}"`);
+  const readout = values.readout;
+  if (readout !== 'count' && readout !== 'first') throw new CliError(`--readout must be "count" (most exit spikes) or "first" (first exit spike); got "${readout}"`);
+  if (!values.dataset) throw new CliError('--dataset DIR is required: a folder with one sub-folder of event files per class (or files plus labels.csv)');
+  const workers = positiveInt(values.workers, '--workers');
+  const windowUs = positiveInt(values['window-us'], '--window-us');
+  const dtUs = positiveInt(values['dt-us'], '--dt-us')!;
+  const dataset = listDataset(resolve(io.cwd, values.dataset));
+  const prepared = await prepareCompile({ ...values, model: positionals[0] }, io);
+  const compiled = compileModel(prepared.request, { modelKind: prepared.kind });
+  if (!compiled.ok) {
+    io.err(formatCompileResult(compiled, { model: prepared.modelPath, weights: prepared.weightsLabel }));
+    return 1;
+  }
+  const abort = new AbortController();
+  void io.interrupted?.then(() => abort.abort());
+  let lastLine = 0;
+  const result = await evaluateDataset(compiled, dataset, {
+    mode,
+    readout,
+    dtUs,
+    windowUs: windowUs ?? null,
+    signal: abort.signal,
+    ...(workers !== undefined ? { workers } : {}),
+    onProgress: (p) => {
+      const now = performance.now();
+      if (now - lastLine < 1000 && p.done < p.total) return;
+      lastLine = now;
+      io.err(`${p.done}/${p.total} samples, ${p.samplesPerSecond.toFixed(1)} samples/s${p.etaSeconds !== null && p.done < p.total ? `, ETA ${Math.ceil(p.etaSeconds)} s` : ''}`);
+    },
+  });
+  if (values.json) {
+    io.out(
+      JSON.stringify({
+        accuracy: result.accuracy,
+        mode: result.mode,
+        readout: result.readout,
+        workers: result.workers,
+        classes: result.classes,
+        per_class: result.perClass,
+        confusion: result.confusion,
+        failed: result.failed,
+        cancelled: result.cancelled,
+        wall_ms: result.wallMs,
+        samples: result.rows.map((r) => ({
+          file: r.file,
+          label: r.label,
+          predicted: r.predictedLabel,
+          predicted_channel: r.predicted,
+          exit_counts: r.exitCounts,
+          first_spike_us: r.firstSpikeUs,
+          events_in: r.eventsIn,
+          synaptic_ops: r.synapticOps,
+          ...(r.error ? { error: r.error } : {}),
+        })),
+      }),
+    );
+  } else io.out(formatEvaluation(result));
+  return result.cancelled ? 1 : 0;
+}

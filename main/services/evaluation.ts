@@ -1,0 +1,121 @@
+// Evaluating a compiled model on a whole dataset: every sample in a pool of worker
+// threads (tinypool, one simulator per thread), with progress, cancel, and memory bounded
+// by the number of samples in flight (results are small rows; events never come back).
+// It does not store results (the CLI prints them) and knows no transport.
+
+import Tinypool from 'tinypool';
+import { availableParallelism } from 'node:os';
+import type { CompileResult } from '../compiler/compile-types.js';
+import { predict, summarise, type EvaluationSummary, type ReadoutRule } from '../sim/evaluation-metrics.js';
+import type { SampleMode } from '../sim/sample-run.js';
+import type { EvalTask, EvalTaskResult } from '../threads/eval-worker.js';
+import { poolWorkerFile } from '../threads/pool-worker-file.js';
+import type { Dataset } from './dataset.js';
+import { entryOf } from './run-inputs.js';
+import { ServiceError } from './service-error.js';
+
+export interface EvaluationOptions {
+  mode: SampleMode;
+  workers?: number;
+  dtUs?: number;
+  readout?: ReadoutRule;
+  windowUs?: number | null;
+  signal?: AbortSignal;
+  onProgress?: (p: { done: number; total: number; samplesPerSecond: number; etaSeconds: number | null }) => void;
+}
+
+export interface SampleRow {
+  file: string;
+  label: string;
+  labelIndex: number;
+  predicted: number | null;
+  predictedLabel: string | null;
+  exitCounts: number[];
+  firstSpikeUs: number | null;
+  eventsIn: number;
+  synapticOps: number;
+  error?: string;
+}
+
+export interface EvaluationResult extends EvaluationSummary {
+  mode: SampleMode;
+  readout: ReadoutRule;
+  workers: number;
+  classes: string[];
+  rows: SampleRow[];
+  failed: number;
+  wallMs: number;
+  cancelled: boolean;
+}
+
+export function defaultWorkers(): number {
+  return Math.max(1, availableParallelism());
+}
+
+export async function evaluateDataset(compiled: CompileResult, dataset: Dataset, options: EvaluationOptions): Promise<EvaluationResult> {
+  if (!compiled.ok || !compiled.config || !compiled.placement) throw new ServiceError('COMPILE_FAILED', `the model does not compile: ${compiled.error?.message ?? 'unknown error'}`);
+  const exitLayer = compiled.layers.length - 1;
+  const exitCore = compiled.placement.ordering[exitLayer]!;
+  const exitChannels = compiled.layers[exitLayer]!.neuronShape[0];
+  if (dataset.classes.length > exitChannels) {
+    throw new ServiceError('BAD_DATASET', `the dataset has ${dataset.classes.length} classes but the model's exit layer has ${exitChannels} output channels: channel i answers class i (${dataset.classes.join(', ')})`);
+  }
+  const entry = entryOf(compiled);
+  const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers(), dataset.samples.length));
+  const readout = options.readout ?? 'count';
+  const base: Omit<EvalTask, 'path'> = {
+    config: compiled.config,
+    exitCore,
+    exitChannels,
+    entry: { layer: entry.layer, shape: entry.shape, dvs: compiled.dvs !== null },
+    mode: options.mode,
+    dtUs: options.dtUs ?? 1000,
+    windowUs: options.windowUs ?? null,
+  };
+  const pool = new Tinypool({ filename: poolWorkerFile(new URL('../threads/eval-worker.js', import.meta.url)), minThreads: workers, maxThreads: workers });
+  const t0 = performance.now();
+  const rows: SampleRow[] = new Array<SampleRow>(dataset.samples.length);
+  let done = 0;
+  let next = 0;
+  const report = () => {
+    const elapsed = (performance.now() - t0) / 1000;
+    const rate = elapsed > 0 ? done / elapsed : 0;
+    options.onProgress?.({ done, total: dataset.samples.length, samplesPerSecond: rate, etaSeconds: rate > 0 ? (dataset.samples.length - done) / rate : null });
+  };
+  // Each lane keeps one sample in flight, so memory does not grow with the dataset.
+  const lane = async () => {
+    while (next < dataset.samples.length && !options.signal?.aborted) {
+      const i = next++;
+      const s = dataset.samples[i]!;
+      const r = (await pool.run({ ...base, path: s.path } satisfies EvalTask)) as EvalTaskResult;
+      const row: SampleRow = r.ok
+        ? { file: s.file, label: s.label, labelIndex: s.labelIndex, predicted: null, predictedLabel: null, exitCounts: r.exitCounts, firstSpikeUs: r.firstSpikeUs, eventsIn: r.eventsIn, synapticOps: r.synapticOps }
+        : { file: s.file, label: s.label, labelIndex: s.labelIndex, predicted: null, predictedLabel: null, exitCounts: [], firstSpikeUs: null, eventsIn: 0, synapticOps: 0, error: r.error };
+      if (r.ok) {
+        row.predicted = predict(r, readout);
+        row.predictedLabel = row.predicted === null ? null : (dataset.classes[row.predicted] ?? `channel ${row.predicted}`);
+      }
+      rows[i] = row;
+      done++;
+      report();
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: workers }, lane));
+  } finally {
+    await pool.destroy();
+  }
+  const finished = rows.filter((r): r is SampleRow => r !== undefined);
+  const evaluated = finished.filter((r) => r.error === undefined);
+  return {
+    ...summarise(dataset.classes, evaluated),
+    mode: options.mode,
+    readout,
+    workers,
+    classes: dataset.classes,
+    rows: finished,
+    failed: finished.length - evaluated.length,
+    wallMs: performance.now() - t0,
+    cancelled: options.signal?.aborted === true && finished.length < dataset.samples.length,
+  };
+}

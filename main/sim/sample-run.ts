@@ -1,0 +1,77 @@
+// One sample of a dataset through a compiled chip configuration, in either mode: the
+// chip's event-driven semantics (EventEngine) or the reference's time-stepped simulation
+// of the quantized network (TimestepEngine, input binned at dtUs). It returns what a
+// readout needs: the exit core's spikes per output channel, the time of the first exit
+// spike, and the work done. Pure: events in, numbers out; the caller reads files.
+
+import type { ChipConfig } from '../chips/chip-config.js';
+import { EventEngine } from './event-engine.js';
+import { binEvents } from './raster-events.js';
+import type { SpikeBatch } from './spike-batch.js';
+import { TimestepEngine } from './timestep-engine.js';
+
+export type SampleMode = 'event' | 'timestep';
+
+export interface SampleEntry {
+  /** Core (or LAYER_DVS) the input events are addressed to. */
+  layer: number;
+  /** [C, H, W] of the input. */
+  shape: readonly [number, number, number];
+  dvs: boolean;
+}
+
+export interface SampleResult {
+  /** Exit spikes per output channel (after the exit core's pooling in time-stepped mode, its monitored neurons in event mode). */
+  exitCounts: number[];
+  /** Microseconds from the first input event to the first exit spike (null: none). */
+  firstSpikeUs: number | null;
+  /** Output channel of the first exit spike (time-stepped: the busiest channel of that step). */
+  firstChannel: number | null;
+  eventsIn: number;
+  synapticOps: number;
+}
+
+export function runSample(config: ChipConfig, exitCore: number, exitChannels: number, entry: SampleEntry, input: SpikeBatch, mode: SampleMode, dtUs: number): SampleResult {
+  const counts = new Array<number>(exitChannels).fill(0);
+  const t0 = input.length > 0 ? input.t[0]! : 0;
+  if (mode === 'event') {
+    const engine = new EventEngine(config);
+    let first: number | null = null;
+    let firstChannel: number | null = null;
+    engine.process(input, (b) => {
+      for (let i = 0; i < b.length; i++) {
+        if (b.layer[i] !== exitCore) continue;
+        const c = b.channel[i]!;
+        if (c >= exitChannels) continue;
+        counts[c]!++;
+        if (first === null) {
+          first = b.t[i]! - t0;
+          firstChannel = c;
+        }
+      }
+    });
+    return { exitCounts: counts, firstSpikeUs: first, firstChannel, eventsIn: input.length, synapticOps: engine.counters().synapticOps };
+  }
+  const last = input.length > 0 ? input.t[input.length - 1]! : t0;
+  const bins = Math.floor((last - t0) / dtUs) + 1;
+  const raster = binEvents(input, { layer: entry.layer, shape: entry.shape, bins, dtUs, t0 });
+  const engine = new TimestepEngine(config, entry.dvs ? { input: 'dvs' } : {});
+  const r = engine.run(raster);
+  const [T, C, H, W] = r.outputs.shape;
+  let first: number | null = null;
+  let firstChannel: number | null = null;
+  for (let t = 0; t < T; t++) {
+    let busiest = 0;
+    for (let c = 0; c < C && c < exitChannels; c++) {
+      let n = 0;
+      for (let i = 0; i < H * W; i++) n += r.outputs.data[(t * C + c) * H * W + i]!;
+      counts[c]! += n;
+      if (first === null && n > busiest) {
+        busiest = n;
+        firstChannel = c;
+      }
+    }
+    if (first === null && busiest > 0) first = t * dtUs;
+  }
+  return { exitCounts: counts, firstSpikeUs: first, firstChannel, eventsIn: input.length, synapticOps: r.synapticOps };
+}

@@ -1,0 +1,42 @@
+// A worker of the evaluation pool (tinypool): reads one sample's event file and runs it
+// through the chip configuration it is given, in the mode asked, and returns the exit
+// spikes. One simulator per worker thread; nothing is shared between samples.
+
+import { readFileSync } from 'node:fs';
+import type { ChipConfig } from '../chips/chip-config.js';
+import { detectEventFormat, readEventFile } from '../formats/event-files.js';
+import { runSample, type SampleEntry, type SampleMode, type SampleResult } from '../sim/sample-run.js';
+import { sliceBatch } from '../sim/spike-batch.js';
+
+export interface EvalTask {
+  config: ChipConfig;
+  exitCore: number;
+  exitChannels: number;
+  entry: SampleEntry;
+  path: string;
+  mode: SampleMode;
+  dtUs: number;
+  /** Only the first `windowUs` µs of the sample (from its first event) are fed; null: all. */
+  windowUs: number | null;
+}
+
+export type EvalTaskResult = (SampleResult & { ok: true; warnings: string[]; wallMs: number }) | { ok: false; error: string };
+
+export default function evaluateSample(task: EvalTask): EvalTaskResult {
+  const t0 = performance.now();
+  try {
+    const bytes = new Uint8Array(readFileSync(task.path));
+    const read = readEventFile(bytes, detectEventFormat(task.path, bytes), { inputShape: task.entry.shape, layer: task.entry.layer, sort: true, dropOutOfRange: true });
+    let input = read.batch;
+    if (task.windowUs !== null && input.length > 0) {
+      const end = input.t[0]! + task.windowUs;
+      let n = 0;
+      while (n < input.length && input.t[n]! < end) n++;
+      input = sliceBatch(input, 0, n);
+    }
+    const r = runSample(task.config, task.exitCore, task.exitChannels, task.entry, input, task.mode, task.dtUs);
+    return { ok: true, ...r, warnings: read.warnings, wallMs: performance.now() - t0 };
+  } catch (e) {
+    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+  }
+}

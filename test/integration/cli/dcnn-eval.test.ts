@@ -1,0 +1,96 @@
+// `dcnn eval` against independent paths: each sample's prediction must equal what
+// `dcnn run` (the virtual devkit, a separate worker and run service) predicts for that
+// file alone; 1 and 2 pool workers give the same rows; bad datasets are clear errors.
+
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeEventFile } from '../../../main/formats/event-files.js';
+import { movingBar, poissonRateImage } from '../../../main/sim/input-generators.js';
+import { EXAMPLES_DIR } from '../../helpers/fixtures.js';
+
+const run = promisify(execFile);
+const DCNN = fileURLToPath(new URL('../../../bin/dcnn.js', import.meta.url));
+let dir: string;
+const env = { ...process.env, DCNN_DATA_DIR: '' };
+
+async function dcnn(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [DCNN, ...args], { cwd: dir, env, maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+const lenet = [join(EXAMPLES_DIR, 'lenet', 'model.py'), '--weights', join(EXAMPLES_DIR, 'lenet', 'weights.safetensors'), '--input-shape', '1,28,28'];
+const files: string[] = [];
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'dcnn-eval-'));
+  env.DCNN_DATA_DIR = join(dir, 'data');
+  const shape = [1, 28, 28] as const;
+  for (const [cls, make] of [
+    ['bar', (seed: number) => movingBar({ shape, durationMs: 40, rateHz: 400, seed, layer: 0 })],
+    ['blob', (seed: number) => poissonRateImage({ shape, durationMs: 30, rateHz: 60, seed, layer: 0 })],
+  ] as const) {
+    mkdirSync(join(dir, 'ds', cls), { recursive: true });
+    for (let i = 0; i < 3; i++) {
+      const file = `${cls}/s${i}.npy`;
+      writeFileSync(join(dir, 'ds', file), writeEventFile(make(10 + i), 'npy', 'xytp'));
+      files.push(file);
+    }
+  }
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('dcnn eval', () => {
+  it('predicts each sample as dcnn run does, and counts accuracy and confusion from those predictions', async () => {
+    const r = await dcnn(['eval', ...lenet, '--dataset', 'ds', '--workers', '2', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.classes).toEqual(['bar', 'blob']);
+    expect(out.samples.map((s: { file: string }) => s.file)).toEqual(files);
+    // The comparison below means something only if the exit layer fires.
+    expect(out.samples.filter((s: { exit_counts: number[] }) => s.exit_counts.some((n) => n > 0)).length).toBeGreaterThan(3);
+    for (const s of out.samples) {
+      const single = JSON.parse((await dcnn(['run', ...lenet, '--events', join('ds', s.file), '--json'])).stdout);
+      expect(s.predicted_channel).toBe(single.predicted);
+      expect(s.exit_counts).toEqual(single.exit_counts);
+    }
+    const correct = out.samples.filter((s: { label: string; predicted: string | null }) => s.label === s.predicted).length;
+    expect(out.accuracy).toBeCloseTo(correct / 6, 12);
+    expect(out.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(6);
+    expect(r.stderr).toMatch(/6\/6 samples, [0-9.]+ samples\/s/);
+  });
+
+  it('gives the same rows with one worker and with two, in both modes', async () => {
+    for (const mode of ['event', 'timestep']) {
+      const one = JSON.parse((await dcnn(['eval', ...lenet, '--dataset', 'ds', '--workers', '1', '--mode', mode, '--json'])).stdout);
+      const two = JSON.parse((await dcnn(['eval', ...lenet, '--dataset', 'ds', '--workers', '2', '--mode', mode, '--json'])).stdout);
+      const strip = (o: { samples: Array<Record<string, unknown>> }) => o.samples.map(({ file, predicted_channel, exit_counts }) => ({ file, predicted_channel, exit_counts }));
+      expect(strip(two)).toEqual(strip(one));
+      expect(one.mode).toBe(mode);
+    }
+  });
+
+  it('a folder without samples, and more classes than output channels, are clear errors', async () => {
+    mkdirSync(join(dir, 'empty'), { recursive: true });
+    const empty = await dcnn(['eval', ...lenet, '--dataset', 'empty']);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain('holds no samples');
+    for (let c = 0; c < 11; c++) {
+      mkdirSync(join(dir, 'many', `c${c}`), { recursive: true });
+      writeFileSync(join(dir, 'many', `c${c}`, 'a.npy'), writeEventFile(movingBar({ shape: [1, 28, 28], durationMs: 5, rateHz: 400, seed: c, layer: 0 }), 'npy', 'xytp'));
+    }
+    const many = await dcnn(['eval', ...lenet, '--dataset', 'many']);
+    expect(many.code).toBe(1);
+    expect(many.stderr).toContain('11 classes but the model');
+  });
+});
