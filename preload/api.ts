@@ -405,6 +405,8 @@ export const REQUEST_CHANNELS = [
  */
 export type PackedSpikes = Uint8Array;
 
+export type AppCommand = 'save-model' | 'new-project' | 'open-project' | 'save-and-close';
+
 export interface Events {
   'devices.changed': { change: 'attach' | 'detach' | 'status'; id?: string; devices: DevicesView };
   'project.changed': { project: ProjectView | null };
@@ -415,8 +417,11 @@ export interface Events {
   'replay.spikes': { replayId: string; spikes: PackedSpikes; timeUs: number };
   'replay.state': { replayId: string; state: 'playing' | 'paused' | 'ended' | 'stopped'; timeUs: number; speed: number | 'max' };
   log: { level: 'info' | 'warning' | 'error'; message: string };
-  /** A menu command of the desktop app the UI carries out (it holds the editor state). */
-  'app.command': { command: 'save-model' | 'new-project' | 'open-project' };
+  /**
+   * A command of the desktop app the UI carries out (it holds the editor state): the File
+   * menu's items, and 'save-and-close' when the user chose Save on closing with unsaved edits.
+   */
+  'app.command': { command: AppCommand };
 }
 
 export type EventChannel = keyof Events;

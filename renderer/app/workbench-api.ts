@@ -27,6 +27,11 @@ function payloadOf(e: unknown): ApiErrorPayload | null {
   return p as ApiErrorPayload;
 }
 
+/** The service's error code of a rejected request (null when it carries none). */
+export function errorCode(e: unknown): string | null {
+  return payloadOf(e)?.code ?? null;
+}
+
 /** One line for people: the service's message (with the hint when there is one). */
 export function errorText(e: unknown): string {
   const p = payloadOf(e);
