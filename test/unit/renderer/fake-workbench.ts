@@ -374,8 +374,10 @@ export class FakeWorkbench {
       },
       'project.current': () => this.project,
       'project.new': (req) => {
+        // As the project service: an example's model becomes version 1; without one there is no version yet.
         const example = req.exampleId === LENET_EXAMPLE.id ? LENET_EXAMPLE : null;
-        this.project = this.newProject(req.name, example ? example.spec : { ...LENET_EXAMPLE.spec, source: 'import torch.nn as nn\n\nmodel = nn.Sequential(\n)\n' });
+        const made = this.newProject(req.name, LENET_EXAMPLE.spec);
+        this.project = example ? made : { ...made, modelVersions: [], current: null };
         return this.project;
       },
       'project.open': (req) => {
