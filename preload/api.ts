@@ -227,7 +227,8 @@ export interface RecentProjectView {
   missing: boolean;
 }
 
-export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
+/** 'stopped': the user stopped it; 'interrupted': it ended for a reason outside the user's hands. */
+export type RunStatus = 'running' | 'completed' | 'stopped' | 'interrupted' | 'failed';
 
 export interface RunView {
   id: number;

@@ -12,7 +12,7 @@ import { ServiceError } from '../ipc/dispatcher.js';
 import { LAYER_DVS, sliceBatch, type SpikeBatch } from '../sim/spike-batch.js';
 import type { Project } from '../store/project.js';
 import type { RunRecorder } from '../store/run-recorder.js';
-import { endingForDisconnect, type RunEnding } from '../store/run-status.js';
+import { endingForDisconnect, endingReason, type RunEnding } from '../store/run-status.js';
 
 /** The model text, weights and options a model version saved with a run holds. */
 export interface NewModelVersion {
@@ -221,7 +221,7 @@ export class RunService {
         });
         stats = result.stats;
         if (disconnect) ending = disconnect;
-        else if (result.cancelled || abort.signal.aborted) ending = { status: 'interrupted', reason: 'cancelled', message: 'stopped by the user' };
+        else if (result.cancelled || abort.signal.aborted) ending = { status: 'stopped', message: 'stopped by the user' };
       } catch (e) {
         ending = disconnect ?? { status: 'failed', message: (e as Error).message };
       } finally {
@@ -238,7 +238,7 @@ export class RunService {
       const summary: RunSummaryView & { stats: ForwardStats | null; exitCore: number } = {
         runId,
         status: ending.status,
-        reason: ending.status === 'interrupted' ? ending.reason : null,
+        reason: endingReason(ending),
         message: ending.status === 'completed' ? null : (ending.message ?? null),
         eventsIn: stats?.eventsIn ?? 0,
         eventsOut: tally.total,

@@ -10,7 +10,7 @@ export function runDuration(r: RunView): string {
   return Number.isFinite(ms) && ms >= 0 ? formatMicros(ms * 1000) : '';
 }
 
-const STATUS_TEXT: Record<RunView['status'], string> = { running: 'running', completed: 'done', interrupted: 'interrupted', failed: 'failed' };
+const STATUS_TEXT: Record<RunView['status'], string> = { running: 'running', completed: 'done', stopped: 'stopped', interrupted: 'interrupted', failed: 'failed' };
 
 export function RunsPanel(props: { runs: readonly RunView[]; selected: number | null; liveRunId: number | null; error: string | null; onOpen(id: number): void }) {
   return (

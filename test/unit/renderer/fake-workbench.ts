@@ -395,7 +395,7 @@ export class FakeWorkbench {
       'runs.list': () => this.runs,
       'run.start': (req) => this.startRun(req.deviceId, null),
       'run.stop': (req) => {
-        this.finishRun(req.runId, 'interrupted');
+        this.finishRun(req.runId, 'stopped');
         return {};
       },
       'run.rerun': (req) => this.startRun(req.deviceId ?? this.runs.find((r) => r.id === req.runId)?.device ?? 'sim-speck2fdevkit:0', req.runId),
