@@ -248,6 +248,8 @@ export interface RunView {
   monitored: MonitoredLayerView[];
   /** Core whose channels are the classes; null when unknown (imported files). */
   exitCore: number | null;
+  /** The input as the user gave it (file, example, generator settings, "input of run #N"); null when not recorded. */
+  input: string | null;
 }
 
 export type InputSource =

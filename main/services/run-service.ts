@@ -34,6 +34,8 @@ export interface RunParams {
   deploy: DeployOptions;
   parentRunId?: number;
   relation?: string;
+  /** What the input was, as the user gave it (file name, example, generator settings); kept with the run. */
+  inputLabel?: string;
 }
 
 export interface RunListeners {
@@ -158,7 +160,7 @@ export class RunService {
         deviceId: device.id,
         deviceType: device.type,
         // Kept with the run so its replay knows what each recorded layer is.
-        deployOptions: { ...params.deploy, monitored: monitoredLayers(compiled), exitCore },
+        deployOptions: { ...params.deploy, monitored: monitoredLayers(compiled), exitCore, ...(params.inputLabel ? { input: params.inputLabel } : {}) },
         monitorLayers: compiled.monitoredCores,
         parentRunId: params.parentRunId ?? null,
         relation: params.relation ?? null,

@@ -226,6 +226,7 @@ export function Workspace() {
         />
         <RunsPanel
           runs={runs}
+          versions={project.project?.modelVersions ?? []}
           selected={mode.kind === 'replay' ? mode.runId : null}
           liveRunId={runState.phase === 'running' ? (runState.started?.runId ?? null) : null}
           error={runsError}
@@ -285,6 +286,7 @@ export function Workspace() {
                   run={runState}
                   mode={mode}
                   runs={runs}
+                  versions={project.project?.modelVersions ?? []}
                   startedRuns={startedRuns}
                   onStart={start}
                   onRerun={rerun}

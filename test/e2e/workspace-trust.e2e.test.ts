@@ -15,6 +15,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendToModel, editorText, saveState, shots, SHOTS, text, until } from './page-steps.js';
 import { assertBuilt, chromiumPath, startWebHost, type WebHost } from './web-host-process.js';
 
+/** Page-side: elements of the core cards whose text is cut off (scrolls or is hidden sideways). */
+const CLIPPED_IN_PLACEMENT = `(() => {
+  const root = document.querySelector('[aria-label="Placement"]');
+  if (!root) return ['no placement region'];
+  return Array.from(root.querySelectorAll('[role=group], [role=group] *'))
+    .filter((n) => n.scrollWidth > n.clientWidth + 1 && getComputedStyle(n).overflowX !== 'visible')
+    .map((n) => n.className + ': ' + (n.textContent || '').slice(0, 40));
+})()`;
+
 let browser: Browser;
 const pageErrors: string[] = [];
 
@@ -198,6 +207,105 @@ describe('unsaved edits', () => {
     // Leaving was accepted: the unsaved edit is gone, the saved one stays.
     expect(await editorText(page)).toContain('# edit one');
     expect(await editorText(page)).not.toContain('# edit three');
+  });
+});
+
+describe('run context, and the workspace at 1280x720', () => {
+  let host: WebHost;
+  let page: Page;
+  let exampleRun = 0;
+  let stoppedRun = 0;
+
+  beforeAll(async () => {
+    host = await startWebHost();
+    page = await newPage();
+    await page.goto(host.url);
+    await lenetShown(page);
+  });
+  afterAll(async () => {
+    await page?.close();
+    await host?.stop();
+  });
+
+  const summaryText = () => text(page.getByTestId('run-summary'));
+  const visibleStops = async () => {
+    const all = page.getByRole('button', { name: /^Stop/ });
+    let n = 0;
+    for (let i = 0; i < (await all.count()); i++) if (await all.nth(i).isVisible()) n++;
+    return n;
+  };
+  /** The element's box lies inside the 1280x720 viewport. */
+  const onScreen = async (what: string, l: import('playwright-core').Locator) => {
+    const box = await l.boundingBox();
+    expect(box, `${what} is laid out`).not.toBeNull();
+    expect(box!.x, `${what} left edge`).toBeGreaterThanOrEqual(0);
+    expect(box!.y, `${what} top edge`).toBeGreaterThanOrEqual(0);
+    expect(box!.x + box!.width, `${what} right edge`).toBeLessThanOrEqual(1280);
+    expect(box!.y + box!.height, `${what} bottom edge`).toBeLessThanOrEqual(720);
+  };
+
+  it('the weights field names the example weights in use', async () => {
+    expect(await text(page.getByTestId('weights-in-use'))).toMatch(/^weights of the example "/);
+    expect(await page.getByRole('button', { name: 'Choose weights file…' }).isVisible()).toBe(true);
+  });
+
+  it('a run the user stops is "stopped", with one Stop button; runs say their input and model version', async () => {
+    const devices = page.getByRole('region', { name: 'Devices', exact: true });
+    await devices.locator('[data-device]').first().waitFor({ timeout: 30_000 });
+    if ((await devices.locator('[data-device^="sim-speck2fdevkit:"]').count()) === 0) {
+      await devices.getByRole('button', { name: '+ Add virtual devkit' }).click();
+      await devices.locator('[data-device^="sim-speck2fdevkit:"]').first().waitFor();
+    }
+    await page.getByRole('tab', { name: /Run/ }).click();
+    await page.getByRole('radio', { name: /Example input/ }).check();
+    await page.getByRole('button', { name: 'Deploy and run' }).click();
+    await until('the example run completes', async () => /Run #\d+ completed/.test(await summaryText()), 120_000);
+    exampleRun = Number(/Run #(\d+)/.exec(await summaryText())![1]);
+
+    await page.getByRole('radio', { name: /Generator/ }).check();
+    await page.locator('.generator').getByLabel(/Duration/).fill('600000');
+    await page.getByRole('button', { name: 'Deploy and run' }).click();
+    await until('the long run is going', async () => (await page.getByRole('button', { name: 'Stop run' }).isEnabled()), 60_000);
+    expect(await visibleStops()).toBe(1);
+    await page.getByRole('button', { name: 'Stop run' }).click();
+    await until('the run ends as stopped', async () => /Run #\d+ stopped/.test(await summaryText()), 60_000);
+    stoppedRun = Number(/Run #(\d+)/.exec(await summaryText())![1]);
+    expect(await summaryText()).not.toContain('interrupted');
+
+    const runs = page.getByRole('region', { name: 'Runs', exact: true });
+    await until('the stopped run is listed as stopped', async () => /stopped/.test(await text(runs.locator(`[data-run="${stoppedRun}"]`))));
+    expect(await text(runs.locator(`[data-run="${stoppedRun}"]`))).toContain('Poisson rate image (600000 ms, 200 Hz, seed 1)');
+    expect(await text(runs.locator(`[data-run="${exampleRun}"]`))).toMatch(/v1 · .*\(input of the example "lenet"\)/);
+    await shots(page, 'run-stopped');
+  });
+
+  it('while replaying a run the left pane shows that run, not the live setup', async () => {
+    await page.getByRole('region', { name: 'Runs', exact: true }).locator(`[data-run="${exampleRun}"]`).click();
+    const context = page.getByRole('region', { name: 'Replayed run' });
+    await context.waitFor();
+    expect(await page.getByRole('region', { name: 'Run setup' }).count()).toBe(0);
+    expect(await text(context.getByRole('heading', { level: 2 }))).toBe(`Run #${exampleRun}`);
+    expect(await text(page.getByTestId('context-status'))).toBe('done');
+    expect(await text(page.getByTestId('context-model'))).toMatch(/^version 1\b/);
+    expect(await text(page.getByTestId('context-input'))).toContain('(input of the example "lenet")');
+    expect(await text(context)).not.toContain(`Run #${stoppedRun}`);
+    expect(await visibleStops()).toBe(0);
+    await shots(page, 'replay-context');
+  });
+
+  it('at 1280x720 the replay controls, the runs list beside the devices, and whole memory columns are on screen', async () => {
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.getByRole('group', { name: 'Replay controls' }).waitFor();
+    await onScreen('the Play button', page.getByRole('button', { name: 'Play' }));
+    await onScreen('the replay scrubber', page.getByRole('slider', { name: 'Replay position' }));
+    await onScreen('the newest run in the list', page.getByRole('region', { name: 'Runs', exact: true }).locator(`[data-run="${stoppedRun}"]`));
+    await onScreen('the oldest run in the list', page.getByRole('region', { name: 'Runs', exact: true }).locator(`[data-run="${exampleRun}"]`));
+    await page.getByRole('tab', { name: /Placement/ }).click();
+    const placement = page.getByRole('region', { name: 'Placement', exact: true });
+    await until('the placement is shown', async () => (await placement.getByRole('group', { name: /^Core \d$/ }).count()) === 9);
+    const clipped = await page.evaluate<string[]>(CLIPPED_IN_PLACEMENT);
+    expect(clipped).toEqual([]);
+    await shots(page, 'placement-small-screen');
   });
 });
 

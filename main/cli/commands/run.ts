@@ -87,6 +87,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
             compileOptions: { inputShape: prepared.request.inputShape, ordering: prepared.request.ordering, monitorLayers: prepared.request.monitorLayers, conversion: prepared.request.conversion },
           },
           input: input.batch,
+          inputLabel: input.label,
           deploy: { ...(slowClockHz !== undefined ? { slowClockHz } : {}), ...(order ? { order } : {}) },
         },
         values.out ? { onSpikes: (_id, b) => outputs.push(b) } : {},

@@ -58,6 +58,7 @@ async function startRun(
       compiled,
       modelVersion: version.id,
       input: input.batch,
+      inputLabel: input.label,
       deploy: { ...(args.slowClockHz !== undefined ? { slowClockHz: args.slowClockHz } : {}), ...(args.order ? { order: args.order } : {}) },
       ...(args.parentRunId !== undefined ? { parentRunId: args.parentRunId, relation: RERUN_RELATION } : {}),
     },
@@ -76,13 +77,14 @@ export function runHandlers(s: Services): Pick<Handlers, 'run.start' | 'run.stop
         spec: req.model,
         ...(req.slowClockHz !== undefined ? { slowClockHz: req.slowClockHz } : {}),
         ...(req.order ? { order: req.order } : {}),
-        input: (compiled) => {
+        input: async (compiled) => {
           const source = req.input;
           if (source.kind === 'file') return inputFromFile(compiled, source.name, source.bytes);
           if (source.kind === 'generator') return inputFromGenerator(compiled, source);
           const shipped = s.compiler.exampleInput(source.exampleId);
           if (!shipped) throw new ServiceError('NO_EXAMPLE_INPUT', `example ${source.exampleId} ships no input events; use a file or a generator`);
-          return inputFromFile(compiled, shipped.name, shipped.bytes);
+          const read = await inputFromFile(compiled, shipped.name, shipped.bytes);
+          return { ...read, label: `${shipped.name} (input of the example "${source.exampleId}")` };
         },
       }),
     'run.stop': (req) => {

@@ -443,6 +443,7 @@ export class FakeWorkbench {
       monitorLayers: '-1',
       monitored: [],
       exitCore: null,
+      input: parent !== null ? `input of run ${parent}` : 'digit-7.npy (input of the example "lenet")',
     };
     this.runs = [run, ...this.runs];
     this.emit('runs.changed', { runs: this.runs });
@@ -471,7 +472,7 @@ export class FakeWorkbench {
     return started;
   }
 
-  finishRun(id: number, status: 'completed' | 'interrupted'): void {
+  finishRun(id: number, status: 'completed' | 'stopped' | 'interrupted'): void {
     const r = this.runs.find((x) => x.id === id);
     if (!r || r.status !== 'running') return;
     Object.assign(r, { status, ended: new Date(Date.UTC(2025, 0, 1, 12, 0, id + 1)).toISOString(), eventsIn: 784, eventsOut: 600, reason: status === 'interrupted' ? 'stopped' : null });
