@@ -7,6 +7,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, shell, type M
 import { existsSync } from 'node:fs';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { AppCommand } from '../preload/api.js';
 import { registerIpcHandlers, forwardEventsTo } from './ipc/electron-adapter.js';
 import { createServices, type Services } from './services/compose.js';
 import { createWorkbenchDispatcher } from './ipc/workbench-dispatcher.js';
@@ -41,26 +42,6 @@ function serveRenderer(): void {
   });
 }
 
-async function openProjectDialog(): Promise<void> {
-  if (!window || !services) return;
-  const r = await dialog.showOpenDialog(window, { filters: [{ name: 'Workbench project', extensions: ['dcnnproj'] }], properties: ['openFile'] });
-  const path = r.filePaths[0];
-  if (!r.canceled && path) await openProject(path);
-}
-
-async function newProjectDialog(): Promise<void> {
-  if (!window || !services) return;
-  const r = await dialog.showSaveDialog(window, { title: 'New project', filters: [{ name: 'Workbench project', extensions: ['dcnnproj'] }] });
-  if (r.canceled || !r.filePath) return;
-  const path = r.filePath.endsWith('.dcnnproj') ? r.filePath : `${r.filePath}.dcnnproj`;
-  try {
-    await services.projects.create({ path, name: path.split(sep).pop()!.replace(/\.dcnnproj$/, ''), exampleId: 'lenet' });
-  } catch (e) {
-    dialog.showErrorBox('Cannot create the project', (e as Error).message);
-  }
-  buildMenu();
-}
-
 async function openProject(path: string): Promise<void> {
   if (!services) return;
   try {
@@ -68,25 +49,18 @@ async function openProject(path: string): Promise<void> {
   } catch (e) {
     dialog.showErrorBox('Cannot open the project', (e as Error).message);
   }
-  buildMenu();
 }
 
 function buildMenu(): void {
-  const recent = services?.projects.recent() ?? [];
-  const send = (command: 'save-model' | 'new-project' | 'open-project') => services?.bus.emit('app.command', { command });
+  // New/Open go through the UI's own dialogs: it holds the editor state and asks about unsaved edits first.
+  const send = (command: AppCommand) => services?.bus.emit('app.command', { command });
   const template: MenuItemConstructorOptions[] = [
     ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
     {
       label: 'File',
       submenu: [
-        { label: 'New Project…', accelerator: 'CmdOrCtrl+N', click: () => void newProjectDialog() },
-        { label: 'Open Project…', accelerator: 'CmdOrCtrl+O', click: () => void openProjectDialog() },
-        {
-          label: 'Open Recent',
-          submenu: recent.length
-            ? recent.map((p) => ({ label: p.path, enabled: !p.missing, click: () => void openProject(p.path) }))
-            : [{ label: 'No recent projects', enabled: false }],
-        },
+        { label: 'New Project…', accelerator: 'CmdOrCtrl+N', click: () => send('new-project') },
+        { label: 'Open Project…', accelerator: 'CmdOrCtrl+O', click: () => send('open-project') },
         { type: 'separator' },
         { label: 'Save Model Version', accelerator: 'CmdOrCtrl+S', click: () => send('save-model') },
         { type: 'separator' },
@@ -115,6 +89,20 @@ function createWindow(): void {
     // Links to documentation open in the system browser; the app never opens windows.
     if (url.startsWith('https://')) void shell.openExternal(url);
     return { action: 'deny' };
+  });
+  // Closing the window or quitting (before-quit closes the windows) with unsaved edits: the
+  // page's beforeunload handler holds the unload, and this asks save / discard / cancel.
+  contents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(window!, {
+      type: 'question',
+      buttons: ['Save', 'Discard changes', 'Cancel'],
+      defaultId: 0,
+      cancelId: 2,
+      message: 'The model has changes that are not saved.',
+      detail: 'Save them as a model version before closing?',
+    });
+    if (choice === 1) event.preventDefault(); // discard: let the unload go ahead
+    else if (choice === 0) services?.bus.emit('app.command', { command: 'save-and-close' });
   });
   const unsubscribe = services!.bus.subscribe(forwardEventsTo(contents));
   window.on('closed', () => {

@@ -231,7 +231,8 @@ export interface RecentProjectView {
   missing: boolean;
 }
 
-export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
+/** 'stopped': the user stopped it; 'interrupted': it ended for a reason outside the user's hands. */
+export type RunStatus = 'running' | 'completed' | 'stopped' | 'interrupted' | 'failed';
 
 export interface RunView {
   id: number;
@@ -251,6 +252,8 @@ export interface RunView {
   monitored: MonitoredLayerView[];
   /** Core whose channels are the classes; null when unknown (imported files). */
   exitCore: number | null;
+  /** The input as the user gave it (file, example, generator settings, "input of run #N"); null when not recorded. */
+  input: string | null;
 }
 
 export type InputSource =
@@ -414,6 +417,8 @@ export const REQUEST_CHANNELS = [
  */
 export type PackedSpikes = Uint8Array;
 
+export type AppCommand = 'save-model' | 'new-project' | 'open-project' | 'save-and-close';
+
 export interface Events {
   'devices.changed': { change: 'attach' | 'detach' | 'status'; id?: string; devices: DevicesView };
   'project.changed': { project: ProjectView | null };
@@ -424,8 +429,11 @@ export interface Events {
   'replay.spikes': { replayId: string; spikes: PackedSpikes; timeUs: number };
   'replay.state': { replayId: string; state: 'playing' | 'paused' | 'ended' | 'stopped'; timeUs: number; speed: number | 'max' };
   log: { level: 'info' | 'warning' | 'error'; message: string };
-  /** A menu command of the desktop app the UI carries out (it holds the editor state). */
-  'app.command': { command: 'save-model' | 'new-project' | 'open-project' };
+  /**
+   * A command of the desktop app the UI carries out (it holds the editor state): the File
+   * menu's items, and 'save-and-close' when the user chose Save on closing with unsaved edits.
+   */
+  'app.command': { command: AppCommand };
 }
 
 export type EventChannel = keyof Events;

@@ -9,6 +9,7 @@ import { chipConfigToJson } from '../chips/chip-config-json.js';
 import { ServiceError } from './service-error.js';
 import type { AppDatabase } from '../store/app-database.js';
 import { openProject, PROJECT_EXTENSION, type ModelVersion, type Project, type RunInfo } from '../store/project.js';
+import { RERUN_RELATION } from '../store/run-status.js';
 import type { CompileService } from './compile-service.js';
 import type { EventBus } from './event-bus.js';
 
@@ -48,7 +49,15 @@ export function runView(r: RunInfo): RunView {
     eventsOut: r.eventsOut,
     monitorLayers: (r.monitorLayers ?? []).join(','),
     ...monitoringOf(r.deployOptions),
+    input: inputOf(r),
   };
+}
+
+/** What a run was fed: the label stored with it; a re-run from before labels were stored replayed its parent's input. */
+function inputOf(r: RunInfo): string | null {
+  const label = ((r.deployOptions ?? {}) as { input?: unknown }).input;
+  if (typeof label === 'string' && label !== '') return label;
+  return r.parentRunId !== null && r.relation === RERUN_RELATION ? `input of run ${r.parentRunId}` : null;
 }
 
 /** The monitored layers a run stored with its deploy options (runs before this was stored: none). */

@@ -84,6 +84,7 @@ export class RunLauncher {
         compiled: req.compiled,
         modelVersion: req.modelVersion,
         input: input.batch,
+        inputLabel: input.label,
         deploy: req.deploy ?? {},
         ...(req.parentRunId !== undefined ? { parentRunId: req.parentRunId, relation: RERUN_RELATION } : {}),
       },

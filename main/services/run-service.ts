@@ -12,7 +12,7 @@ import { ServiceError } from './service-error.js';
 import { LAYER_DVS, sliceBatch, type SpikeBatch } from '../sim/spike-batch.js';
 import type { ModelVersionPurpose, Project } from '../store/project.js';
 import type { RunRecorder } from '../store/run-recorder.js';
-import { endingForDisconnect, type RunEnding } from '../store/run-status.js';
+import { endingForDisconnect, endingReason, type RunEnding } from '../store/run-status.js';
 
 /** The model text, weights and options a model version saved with a run holds. */
 export interface NewModelVersion {
@@ -36,6 +36,8 @@ export interface RunParams {
   deploy: DeployOptions;
   parentRunId?: number;
   relation?: string;
+  /** What the input was, as the user gave it (file name, example, generator settings); kept with the run. */
+  inputLabel?: string;
 }
 
 export interface RunListeners {
@@ -161,7 +163,7 @@ export class RunService {
         deviceId: device.id,
         deviceType: device.type,
         // Kept with the run so its replay knows what each recorded layer is.
-        deployOptions: { ...params.deploy, monitored: monitoredLayers(compiled), exitCore },
+        deployOptions: { ...params.deploy, monitored: monitoredLayers(compiled), exitCore, ...(params.inputLabel ? { input: params.inputLabel } : {}) },
         monitorLayers: compiled.monitoredCores,
         parentRunId: params.parentRunId ?? null,
         relation: params.relation ?? null,
@@ -224,7 +226,7 @@ export class RunService {
         });
         stats = result.stats;
         if (disconnect) ending = disconnect;
-        else if (result.cancelled || abort.signal.aborted) ending = { status: 'interrupted', reason: 'cancelled', message: 'stopped by the user' };
+        else if (result.cancelled || abort.signal.aborted) ending = { status: 'stopped', message: 'stopped by the user' };
       } catch (e) {
         ending = disconnect ?? { status: 'failed', message: (e as Error).message };
       } finally {
@@ -241,7 +243,7 @@ export class RunService {
       const summary: RunSummaryView & { stats: ForwardStats | null; exitCore: number } = {
         runId,
         status: ending.status,
-        reason: ending.status === 'interrupted' ? ending.reason : null,
+        reason: endingReason(ending),
         message: ending.status === 'completed' ? null : (ending.message ?? null),
         eventsIn: stats?.eventsIn ?? 0,
         eventsOut: tally.total,

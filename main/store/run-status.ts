@@ -1,7 +1,9 @@
 // The states a run can be in and why an unfinished run stopped, as data: the schema's
 // CHECK constraint, the recorder, the UI and the CLI all read these tables.
 
-export const RUN_STATUSES = ['running', 'completed', 'interrupted', 'failed'] as const;
+// 'stopped': the user ended the run (Stop, Ctrl-C). 'interrupted' is kept for runs that
+// ended for a reason outside the user's hands (the device went, the process died).
+export const RUN_STATUSES = ['running', 'completed', 'stopped', 'interrupted', 'failed'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** Relation of a run that fed an earlier run's recorded input through another model or device. */
@@ -26,6 +28,7 @@ export function isRunStatus(value: string): value is RunStatus {
 /** How a recorder ends a run (a run never ends as 'running'). */
 export type RunEnding =
   | { status: 'completed' }
+  | { status: 'stopped'; message?: string }
   | { status: 'interrupted'; reason: InterruptReason; message?: string }
   | { status: 'failed'; message: string };
 
@@ -44,4 +47,9 @@ export function endingForDisconnect(disconnectReason: string): RunEnding {
   return known
     ? { status: 'interrupted', reason: known.reason, message: known.message }
     : { status: 'interrupted', reason: 'device-unplugged', message: `the device went away during the run (${disconnectReason})` };
+}
+
+/** The interrupt reason an ending carries (null for every other ending). */
+export function endingReason(ending: RunEnding): InterruptReason | null {
+  return ending.status === 'interrupted' ? ending.reason : null;
 }

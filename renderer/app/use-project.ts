@@ -1,14 +1,24 @@
-// The open project and the spec being edited: loads `project.current` on start (or makes
-// a project from the first example so a new user sees a working model at once), keeps
-// the last saved spec to tell "unsaved changes", and saves a model version on request.
+// The open project and the spec being edited. On start: the project the host has open, else
+// the most recent project, else the example project (made on the very first start, opened
+// on later ones); a missing or unreadable last project leaves the choice to the user (the
+// start chooser) instead of a dead end. Keeps the last saved spec to tell "unsaved
+// changes", and saves a model version on request.
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ExampleModel, ModelSpec, ProjectView, SettingsView, WorkbenchApi } from '../../preload/api';
-import { errorText, useWorkbench } from './workbench-api';
-import { fallbackSpec, sameSpec } from '../project/model-spec';
+import type { ExampleModel, ModelSpec, ProjectView, RecentProjectView, SettingsView, WorkbenchApi } from '../../preload/api';
+import { errorCode, errorText, useWorkbench } from './workbench-api';
+import { emptySpec, sameSpec } from '../project/model-spec';
+
+/** Why the start could not open a project by itself, with what the user can pick from. */
+export interface StartChoice {
+  reason: string;
+  recent: RecentProjectView[];
+}
 
 export interface ProjectState {
-  status: 'loading' | 'ready' | 'failed';
+  status: 'loading' | 'choosing' | 'ready' | 'failed';
+  /** Set while status is 'choosing'. */
+  choice: StartChoice | null;
   project: ProjectView | null;
   examples: ExampleModel[];
   settings: SettingsView | null;
@@ -23,9 +33,11 @@ export interface ProjectState {
 
 export interface ProjectActions {
   updateSpec(update: (spec: ModelSpec) => ModelSpec): void;
-  save(): Promise<void>;
-  newProject(name: string, exampleId: string | null): Promise<void>;
-  openProject(path: string): Promise<void>;
+  /** Resolves true when the spec is saved (or had nothing to save). */
+  save(): Promise<boolean>;
+  /** Resolve true when the project was created/opened (false: the error is in state). */
+  newProject(name: string, exampleId: string | null): Promise<boolean>;
+  openProject(path: string): Promise<boolean>;
   dismissError(): void;
 }
 
@@ -36,7 +48,49 @@ export function exampleProjectName(example: ExampleModel): string {
 interface Start {
   settings: SettingsView;
   examples: ExampleModel[];
-  project: ProjectView;
+  outcome: { kind: 'open'; project: ProjectView } | { kind: 'choose'; choice: StartChoice };
+}
+
+/** The project file the example project gets on the very first start (ProjectSession's default path). */
+function exampleProjectPath(dataDir: string, example: ExampleModel): string {
+  const sep = dataDir.includes('\\') && !dataDir.includes('/') ? '\\' : '/';
+  return [dataDir.replace(/[\\/]+$/, ''), 'projects', `${exampleProjectName(example)}.dcnnproj`].join(sep);
+}
+
+async function startOutcome(api: WorkbenchApi, examples: ExampleModel[]): Promise<Start['outcome']> {
+  const current = await api['project.current']({});
+  if (current) return { kind: 'open', project: current };
+  const recent = await api['project.recent']({});
+  const choose = (reason: string) => ({ kind: 'choose' as const, choice: { reason, recent } });
+  const last = recent[0];
+  if (last) {
+    if (last.missing) return choose(`The last project, "${last.name}", is no longer at ${last.path}. Open another project or start a new one.`);
+    try {
+      return { kind: 'open', project: await api['project.open']({ path: last.path }) };
+    } catch (e) {
+      return choose(`The last project, "${last.name}" (${last.path}), could not be opened: ${errorText(e)}`);
+    }
+  }
+  const first = examples[0];
+  if (!first) {
+    try {
+      return { kind: 'open', project: await api['project.new']({ name: 'untitled' }) };
+    } catch (e) {
+      return choose(`No project could be created: ${errorText(e)}`);
+    }
+  }
+  try {
+    return { kind: 'open', project: await api['project.new']({ name: exampleProjectName(first), exampleId: first.id }) };
+  } catch (e) {
+    if (errorCode(e) !== 'PROJECT_EXISTS') return choose(`The example project could not be created: ${errorText(e)}`);
+  }
+  // The example project was made on an earlier start (the list of recent projects is gone): open it.
+  const path = exampleProjectPath((await api['app.info']({})).dataDir, first);
+  try {
+    return { kind: 'open', project: await api['project.open']({ path }) };
+  } catch (e) {
+    return choose(`The example project (${path}) could not be opened: ${errorText(e)}`);
+  }
 }
 
 // One start per API object: a re-mounted hook (React StrictMode runs effects twice in
@@ -47,10 +101,8 @@ function startWorkspace(api: WorkbenchApi): Promise<Start> {
   let p = starts.get(api);
   if (!p) {
     p = (async () => {
-      const [settings, examples, current] = await Promise.all([api['settings.get']({}), api['examples.list']({}), api['project.current']({})]);
-      const first = examples[0];
-      const project = current ?? (await api['project.new'](first ? { name: exampleProjectName(first), exampleId: first.id } : { name: 'untitled' }));
-      return { settings, examples, project };
+      const [settings, examples] = await Promise.all([api['settings.get']({}), api['examples.list']({})]);
+      return { settings, examples, outcome: await startOutcome(api, examples) };
     })();
     starts.set(api, p);
     // A failed start may be retried (Try again reloads; a new API object starts afresh).
@@ -63,6 +115,7 @@ export function useProject(): [ProjectState, ProjectActions, boolean] {
   const api = useWorkbench();
   const [state, setState] = useState<ProjectState>({
     status: 'loading',
+    choice: null,
     project: null,
     examples: [],
     settings: null,
@@ -75,18 +128,20 @@ export function useProject(): [ProjectState, ProjectActions, boolean] {
   const stateRef = useRef(state);
   stateRef.current = state;
 
-  const open = useCallback((project: ProjectView, examples: ExampleModel[], chip: string) => {
-    const spec = project.current ?? examples[0]?.spec ?? fallbackSpec(chip);
-    setState((s) => ({ ...s, status: 'ready', project, spec, savedSpec: project.current ? spec : null, error: null, loadSeq: s.loadSeq + 1 }));
+  // A project without model versions shows the empty model (nothing there to lose: not "unsaved").
+  const open = useCallback((project: ProjectView, _examples: ExampleModel[], chip: string) => {
+    const spec = project.current ?? emptySpec(chip);
+    setState((s) => ({ ...s, status: 'ready', choice: null, project, spec, savedSpec: spec, error: null, loadSeq: s.loadSeq + 1 }));
   }, []);
 
   useEffect(() => {
     let cancelled = false;
     startWorkspace(api).then(
-      ({ settings, examples, project }) => {
+      ({ settings, examples, outcome }) => {
         if (cancelled) return;
         setState((s) => ({ ...s, settings, examples }));
-        open(project, examples, settings.defaultChip);
+        if (outcome.kind === 'open') open(outcome.project, examples, settings.defaultChip);
+        else setState((s) => ({ ...s, status: 'choosing', choice: outcome.choice }));
       },
       (e: unknown) => {
         if (!cancelled) setState((s) => ({ ...s, status: 'failed', error: errorText(e) }));
@@ -112,7 +167,8 @@ export function useProject(): [ProjectState, ProjectActions, boolean] {
     updateSpec: useCallback((update) => setState((s) => (s.spec ? { ...s, spec: update(s.spec) } : s)), []),
     save: useCallback(async () => {
       const s = stateRef.current;
-      if (!s.spec || s.saving || sameSpec(s.spec, s.savedSpec)) return;
+      if (!s.spec || sameSpec(s.spec, s.savedSpec)) return true;
+      if (s.saving) return false;
       const spec = s.spec;
       setState((x) => ({ ...x, saving: true, error: null }));
       try {
@@ -123,18 +179,29 @@ export function useProject(): [ProjectState, ProjectActions, boolean] {
           savedSpec: spec,
           project: x.project ? { ...x.project, current: spec, modelVersions: [...x.project.modelVersions.filter((v) => v.id !== version.id), version] } : x.project,
         }));
+        return true;
       } catch (e) {
         setState((x) => ({ ...x, saving: false, error: `Saving failed: ${errorText(e)}` }));
+        return false;
       }
     }, [api]),
     newProject: useCallback(
       async (name: string, exampleId: string | null) => {
         try {
-          const project = await api['project.new'](exampleId ? { name, exampleId } : { name });
           const s = stateRef.current;
-          open(project, s.examples, s.settings?.defaultChip ?? 'speck2fdevkit');
+          const chip = s.settings?.defaultChip ?? 'speck2fdevkit';
+          let project = await api['project.new'](exampleId ? { name, exampleId } : { name });
+          if (!exampleId && !project.current) {
+            // An empty model is the project's first version: the project opens saved, and reopens with it.
+            const spec = emptySpec(chip);
+            await api['project.saveModel']({ spec, name: 'empty model' });
+            project = { ...project, current: spec };
+          }
+          open(project, s.examples, chip);
+          return true;
         } catch (e) {
           setState((x) => ({ ...x, error: `Creating the project failed: ${errorText(e)}` }));
+          return false;
         }
       },
       [api, open],
@@ -145,8 +212,10 @@ export function useProject(): [ProjectState, ProjectActions, boolean] {
           const project = await api['project.open']({ path });
           const s = stateRef.current;
           open(project, s.examples, s.settings?.defaultChip ?? 'speck2fdevkit');
+          return true;
         } catch (e) {
           setState((x) => ({ ...x, error: `Opening ${path} failed: ${errorText(e)}` }));
+          return false;
         }
       },
       [api, open],

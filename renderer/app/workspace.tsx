@@ -14,6 +14,8 @@ import { defaultDevice } from '../devices/device-changes';
 import { ConversionInspector } from '../inspector/conversion-inspector';
 import { PlacementView } from '../placement/placement-view';
 import { ProjectBar } from '../project/project-bar';
+import { StartChooser } from '../project/start-chooser';
+import { UnsavedDialog, type UnsavedAnswer } from '../project/unsaved-dialog';
 import { RunTab, type MonitorMode } from '../runs/run-tab';
 import { RunsPanel } from '../runs/runs-panel';
 import { useRunSession } from '../runs/use-run-session';
@@ -50,6 +52,9 @@ export function Workspace() {
   const [selectedChipLayer, setSelectedChipLayer] = useState<number | null>(null);
   const [mode, setMode] = useState<MonitorMode>({ kind: 'live' });
   const [startedRuns, setStartedRuns] = useState<ReadonlyMap<number, RunStartedView>>(new Map());
+  // An action that would replace the edited model, waiting for the user's save/discard/cancel.
+  const [pending, setPending] = useState<{ doing: string; run(): Promise<unknown> } | null>(null);
+  const [dialogRequest, setDialogRequest] = useState<{ which: 'new' | 'open'; seq: number } | null>(null);
 
   const updateSpec = projectActions.updateSpec;
   const onSpec = useCallback((u: (s: ModelSpec) => ModelSpec) => updateSpec(u), [updateSpec]);
@@ -72,11 +77,38 @@ export function Workspace() {
     );
   }, [project.examples, spec]);
 
-  // Menu commands of the desktop app (File > Save Model Version) act on the editor state held here.
+  const guard = (doing: string, run: () => Promise<unknown>) => {
+    if (dirty) setPending({ doing, run });
+    else void run();
+  };
+  const answer = async (a: UnsavedAnswer) => {
+    const p = pending;
+    if (!p) return;
+    if (a === 'cancel') return setPending(null);
+    if (a === 'save' && !(await save())) return setPending(null); // the bar shows why saving failed
+    setPending(null);
+    await p.run();
+  };
+
+  // Closing the tab (or the desktop window) with unsaved edits asks first. Browsers show
+  // their own leave/stay question; the desktop app turns it into save/discard/cancel.
+  useEffect(() => {
+    if (!dirty) return;
+    const onBeforeUnload = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+      e.returnValue = '';
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
+  }, [dirty]);
+
+  // Commands of the desktop app (its File menu, its close question) act on the editor state held here.
   useEffect(
     () =>
       api.on('app.command', ({ command }) => {
         if (command === 'save-model') void save();
+        else if (command === 'save-and-close') void save().then((ok) => ok && window.close());
+        else setDialogRequest((r) => ({ which: command === 'new-project' ? 'new' : 'open', seq: (r?.seq ?? 0) + 1 }));
       }),
     [api, save],
   );
@@ -148,6 +180,18 @@ export function Workspace() {
     void session.start(begin).then(remember);
   };
 
+  if (project.status === 'choosing' && project.choice) {
+    return (
+      <StartChooser
+        choice={project.choice}
+        examples={project.examples}
+        error={project.error}
+        onOpen={(path) => void projectActions.openProject(path)}
+        onNew={(name, exampleId) => void projectActions.newProject(name, exampleId)}
+      />
+    );
+  }
+
   if (project.status === 'failed' && !spec) {
     return (
       <main className="boot-failure" role="alert">
@@ -172,11 +216,13 @@ export function Workspace() {
         deviceId={device?.id ?? null}
         examples={project.examples}
         onSave={() => void save()}
-        onNew={(name, exampleId) => void projectActions.newProject(name, exampleId)}
-        onOpen={(path) => void projectActions.openProject(path)}
+        onNew={(name, exampleId) => guard(`creating the project “${name}”`, () => projectActions.newProject(name, exampleId))}
+        onOpen={(path) => guard(`opening ${path}`, () => projectActions.openProject(path))}
         loadRecent={() => api['project.recent']({})}
         onDismissError={projectActions.dismissError}
+        dialogRequest={dialogRequest}
       />
+      {pending && <UnsavedDialog projectName={project.project?.name ?? 'this project'} doing={pending.doing} saving={project.saving} onAnswer={(a) => void answer(a)} />}
       <nav className="left-column" aria-label="Devices and runs">
         <DevicesPanel
           state={devices}
@@ -188,6 +234,7 @@ export function Workspace() {
         />
         <RunsPanel
           runs={runs}
+          versions={project.project?.modelVersions ?? []}
           selected={mode.kind === 'replay' ? mode.runId : null}
           liveRunId={runState.phase === 'running' ? (runState.started?.runId ?? null) : null}
           error={runsError}
@@ -247,6 +294,7 @@ export function Workspace() {
                   run={runState}
                   mode={mode}
                   runs={runs}
+                  versions={project.project?.modelVersions ?? []}
                   startedRuns={startedRuns}
                   onStart={start}
                   onRerun={rerun}

@@ -1,7 +1,7 @@
 // The fields around the model text: weights file (or seeded random weights), input shape
 // and target chip. Bad field text is shown next to the field and never sent to compile.
 
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { DeviceTypeView, ModelSpec, Shape3 } from '../../preload/api';
 import { errorText, useWorkbench } from '../app/workbench-api';
 import { parseDimension } from '../project/model-spec';
@@ -24,6 +24,7 @@ export function ModelInputs(p: ModelInputsProps) {
   const [shapeError, setShapeError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [weightsError, setWeightsError] = useState<string | null>(null);
+  const filePicker = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     setText(p.spec.inputShape.map(String));
@@ -70,12 +71,16 @@ export function ModelInputs(p: ModelInputsProps) {
       <div className="field">
         <label htmlFor={ids.weights}>Weights</label>
         <div className="field-row">
-          <span className="mono value" title={p.spec.weightsId ?? undefined}>
+          <span className="mono value" title={p.spec.weightsId ?? undefined} data-testid="weights-in-use">
             {weightsLabel}
           </span>
         </div>
         <div className="field-row">
-          <input id={ids.weights} type="file" accept=".safetensors,.pt,.pth,.ckpt,.bin" aria-label="Weights file (.safetensors or torch.save .pt)" disabled={loading} onChange={(e) => void pickWeights(e.target.files?.[0])} />
+          {/* The browser's own file field would say "No file chosen" while example or stored weights are in use: the line above names them. */}
+          <input ref={filePicker} id={ids.weights} className="visually-hidden" type="file" accept=".safetensors,.pt,.pth,.ckpt,.bin" aria-label="Weights file (.safetensors or torch.save .pt)" tabIndex={-1} disabled={loading} onChange={(e) => void pickWeights(e.target.files?.[0])} />
+          <button type="button" disabled={loading} onClick={() => filePicker.current?.click()}>
+            Choose weights file…
+          </button>
           {p.spec.weightsId !== null && (
             <button type="button" onClick={() => p.onSpec((s) => ({ ...s, weightsId: null, initSeed: s.initSeed ?? 1 }))}>
               Use random weights

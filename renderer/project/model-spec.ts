@@ -25,9 +25,10 @@ function canonical(v: unknown): string {
     .join(',')}}`;
 }
 
-export const EMPTY_SOURCE = 'import torch.nn as nn\n\nmodel = nn.Sequential(\n    nn.Conv2d(2, 8, 3, 1, bias=False),\n    nn.ReLU(),\n)\n';
+/** "New project -> Empty model": no layers yet (the compiler says what a model needs), a hint at the first one. */
+export const EMPTY_SOURCE = 'import torch.nn as nn\n\nmodel = nn.Sequential(\n    # add layers here, e.g. nn.Conv2d(2, 8, 3, bias=False), nn.ReLU(),\n)\n';
 
-export function fallbackSpec(chip = 'speck2fdevkit'): ModelSpec {
+export function emptySpec(chip = 'speck2fdevkit'): ModelSpec {
   return { source: EMPTY_SOURCE, weightsId: null, initSeed: 1, inputShape: [2, 32, 32], chip, ordering: 'auto', monitorLayers: [-1], configPatch: '' };
 }
 

@@ -20,6 +20,8 @@ export interface ProjectBarProps {
   /** Recent projects, newest first (asked for when the Open dialog opens). */
   loadRecent(): Promise<RecentProjectView[]>;
   onDismissError(): void;
+  /** Open one of the dialogs from outside (the desktop File menu); seq makes a repeat count. */
+  dialogRequest?: { which: 'new' | 'open'; seq: number } | null;
 }
 
 export function ProjectBar(p: ProjectBarProps) {
@@ -28,6 +30,12 @@ export function ProjectBar(p: ProjectBarProps) {
   const [opening, setOpening] = useState(false);
   const openTrigger = useRef<HTMLButtonElement>(null);
   const state = p.saving ? 'saving…' : p.dirty ? 'unsaved changes' : 'saved';
+  const request = p.dialogRequest;
+  useEffect(() => {
+    if (!request) return;
+    setOpen(request.which === 'new');
+    setOpening(request.which === 'open');
+  }, [request]);
   return (
     <header className="project-bar">
       <div className="project-title" title={p.path ?? undefined}>

@@ -95,9 +95,6 @@ export function ReplayPanel(p: ReplayPanelProps) {
         <button type="button" onClick={() => p.onRerun(p.run.id)} disabled={!p.deviceId}>
           Re-run on {p.deviceId ?? 'a device'}
         </button>
-        <button type="button" onClick={p.onBackToLive}>
-          Back to live run
-        </button>
       </div>
       <ComparePanel run={p.run} runs={p.runs} />
     </SpikeMonitorView>
@@ -127,9 +124,6 @@ function ReplayBar({ info, state, session }: { info: RecordingInfoView; state: R
     <div className="replay-bar" role="group" aria-label="Replay controls">
       <button type="button" className="primary" onClick={() => void (playing ? session.pause() : session.play())} aria-label={playing ? 'Pause' : 'Play'} disabled={info.count === 0}>
         {playing ? '❚❚ Pause' : '▶ Play'}
-      </button>
-      <button type="button" onClick={() => void session.stop()} disabled={!session.active}>
-        Stop
       </button>
       <input
         type="range"

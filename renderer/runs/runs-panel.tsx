@@ -1,7 +1,7 @@
 // The Runs panel: every run of the project, newest first, with status, length and device.
 // Activating one opens its recording in the Run tab.
 
-import type { RunView } from '../../preload/api';
+import type { ModelVersionView, RunView } from '../../preload/api';
 import { formatMicros } from '../monitor/class-rates';
 
 export function runDuration(r: RunView): string {
@@ -10,9 +10,9 @@ export function runDuration(r: RunView): string {
   return Number.isFinite(ms) && ms >= 0 ? formatMicros(ms * 1000) : '';
 }
 
-const STATUS_TEXT: Record<RunView['status'], string> = { running: 'running', completed: 'done', interrupted: 'interrupted', failed: 'failed' };
+export const STATUS_TEXT: Record<RunView['status'], string> = { running: 'running', completed: 'done', stopped: 'stopped', interrupted: 'interrupted', failed: 'failed' };
 
-export function RunsPanel(props: { runs: readonly RunView[]; selected: number | null; liveRunId: number | null; error: string | null; onOpen(id: number): void }) {
+export function RunsPanel(props: { runs: readonly RunView[]; versions: readonly ModelVersionView[]; selected: number | null; liveRunId: number | null; error: string | null; onOpen(id: number): void }) {
   return (
     <section className="panel runs" aria-label="Runs">
       <h2>Runs</h2>
@@ -30,7 +30,7 @@ export function RunsPanel(props: { runs: readonly RunView[]; selected: number | 
               className={`run-item ${r.status} ${props.selected === r.id ? 'selected' : ''}`}
               aria-pressed={props.selected === r.id}
               onClick={() => props.onOpen(r.id)}
-              title={r.message ?? r.reason ?? undefined}
+              title={[r.message ?? r.reason, r.input ? `input: ${r.input}` : null].filter(Boolean).join(' · ') || undefined}
               data-run={r.id}
             >
               <span className="run-id num">#{r.id}</span>
@@ -38,6 +38,9 @@ export function RunsPanel(props: { runs: readonly RunView[]; selected: number | 
               <span className="run-len num">{runDuration(r)}</span>
               <span className="run-device mono">{r.device}</span>
               {props.liveRunId === r.id && <span className="live-tag">live</span>}
+              <span className="run-what quiet">
+                v{r.modelVersion} · {r.input ?? 'input not recorded'}
+              </span>
             </button>
           </li>
         ))}

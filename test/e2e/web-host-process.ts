@@ -14,7 +14,8 @@ export interface WebHost {
   url: string;
   dataDir: string;
   output(): string;
-  stop(): Promise<void>;
+  /** Ends the host; the data folder goes too unless `keepData` (a later start reuses it). */
+  stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
 /** Fails with what to do when the tree is not built. */
@@ -28,8 +29,9 @@ export function chromiumPath(): string {
   throw new Error('Chromium not found at /usr/bin/chromium: install it (Debian: `apt-get install -y chromium`).');
 }
 
-export async function startWebHost(timeoutMs = 90_000): Promise<WebHost> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'dcnn-e2e-'));
+/** Starts `dcnn web` on a fresh data folder, or on `dataDir` (a returning user's). */
+export async function startWebHost(timeoutMs = 90_000, dataDir?: string): Promise<WebHost> {
+  dataDir ??= await mkdtemp(join(tmpdir(), 'dcnn-e2e-'));
   const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'dcnn.js'), 'web', '--port', '0', '--data-dir', dataDir], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -58,7 +60,7 @@ export async function startWebHost(timeoutMs = 90_000): Promise<WebHost> {
     url,
     dataDir,
     output: () => out,
-    async stop() {
+    async stop(options) {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise<void>((r) => child.once('exit', () => r()));
         child.kill('SIGTERM');
@@ -66,7 +68,7 @@ export async function startWebHost(timeoutMs = 90_000): Promise<WebHost> {
         await exited;
         clearTimeout(timer);
       }
-      await rm(dataDir, { recursive: true, force: true });
+      if (!options?.keepData) await rm(dataDir!, { recursive: true, force: true });
     },
   };
 }

@@ -45,13 +45,14 @@ export function runHandlers(s: Services): Pick<Handlers, 'run.start' | 'run.stop
           spec: req.model,
           deploy: { ...(req.slowClockHz !== undefined ? { slowClockHz: req.slowClockHz } : {}), ...(req.order ? { order: req.order } : {}) },
           listeners: listenersFor(s),
-          input: (compiled) => {
+          input: async (compiled) => {
             const source = req.input;
             if (source.kind === 'file') return inputFromFile(compiled, source.name, source.bytes);
             if (source.kind === 'generator') return inputFromGenerator(compiled, source);
             const shipped = s.compiler.exampleInput(source.exampleId);
             if (!shipped) throw new ServiceError('NO_EXAMPLE_INPUT', `example ${source.exampleId} ships no input events; use a file or a generator`);
-            return inputFromFile(compiled, shipped.name, shipped.bytes);
+            const read = await inputFromFile(compiled, shipped.name, shipped.bytes);
+            return { ...read, label: `${shipped.name} (input of the example "${source.exampleId}")` };
           },
         }),
       ),

@@ -6,6 +6,7 @@ import { migration0001 } from './0001-initial.js';
 import { migration0002 } from './0002-run-lineage.js';
 import { migration0003 } from './0003-chunk-seek-index.js';
 import { migration0004 } from './0004-model-version-purpose.js';
+import { migration0005 } from './0005-stopped-runs.js';
 
-export const PROJECT_MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];
+export const PROJECT_MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005];
 export const PROJECT_SCHEMA_VERSION = latestVersion(PROJECT_MIGRATIONS);

@@ -184,7 +184,7 @@ describe('runs on the virtual devkit, recorded in the project', () => {
     });
   });
 
-  it('run.stop ends a long run as interrupted (cancelled)', async () => {
+  it('run.stop ends a long run as stopped (by the user, not interrupted)', async () => {
     const started = await call('run.start', {
       deviceId: 'sim-speck2fdevkit:0',
       model: spec,
@@ -193,7 +193,7 @@ describe('runs on the virtual devkit, recorded in the project', () => {
     await waitFor('run.progress', (e) => e.runId === started.runId && e.eventsIn > 0);
     await call('run.stop', { runId: started.runId });
     const ended = await waitFor('run.ended', (e) => e.runId === started.runId);
-    expect(ended).toMatchObject({ status: 'interrupted', reason: 'cancelled' });
+    expect(ended).toMatchObject({ status: 'stopped', reason: null, message: 'stopped by the user' });
     expect(ended.eventsIn).toBeLessThan(started.eventsInTotal);
   });
 

@@ -67,7 +67,7 @@ describe('migrations from an empty file', () => {
 });
 
 describe('migrations from each earlier schema version', () => {
-  for (const version of [1, 2, 3]) {
+  for (const version of [1, 2, 3, 4]) {
     it(`a schema ${version} project opens with its data intact and gains the newer features`, () => {
       const path = oldProject(version);
       const before = new Database(path, { readonly: true });
@@ -77,7 +77,7 @@ describe('migrations from each earlier schema version', () => {
       before.close();
 
       const project = openProject(path);
-      expect(project.meta.schemaVersion).toBe(4);
+      expect(project.meta.schemaVersion).toBe(PROJECT_MIGRATIONS.length);
       // Schema 4: versions made before it are the project's own model.
       expect(project.getModelVersion(1)?.purpose).toBe('model');
       expect(project.getRun(1)).toMatchObject({ status: 'completed', eventsIn: 1000, parentRunId: null, relation: null });
@@ -99,11 +99,37 @@ describe('migrations from each earlier schema version', () => {
       project.close();
 
       const after = new Database(path, { readonly: true });
-      expect(after.pragma('user_version', { simple: true })).toBe(4);
+      expect(after.pragma("user_version", { simple: true })).toBe(PROJECT_MIGRATIONS.length);
       expect(after.pragma('integrity_check', { simple: true })).toBe('ok');
       after.close();
     });
   }
+});
+
+describe("schema 4: runs the user stopped are 'stopped'", () => {
+  it("a run stopped by the user becomes 'stopped'; a crashed or unplugged one stays interrupted; the constraint takes 'stopped' and still refuses nonsense", () => {
+    const path = oldProject(3);
+    const db = new Database(path);
+    db.exec(`
+      INSERT INTO runs (id, model_version_id, device_id, device_type, deploy_options, monitor_layers, started_at, status, reason, message) VALUES
+        (2, 1, 'sim-speck2fdevkit:0', 'speck2fdevkit', '{}', '[0]', '2025-01-01T00:02:00.000Z', 'interrupted', 'cancelled', 'stopped by the user'),
+        (3, 1, 'sim-speck2fdevkit:0', 'speck2fdevkit', '{}', '[0]', '2025-01-01T00:03:00.000Z', 'interrupted', 'crashed', 'the workbench process ended during the run'),
+        (4, 1, 'sim-speck2fdevkit:0', 'speck2fdevkit', '{}', '[0]', '2025-01-01T00:04:00.000Z', 'interrupted', 'cancelled', 'the project was closed during the run');
+    `);
+    db.close();
+    const project = openProject(path);
+    expect(project.getRun(2)).toMatchObject({ status: 'stopped', reason: null, message: 'stopped by the user' });
+    expect(project.getRun(3)).toMatchObject({ status: 'interrupted', reason: 'crashed' });
+    expect(project.getRun(4)).toMatchObject({ status: 'interrupted', reason: 'cancelled' });
+    const run = project.startRun({ modelVersionId: 1, deviceId: 'sim-speck2fdevkit:1', deviceType: 'speck2fdevkit', monitorLayers: [0] });
+    run.finish({ status: 'stopped', message: 'stopped by the user' });
+    expect(project.getRun(run.runId)).toMatchObject({ status: 'stopped', reason: null, message: 'stopped by the user' });
+    project.close();
+    const after = new Database(path);
+    expect(after.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(() => after.prepare("UPDATE runs SET status = 'paused' WHERE id = 1").run()).toThrow(/CHECK constraint failed/);
+    after.close();
+  });
 });
 
 describe('a failing migration leaves the file at its old version', () => {

@@ -374,8 +374,10 @@ export class FakeWorkbench {
       },
       'project.current': () => this.project,
       'project.new': (req) => {
+        // As the project service: an example's model becomes version 1; without one there is no version yet.
         const example = req.exampleId === LENET_EXAMPLE.id ? LENET_EXAMPLE : null;
-        this.project = this.newProject(req.name, example ? example.spec : { ...LENET_EXAMPLE.spec, source: 'import torch.nn as nn\n\nmodel = nn.Sequential(\n)\n' });
+        const made = this.newProject(req.name, LENET_EXAMPLE.spec);
+        this.project = example ? made : { ...made, modelVersions: [], current: null };
         return this.project;
       },
       'project.open': (req) => {
@@ -393,7 +395,7 @@ export class FakeWorkbench {
       'runs.list': () => this.runs,
       'run.start': (req) => this.startRun(req.deviceId, null),
       'run.stop': (req) => {
-        this.finishRun(req.runId, 'interrupted');
+        this.finishRun(req.runId, 'stopped');
         return {};
       },
       'run.rerun': (req) => this.startRun(req.deviceId ?? this.runs.find((r) => r.id === req.runId)?.device ?? 'sim-speck2fdevkit:0', req.runId),
@@ -441,6 +443,7 @@ export class FakeWorkbench {
       monitorLayers: '-1',
       monitored: [],
       exitCore: null,
+      input: parent !== null ? `input of run ${parent}` : 'digit-7.npy (input of the example "lenet")',
     };
     this.runs = [run, ...this.runs];
     this.emit('runs.changed', { runs: this.runs });
@@ -469,7 +472,7 @@ export class FakeWorkbench {
     return started;
   }
 
-  finishRun(id: number, status: 'completed' | 'interrupted'): void {
+  finishRun(id: number, status: 'completed' | 'stopped' | 'interrupted'): void {
     const r = this.runs.find((x) => x.id === id);
     if (!r || r.status !== 'running') return;
     Object.assign(r, { status, ended: new Date(Date.UTC(2025, 0, 1, 12, 0, id + 1)).toISOString(), eventsIn: 784, eventsOut: 600, reason: status === 'interrupted' ? 'stopped' : null });

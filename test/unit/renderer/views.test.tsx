@@ -111,7 +111,7 @@ describe('replay panel', () => {
   it('opens the recording showing all of it, then plays, pauses and changes speed through the replay channels', async () => {
     const fake = new FakeWorkbench({ project: true });
     const api = fake.api();
-    const run = { id: 3, status: 'completed' as const, reason: null, message: null, device: 'sim-speck2fdevkit:0', deviceType: 'speck2fdevkit', modelVersion: 1, parentRun: null, started: '2025-01-01T12:00:00Z', ended: '2025-01-01T12:00:01Z', eventsIn: 784, eventsOut: 600, monitorLayers: '-1', monitored: [], exitCore: null };
+    const run = { id: 3, status: 'completed' as const, reason: null, message: null, device: 'sim-speck2fdevkit:0', deviceType: 'speck2fdevkit', modelVersion: 1, parentRun: null, started: '2025-01-01T12:00:00Z', ended: '2025-01-01T12:00:01Z', eventsIn: 784, eventsOut: 600, monitorLayers: '-1', monitored: [], exitCore: null, input: null };
     render(
       <WorkbenchContext.Provider value={api}>
         <ReplayPanel run={run} runs={[run]} started={null} compile={fakeCompile(LENET_EXAMPLE.spec)} deviceId="sim-speck2fdevkit:0" onRerun={() => undefined} onBackToLive={() => undefined} />
@@ -145,7 +145,7 @@ describe('replay panel', () => {
     const fake = new FakeWorkbench({ project: true });
     const api = fake.api();
     // Recorded: core 7 was chip layer 2 (12 channels) and the exit. The editor's compile places layers elsewhere.
-    const run = { id: 9, status: 'completed' as const, reason: null, message: null, device: 'sim-speck2fdevkit:0', deviceType: 'speck2fdevkit', modelVersion: 1, parentRun: null, started: '2025-01-01T12:00:00Z', ended: '2025-01-01T12:00:01Z', eventsIn: 10, eventsOut: 1, monitorLayers: '7', monitored: [{ core: 7, layer: 2, neuronShape: [12, 1, 1] as [number, number, number] }], exitCore: 7 };
+    const run = { id: 9, status: 'completed' as const, reason: null, message: null, device: 'sim-speck2fdevkit:0', deviceType: 'speck2fdevkit', modelVersion: 1, parentRun: null, started: '2025-01-01T12:00:00Z', ended: '2025-01-01T12:00:01Z', eventsIn: 10, eventsOut: 1, monitorLayers: '7', monitored: [{ core: 7, layer: 2, neuronShape: [12, 1, 1] as [number, number, number] }], exitCore: 7, input: null };
     render(
       <WorkbenchContext.Provider value={api}>
         <ReplayPanel run={run} runs={[run]} started={null} compile={fakeCompile(LENET_EXAMPLE.spec)} deviceId="sim-speck2fdevkit:0" onRerun={() => undefined} onBackToLive={() => undefined} />

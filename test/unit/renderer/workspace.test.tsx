@@ -37,6 +37,60 @@ describe('workspace start', () => {
     expect(screen.getByText('demo')).toBeTruthy();
   });
 
+  it('reopens the most recent project when none is open (a returning user)', async () => {
+    const fake = new FakeWorkbench({ project: true });
+    const last = fake.project!;
+    fake.project = null;
+    fake.recent = [{ path: '/lab/gesture.dcnnproj', name: 'gesture', lastOpened: '2025-01-02T00:00:00Z', missing: false }];
+    // The fake's project.open reopens the project it held, under the path asked for.
+    fake.project = last;
+    const api = fake.api();
+    const current = api['project.current'];
+    api['project.current'] = async (req) => (fake.callsOf('project.open').length === 0 ? null : current(req));
+    render(<App api={api} />);
+    await waitFor(() => expect(fake.callsOf('project.open')).toEqual([{ path: '/lab/gesture.dcnnproj' }]));
+    await screen.findByText('gesture');
+    expect(fake.callsOf('project.new')).toEqual([]);
+  });
+
+  it('a missing last project leads to the chooser, which says why and offers a new project', async () => {
+    const fake = new FakeWorkbench();
+    fake.recent = [{ path: '/lab/gone.dcnnproj', name: 'gone', lastOpened: '2025-01-02T00:00:00Z', missing: true }];
+    render(<App api={fake.api()} />);
+    expect((await screen.findByRole('alert')).textContent).toBe('The last project, "gone", is no longer at /lab/gone.dcnnproj. Open another project or start a new one.');
+    expect((screen.getByRole('button', { name: 'Open gone' }) as HTMLButtonElement).disabled).toBe(true);
+    const form = screen.getByRole('form', { name: 'Start a new project' });
+    fireEvent.change(within(form).getByLabelText('Project name'), { target: { value: 'fresh' } });
+    await act(async () => fireEvent.click(within(form).getByRole('button', { name: 'Create' })));
+    expect(fake.callsOf('project.new')).toEqual([{ name: 'fresh', exampleId: 'lenet' }]);
+    await screen.findByDisplayValue(/nn\.Conv2d\(1, 20, 5, 1/);
+  });
+
+  it('New project with unsaved edits asks first: Cancel keeps the edits, Discard goes on; Empty model opens empty and saved', async () => {
+    const fake = await openWorkspace();
+    const editor = () => screen.getByRole('textbox', { name: 'Model source (nn.Sequential)' }) as HTMLTextAreaElement;
+    fireEvent.change(editor(), { target: { value: `${LENET_SOURCE}# note\n` } });
+    const create = async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'New project…' }));
+      const dialog = await screen.findByRole('dialog', { name: 'New project' });
+      fireEvent.change(within(dialog).getByLabelText('Project name'), { target: { value: 'blank' } });
+      fireEvent.change(within(dialog).getByLabelText('Start from'), { target: { value: '' } });
+      await act(async () => fireEvent.click(within(dialog).getByRole('button', { name: 'Create' })));
+    };
+    await create();
+    const ask = screen.getByRole('alertdialog', { name: 'Unsaved changes' });
+    fireEvent.click(within(ask).getByRole('button', { name: 'Cancel' }));
+    expect(fake.callsOf('project.new')).toHaveLength(1);
+    expect(editor().value).toBe(`${LENET_SOURCE}# note\n`);
+    await create();
+    await act(async () => fireEvent.click(within(screen.getByRole('alertdialog', { name: 'Unsaved changes' })).getByRole('button', { name: 'Discard changes' })));
+    expect(fake.callsOf('project.new')[1]).toEqual({ name: 'blank' });
+    expect(fake.callsOf('project.saveModel').map((c) => c.name)).toEqual(['empty model']);
+    await waitFor(() => expect(editor().value).toContain('# add layers here'));
+    expect(editor().value).not.toContain('Conv2d(1, 20');
+    expect(screen.getByRole('status', { name: 'Save state' }).textContent).toBe('saved');
+  });
+
   it('has the named landmarks', async () => {
     await openWorkspace();
     for (const name of ['Model editor', 'Devices', 'Runs']) expect(screen.getByRole('region', { name })).toBeTruthy();
@@ -73,12 +127,12 @@ describe('editing the model', () => {
   });
 
   it('Open… lists recent projects (missing ones disabled) and opens the one picked', async () => {
-    const fake = new FakeWorkbench();
+    // The list is read when the dialog opens (set before the start, it would be reopened at once).
+    const fake = await openWorkspace();
     fake.recent = [
       { path: '/lab/gesture.dcnnproj', name: 'gesture', lastOpened: '2025-01-02T00:00:00Z', missing: false },
       { path: '/lab/old.dcnnproj', name: 'old', lastOpened: '2025-01-01T00:00:00Z', missing: true },
     ];
-    await openWorkspace(fake);
     fireEvent.click(screen.getByRole('button', { name: 'Open…' }));
     const dialog = await screen.findByRole('dialog', { name: 'Open project' });
     const list = await within(dialog).findByRole('list', { name: 'Recent projects' });
