@@ -10,11 +10,15 @@ import { realpathSync } from 'node:fs';
 import { basename } from 'node:path';
 import { openOurDatabase, type DatabaseSpec } from './database-open.js';
 import { PROJECT_MIGRATIONS, PROJECT_SCHEMA_VERSION } from './migrations/index.js';
+import { asProjectWrite, ProjectWriteError } from './project-write-error.js';
 import { RecordingReader, type ChunkInfo, type ChunkSource, type RecordingTotals } from './recording-reader.js';
 import type { ChunkToCommit, RecordingStream, RecordingWriterOptions } from './recording-writer.js';
 import { RunRecorder } from './run-recorder.js';
 import { currentOwner, ownerState } from './run-ownership.js';
 import { INTERRUPT_REASONS, isInterruptReason, isRunStatus, type InterruptReason, type RunEnding, type RunStatus } from './run-status.js';
+import { SpaceReserve } from './space-reserve.js';
+
+export { ProjectWriteError } from './project-write-error.js';
 
 export const PROJECT_EXTENSION = '.dcnnproj';
 /** PRAGMA application_id of every project file: "DCNP". */
@@ -284,6 +288,8 @@ export class Project {
   private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly chunkSource: ChunkSource;
   private readonly commitChunkTx: (runId: number, stream: RecordingStream, chunk: ChunkToCommit) => void;
+  private readonly reserve: SpaceReserve;
+  private reserveMade = false;
   private closed = false;
 
   constructor(
@@ -293,6 +299,7 @@ export class Project {
     readonly created: boolean,
   ) {
     this.key = realpathSync(path);
+    this.reserve = new SpaceReserve(path);
     const s = prepareStatements(db);
     this.statements = s;
     this.chunkSource = {
@@ -333,12 +340,11 @@ export class Project {
   updateMeta(change: { name?: string; description?: string }): ProjectMeta {
     this.assertOpen();
     const current = this.meta;
-    this.db
-      .prepare(
-        `INSERT INTO project (id, name, description, created_at) VALUES (1, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description`,
-      )
-      .run(change.name ?? current.name, change.description ?? current.description, current.createdAt || nowIso());
+    const upsert = this.db.prepare(
+      `INSERT INTO project (id, name, description, created_at) VALUES (1, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description`,
+    );
+    this.write('the project details', () => upsert.run(change.name ?? current.name, change.description ?? current.description, current.createdAt || nowIso()));
     return this.meta;
   }
 
@@ -347,7 +353,7 @@ export class Project {
     if (input.inputShape.length === 0 || !input.inputShape.every((d) => Number.isInteger(d) && d > 0)) {
       throw new RangeError(`input shape must be positive integers ([channels, height, width]), got [${input.inputShape.join(', ')}]`);
     }
-    const id = this.db.transaction(() => {
+    const add = this.db.transaction(() => {
       let sha: string | null = null;
       if (input.weights) {
         sha = createHash('sha256').update(input.weights).digest('hex');
@@ -370,7 +376,8 @@ export class Project {
           JSON.stringify(input.compileOptions ?? null),
           input.configJson,
         ).lastInsertRowid as number;
-    })();
+    });
+    const id = this.write('the model version', () => add());
     return this.getModelVersion(id)!;
   }
 
@@ -396,7 +403,7 @@ export class Project {
     if (!this.getModelVersion(input.modelVersionId)) throw new NotInProjectError('model version', input.modelVersionId, this.path);
     if (input.parentRunId != null && !this.getRun(input.parentRunId)) throw new NotInProjectError('run', input.parentRunId, this.path);
     const owner = currentOwner();
-    const runId = this.db.transaction(() => {
+    const insertRun = this.db.transaction(() => {
       const id = this.db
         .prepare(
           `INSERT INTO runs (model_version_id, device_id, device_type, deploy_options, monitor_layers, started_at, status,
@@ -421,14 +428,23 @@ export class Project {
       addRecording.run(id, 'input');
       addRecording.run(id, 'output');
       return id;
-    }).immediate();
+    });
+    // Before the run's rows, so the reserve is there even when the run's start fills the disk.
+    this.reserveMade = this.reserve.ensure() || this.reserveMade;
+    const runId = this.write('a new run', () => insertRun.immediate());
     liveRecorders.add(this.liveKey(runId));
     const recorder = new RunRecorder(
       runId,
       {
         commitChunk: (id, stream, chunk) => {
           this.assertOpen();
-          this.commitChunkTx(id, stream, chunk);
+          try {
+            this.write(`the ${stream} recording of run ${id}`, () => this.commitChunkTx(id, stream, chunk));
+          } catch (e) {
+            // Room for the run's ending: the recorder writes it next.
+            if (e instanceof ProjectWriteError && e.problem === 'disk-full') this.reserve.release();
+            throw e;
+          }
         },
         endRun: (id, ending, counters) => this.endRun(id, ending, counters),
         release: (id) => {
@@ -481,15 +497,20 @@ export class Project {
     }
     this.closed = true;
     this.db.close();
+    if (this.reserveMade) this.reserve.release();
   }
 
   private endRun(runId: number, ending: RunEnding, counters: Record<string, unknown>): void {
     this.assertOpen();
     const reason = ending.status === 'interrupted' ? ending.reason : null;
     const message = ending.status === 'completed' ? null : (ending.message ?? (reason ? INTERRUPT_REASONS[reason] : null));
-    this.db
-      .prepare(`UPDATE runs SET status = ?, reason = ?, message = ?, ended_at = ?, counters = ? WHERE id = ?`)
-      .run(ending.status, reason, message, nowIso(), JSON.stringify(counters), runId);
+    const update = this.db.prepare(`UPDATE runs SET status = ?, reason = ?, message = ?, ended_at = ?, counters = ? WHERE id = ?`);
+    this.write(`the end of run ${runId}`, () => update.run(ending.status, reason, message, nowIso(), JSON.stringify(counters), runId));
+  }
+
+  /** A write whose full-disk or read-only failure comes out as ProjectWriteError. */
+  private write<T>(operation: string, fn: () => T): T {
+    return asProjectWrite(this.path, operation, fn);
   }
 
   private liveKey(runId: number): string {
