@@ -24,6 +24,8 @@ export type DatabaseFileProblem =
   | { kind: 'other-application'; applicationId: number }
   | { kind: 'newer-schema'; fileVersion: number; buildVersion: number }
   | { kind: 'corrupt'; detail: string }
+  | { kind: 'older-schema-read-only'; fileVersion: number; buildVersion: number }
+  | { kind: 'unviewable'; detail: string }
   | { kind: 'wrong-extension'; expected: string };
 
 /** A file we refuse to open; the file has not been modified. */
@@ -62,6 +64,13 @@ function describeProblem(path: string, label: string, p: DatabaseFileProblem): s
       );
     case 'corrupt':
       return `${path} is a damaged ${label} file and was not opened (it was not changed): ${p.detail}. Restore it from a backup or a copy.`;
+    case 'older-schema-read-only':
+      return (
+        `${path} was made by an older version of the workbench (schema ${p.fileVersion}, this build reads ${p.buildVersion}) ` +
+        `and cannot be upgraded where it is (read-only or full disk); copy it to a writable folder and open it there`
+      );
+    case 'unviewable':
+      return `${path} cannot be opened for viewing where it is: ${p.detail}`;
     case 'wrong-extension':
       return `${path}: a new ${label} file must end in ${p.expected}`;
   }

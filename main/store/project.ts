@@ -8,9 +8,9 @@ import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { basename } from 'node:path';
-import { openOurDatabase, type DatabaseSpec } from './database-open.js';
+import { openOurDatabase, openOurDatabaseForViewing, type DatabaseSpec } from './database-open.js';
 import { PROJECT_MIGRATIONS, PROJECT_SCHEMA_VERSION } from './migrations/index.js';
-import { asProjectWrite, ProjectWriteError } from './project-write-error.js';
+import { asProjectWrite, openWriteProblemOf, ProjectWriteError } from './project-write-error.js';
 import { RecordingReader, type ChunkInfo, type ChunkSource, type RecordingTotals } from './recording-reader.js';
 import type { ChunkToCommit, RecordingStream, RecordingWriterOptions } from './recording-writer.js';
 import { RunRecorder } from './run-recorder.js';
@@ -114,6 +114,11 @@ export interface OpenProjectOptions {
   /** Name of a new project (default: the file name without extension). */
   name?: string;
   description?: string;
+  /**
+   * Open to view only (runs, replay, export, check): works in a read-only folder or on a
+   * full disk, never writes, and leaves runs of a dead writer as they are.
+   */
+  readOnly?: boolean;
 }
 
 /** A run, model version or recording that the project does not hold. */
@@ -264,14 +269,31 @@ function prepareStatements(db: Database.Database) {
 }
 
 export function openProject(path: string, options: OpenProjectOptions = {}): Project {
-  const { db, created } = openOurDatabase(path, PROJECT_DATABASE, {
-    create: options.create ?? false,
-    initialize: (newDb) => {
-      newDb
-        .prepare('INSERT INTO project (id, name, description, created_at) VALUES (1, ?, ?, ?)')
-        .run(options.name ?? basename(path, PROJECT_EXTENSION), options.description ?? '', nowIso());
-    },
-  });
+  if (options.readOnly) {
+    const { db, inMemory } = openOurDatabaseForViewing(path, PROJECT_DATABASE);
+    try {
+      return new Project(db, path, false, inMemory ? 'in-memory copy' : 'viewing');
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
+  let opened: ReturnType<typeof openOurDatabase>;
+  try {
+    opened = openOurDatabase(path, PROJECT_DATABASE, {
+      create: options.create ?? false,
+      initialize: (newDb) => {
+        newDb
+          .prepare('INSERT INTO project (id, name, description, created_at) VALUES (1, ?, ?, ?)')
+          .run(options.name ?? basename(path, PROJECT_EXTENSION), options.description ?? '', nowIso());
+      },
+    });
+  } catch (e) {
+    const problem = openWriteProblemOf(e);
+    if (problem) throw new ProjectWriteError(path, problem, 'the project', e);
+    throw e;
+  }
+  const { db, created } = opened;
   try {
     return new Project(db, path, created);
   } catch (e) {
@@ -297,6 +319,8 @@ export class Project {
     readonly path: string,
     /** The file was created by this open. */
     readonly created: boolean,
+    /** Opened to view only ('in-memory copy': read from a copy, see openOurDatabaseForViewing). */
+    readonly viewOnly: false | 'viewing' | 'in-memory copy' = false,
   ) {
     this.key = realpathSync(path);
     this.reserve = new SpaceReserve(path);
@@ -321,7 +345,7 @@ export class Project {
       s.updateRecording.run(c.count, c.bytes.byteLength, c.tFirst, c.tLast, recordingId);
       (stream === 'input' ? s.addEventsIn : s.addEventsOut).run(c.count, nowIso(), runId);
     });
-    this.interruptedOnOpen = this.settleOrphanedRuns();
+    this.interruptedOnOpen = viewOnly ? [] : this.settleOrphanedRuns();
   }
 
   get meta(): ProjectMeta {
@@ -400,6 +424,7 @@ export class Project {
 
   startRun(input: StartRunInput): RunRecorder {
     this.assertOpen();
+    if (this.viewOnly) throw new Error(`a new run cannot be recorded: project ${this.path} was opened to view only`);
     if (!this.getModelVersion(input.modelVersionId)) throw new NotInProjectError('model version', input.modelVersionId, this.path);
     if (input.parentRunId != null && !this.getRun(input.parentRunId)) throw new NotInProjectError('run', input.parentRunId, this.path);
     const owner = currentOwner();
@@ -510,6 +535,7 @@ export class Project {
 
   /** A write whose full-disk or read-only failure comes out as ProjectWriteError. */
   private write<T>(operation: string, fn: () => T): T {
+    if (this.viewOnly) throw new Error(`${operation} cannot be saved: project ${this.path} was opened to view only`);
     return asProjectWrite(this.path, operation, fn);
   }
 
@@ -536,12 +562,13 @@ export class Project {
       `UPDATE runs SET status = 'interrupted', reason = 'crashed', message = ?, ended_at = COALESCE(last_commit_at, started_at)
        WHERE id = ? AND status = 'running'`,
     );
-    return this.db.transaction(() => {
+    const settle = this.db.transaction(() => {
       // Re-read inside the write transaction: another process may have settled them.
       const settled = (select.all() as Row[]).filter(gone).map((row) => row.id);
       for (const id of settled) mark.run(INTERRUPT_REASONS.crashed, id);
       return settled;
-    }).immediate();
+    });
+    return this.write('the runs of a writer that ended', () => settle.immediate());
   }
 
   private assertOpen(): void {
