@@ -2,6 +2,7 @@
 // the same services as the desktop app and the web host.
 
 import { ServiceError } from '../services/service-error.js';
+import { ProjectWriteError } from '../store/project-write-error.js';
 import { CliError, processIO, type CliIO } from './cli-io.js';
 import { compileCommand } from './commands/compile.js';
 import { demoCommand } from './commands/demo.js';
@@ -83,6 +84,11 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     if (e instanceof CliError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`dcnn ${name}: ${(e as Error).message}\nusage: ${USAGE[name] ?? `dcnn ${name}`}`);
       return e instanceof CliError ? e.exitCode : 2;
+    }
+    // A full disk or a read-only project: the message says what to do, no stack trace.
+    if (e instanceof ProjectWriteError) {
+      io.err(`dcnn ${name}: ${e.message}`);
+      return 1;
     }
     if (e instanceof Error && e.constructor.name === 'InputFileError') {
       io.err(`dcnn ${name}: ${e.message}`);

@@ -192,6 +192,8 @@ export class RunService {
     };
 
     const abort = new AbortController();
+    // A recording that cannot be saved (disk full) stops the device: nothing more would be kept.
+    recorder?.onRecordingFailed(() => abort.abort());
     let disconnect: RunEnding | null = null;
     const unsubscribe = driver.onDisconnect((reason) => {
       disconnect = endingForDisconnect(reason);
@@ -236,7 +238,7 @@ export class RunService {
       }
       const counters = { eventsIn: stats?.eventsIn ?? 0, eventsOut: tally.total, synapticOps: stats?.synapticOps ?? 0, perCore: Object.fromEntries(tally.perCore) };
       try {
-        recorder?.finish(ending, counters);
+        if (recorder) ending = recorder.finish(ending, counters);
       } catch (e) {
         ending = { status: 'failed', message: (e as Error).message };
       }

@@ -24,6 +24,8 @@ export type DatabaseFileProblem =
   | { kind: 'other-application'; applicationId: number }
   | { kind: 'newer-schema'; fileVersion: number; buildVersion: number }
   | { kind: 'corrupt'; detail: string }
+  | { kind: 'older-schema-read-only'; fileVersion: number; buildVersion: number }
+  | { kind: 'unviewable'; detail: string }
   | { kind: 'wrong-extension'; expected: string };
 
 /** A file we refuse to open; the file has not been modified. */
@@ -62,6 +64,13 @@ function describeProblem(path: string, label: string, p: DatabaseFileProblem): s
       );
     case 'corrupt':
       return `${path} is a damaged ${label} file and was not opened (it was not changed): ${p.detail}. Restore it from a backup or a copy.`;
+    case 'older-schema-read-only':
+      return (
+        `${path} was made by an older version of the workbench (schema ${p.fileVersion}, this build reads ${p.buildVersion}) ` +
+        `and cannot be upgraded where it is (read-only or full disk); copy it to a writable folder and open it there`
+      );
+    case 'unviewable':
+      return `${path} cannot be opened for viewing where it is: ${p.detail}`;
     case 'wrong-extension':
       return `${path}: a new ${label} file must end in ${p.expected}`;
   }
@@ -69,6 +78,12 @@ function describeProblem(path: string, label: string, p: DatabaseFileProblem): s
 
 const SQLITE_MAGIC = 'SQLite format 3\u0000';
 const HEADER_BYTES = 100;
+/** A WAL file starts with a 32-byte header; frames follow it (SQLite file format §4.1). */
+const WAL_HEADER_BYTES = 32;
+
+function walHoldsFrames(path: string): boolean {
+  return (statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0) > WAL_HEADER_BYTES;
+}
 
 export interface DatabaseFileState {
   /** 'missing' and 'empty' files can be created; 'ours' files can be opened. */
@@ -120,11 +135,16 @@ export function inspectDatabaseFile(path: string, kind: DatabaseKind): DatabaseF
     throw new DatabaseFileError(path, kind.label, { kind: 'corrupt', detail: `the header gives an impossible page size (${rawPageSize})` });
   }
   // The in-header page count is valid only when "version-valid-for" equals the change
-  // counter (SQLite file format §1.3.7); then a shorter file means it was cut off.
+  // counter (SQLite file format §1.3.7); then a shorter file means it was cut off —
+  // unless a WAL holds frames: a checkpoint writes page 1 (with the new count) before the
+  // pages that extend the file, so a checkpoint that failed for lack of space (closing on
+  // a full disk) leaves a short file whose missing pages are still in the WAL, and SQLite
+  // reads them from there. The database size is then the WAL's to say, and the b-tree
+  // check in database-open.ts (which reads through the WAL) decides.
   const changeCounter = header.readUInt32BE(24);
   const validFor = header.readUInt32BE(92);
   const pages = header.readUInt32BE(28);
-  if (validFor === changeCounter && pages > 0 && pages * pageSize > size) {
+  if (validFor === changeCounter && pages > 0 && pages * pageSize > size && !walHoldsFrames(path)) {
     throw new DatabaseFileError(path, kind.label, {
       kind: 'corrupt',
       detail: `the file is cut short: its header promises ${pages} pages of ${pageSize} bytes (${pages * pageSize} bytes) but it has ${size} bytes`,

@@ -13,10 +13,11 @@
 // in the crash case the issue is about (kill -9, device unplugged).
 
 import Database from 'better-sqlite3';
-import { existsSync, linkSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseFileError, inspectDatabaseFile, type DatabaseKind } from './database-file.js';
 import { applyMigrations, type Migration } from './migration.js';
+import { openWriteProblemOf } from './project-write-error.js';
 
 export interface DatabaseSpec extends DatabaseKind {
   readonly migrations: readonly Migration[];
@@ -33,7 +34,17 @@ export interface OpenedDatabase {
   created: boolean;
   /** Schema version found in the file before migrating (0 for a new file). */
   fromVersion: number;
+  /** The connection cannot write (opened for viewing). */
+  readOnly: boolean;
+  /** Viewing from a copy in memory: the folder allowed no -shm/-wal side files. */
+  inMemory: boolean;
 }
+
+/**
+ * Largest file viewed from a copy in memory when its folder is read-only (or its disk is
+ * full) and SQLite cannot make the -shm file a WAL database needs even to be read.
+ */
+export const VIEW_IN_MEMORY_LIMIT = 1024 * 1024 * 1024;
 
 export interface OpenDatabaseOptions {
   create?: boolean;
@@ -59,7 +70,7 @@ export function openOurDatabase(path: string, spec: DatabaseSpec, options: OpenD
     const folder = dirname(path);
     if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new DatabaseFileError(path, spec.label, { kind: 'no-folder', folder });
     createDatabaseFile(path, spec, file.state === 'empty', options);
-    return { db: openConnection(path), created: true, fromVersion: 0 };
+    return { db: openConnection(path), created: true, fromVersion: 0, readOnly: false, inMemory: false };
   }
   checkStructure(path, spec);
   const db = openConnection(path);
@@ -69,7 +80,78 @@ export function openOurDatabase(path: string, spec: DatabaseSpec, options: OpenD
     db.close();
     throw e;
   }
-  return { db, created: false, fromVersion: file.schemaVersion };
+  return { db, created: false, fromVersion: file.schemaVersion, readOnly: false, inMemory: false };
+}
+
+function cannotWriteHere(e: unknown): boolean {
+  return openWriteProblemOf(e) !== null;
+}
+
+/**
+ * Opens an existing file to view it; the connection never writes. In order of preference:
+ * a read-write connection with query_only (closing it removes the side files it made), a
+ * read-only connection (a read-only file in a writable folder, or side files left by a
+ * close on a full disk), and when neither can open (read-only folder or full disk, no WAL
+ * content) a copy in memory. A file older than this build is read as it is only when its
+ * schema is the current one: older files are refused with the reason (upgrading writes).
+ */
+export function openOurDatabaseForViewing(path: string, spec: DatabaseSpec): OpenedDatabase {
+  const file = inspectDatabaseFile(path, spec);
+  if (file.state !== 'ours') throw new DatabaseFileError(path, spec.label, { kind: file.state === 'missing' ? 'not-found' : 'empty' });
+  if (file.schemaVersion < spec.schemaVersion) {
+    // Try the normal open: it upgrades the file when it can be written.
+    try {
+      return openOurDatabase(path, spec);
+    } catch (e) {
+      if (!cannotWriteHere(e)) throw e;
+      throw new DatabaseFileError(path, spec.label, { kind: 'older-schema-read-only', fileVersion: file.schemaVersion, buildVersion: spec.schemaVersion });
+    }
+  }
+  const attempts: Array<() => OpenedDatabase> = [
+    () => {
+      checkStructure(path, spec);
+      const db = probe(new Database(path, { fileMustExist: true }), (d) => d.pragma('query_only = 1'));
+      return { db, created: false, fromVersion: file.schemaVersion, readOnly: true, inMemory: false };
+    },
+    () => {
+      const db = probe(new Database(path, { fileMustExist: true, readonly: true }), (d) => checkConnection(d, path, spec));
+      return { db, created: false, fromVersion: file.schemaVersion, readOnly: true, inMemory: false };
+    },
+  ];
+  let last: unknown = null;
+  for (const attempt of attempts) {
+    try {
+      return attempt();
+    } catch (e) {
+      if (!cannotWriteHere(e)) throw e;
+      last = e;
+    }
+  }
+  const walSize = statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0;
+  const size = statSync(path).size;
+  if (walSize > 0 || size > VIEW_IN_MEMORY_LIMIT) {
+    const why = walSize > 0 ? 'it has unsaved changes in its -wal file' : `it is larger than ${VIEW_IN_MEMORY_LIMIT} bytes`;
+    throw new DatabaseFileError(path, spec.label, { kind: 'unviewable', detail: `SQLite cannot make its side files there (${(last as Error).message}) and ${why}; copy it to a writable folder to open it` });
+  }
+  const bytes = readFileSync(path);
+  // The copy is ours: mark it a rollback-journal file (bytes 18/19), which an in-memory
+  // database can read; with no WAL content the pages are the same.
+  bytes[18] = 1;
+  bytes[19] = 1;
+  const db = probe(new Database(bytes, { readonly: true }), (d) => checkConnection(d, path, spec));
+  return { db, created: false, fromVersion: file.schemaVersion, readOnly: true, inMemory: true };
+}
+
+/** Runs a first read so that open errors (which SQLite reports lazily) surface here. */
+function probe(db: Database.Database, setup?: (db: Database.Database) => void): Database.Database {
+  try {
+    setup?.(db);
+    db.prepare('SELECT COUNT(*) FROM sqlite_schema').pluck().get();
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
 }
 
 function openConnection(path: string): Database.Database {
@@ -124,6 +206,15 @@ function checkStructure(path: string, spec: DatabaseSpec): void {
   }
   try {
     if (!walExists) db.pragma('query_only = 1');
+    checkConnection(db, path, spec);
+  } finally {
+    db.close();
+  }
+}
+
+/** quick_check of every table but the large ones, on an open connection. */
+function checkConnection(db: Database.Database, path: string, spec: DatabaseSpec): void {
+  try {
     const tables = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table'`).pluck().all() as string[];
     for (const table of tables) {
       if (spec.uncheckedTables.includes(table)) continue;
@@ -137,8 +228,6 @@ function checkStructure(path: string, spec: DatabaseSpec): void {
   } catch (e) {
     if (isCorruptionError(e)) throw new DatabaseFileError(path, spec.label, { kind: 'corrupt', detail: e.message });
     throw e;
-  } finally {
-    db.close();
   }
 }
 

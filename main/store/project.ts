@@ -8,13 +8,17 @@ import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { basename } from 'node:path';
-import { openOurDatabase, type DatabaseSpec } from './database-open.js';
+import { openOurDatabase, openOurDatabaseForViewing, type DatabaseSpec } from './database-open.js';
 import { PROJECT_MIGRATIONS, PROJECT_SCHEMA_VERSION } from './migrations/index.js';
+import { asProjectWrite, openWriteProblemOf, ProjectWriteError } from './project-write-error.js';
 import { RecordingReader, type ChunkInfo, type ChunkSource, type RecordingTotals } from './recording-reader.js';
 import type { ChunkToCommit, RecordingStream, RecordingWriterOptions } from './recording-writer.js';
 import { RunRecorder } from './run-recorder.js';
 import { currentOwner, ownerState } from './run-ownership.js';
 import { INTERRUPT_REASONS, isInterruptReason, isRunStatus, type InterruptReason, type RunEnding, type RunStatus } from './run-status.js';
+import { SpaceReserve } from './space-reserve.js';
+
+export { ProjectWriteError } from './project-write-error.js';
 
 export const PROJECT_EXTENSION = '.dcnnproj';
 /** PRAGMA application_id of every project file: "DCNP". */
@@ -119,6 +123,11 @@ export interface OpenProjectOptions {
   /** Name of a new project (default: the file name without extension). */
   name?: string;
   description?: string;
+  /**
+   * Open to view only (runs, replay, export, check): works in a read-only folder or on a
+   * full disk, never writes, and leaves runs of a dead writer as they are.
+   */
+  readOnly?: boolean;
 }
 
 /** A run, model version or recording that the project does not hold. */
@@ -271,14 +280,31 @@ function prepareStatements(db: Database.Database) {
 }
 
 export function openProject(path: string, options: OpenProjectOptions = {}): Project {
-  const { db, created } = openOurDatabase(path, PROJECT_DATABASE, {
-    create: options.create ?? false,
-    initialize: (newDb) => {
-      newDb
-        .prepare('INSERT INTO project (id, name, description, created_at) VALUES (1, ?, ?, ?)')
-        .run(options.name ?? basename(path, PROJECT_EXTENSION), options.description ?? '', nowIso());
-    },
-  });
+  if (options.readOnly) {
+    const { db, inMemory } = openOurDatabaseForViewing(path, PROJECT_DATABASE);
+    try {
+      return new Project(db, path, false, inMemory ? 'in-memory copy' : 'viewing');
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
+  let opened: ReturnType<typeof openOurDatabase>;
+  try {
+    opened = openOurDatabase(path, PROJECT_DATABASE, {
+      create: options.create ?? false,
+      initialize: (newDb) => {
+        newDb
+          .prepare('INSERT INTO project (id, name, description, created_at) VALUES (1, ?, ?, ?)')
+          .run(options.name ?? basename(path, PROJECT_EXTENSION), options.description ?? '', nowIso());
+      },
+    });
+  } catch (e) {
+    const problem = openWriteProblemOf(e);
+    if (problem) throw new ProjectWriteError(path, problem, 'the project', e);
+    throw e;
+  }
+  const { db, created } = opened;
   try {
     return new Project(db, path, created);
   } catch (e) {
@@ -295,6 +321,8 @@ export class Project {
   private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly chunkSource: ChunkSource;
   private readonly commitChunkTx: (runId: number, stream: RecordingStream, chunk: ChunkToCommit) => void;
+  private readonly reserve: SpaceReserve;
+  private reserveMade = false;
   private closed = false;
 
   constructor(
@@ -302,8 +330,11 @@ export class Project {
     readonly path: string,
     /** The file was created by this open. */
     readonly created: boolean,
+    /** Opened to view only ('in-memory copy': read from a copy, see openOurDatabaseForViewing). */
+    readonly viewOnly: false | 'viewing' | 'in-memory copy' = false,
   ) {
     this.key = realpathSync(path);
+    this.reserve = new SpaceReserve(path);
     const s = prepareStatements(db);
     this.statements = s;
     this.chunkSource = {
@@ -325,7 +356,7 @@ export class Project {
       s.updateRecording.run(c.count, c.bytes.byteLength, c.tFirst, c.tLast, recordingId);
       (stream === 'input' ? s.addEventsIn : s.addEventsOut).run(c.count, nowIso(), runId);
     });
-    this.interruptedOnOpen = this.settleOrphanedRuns();
+    this.interruptedOnOpen = viewOnly ? [] : this.settleOrphanedRuns();
   }
 
   get meta(): ProjectMeta {
@@ -344,12 +375,11 @@ export class Project {
   updateMeta(change: { name?: string; description?: string }): ProjectMeta {
     this.assertOpen();
     const current = this.meta;
-    this.db
-      .prepare(
-        `INSERT INTO project (id, name, description, created_at) VALUES (1, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description`,
-      )
-      .run(change.name ?? current.name, change.description ?? current.description, current.createdAt || nowIso());
+    const upsert = this.db.prepare(
+      `INSERT INTO project (id, name, description, created_at) VALUES (1, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description`,
+    );
+    this.write('the project details', () => upsert.run(change.name ?? current.name, change.description ?? current.description, current.createdAt || nowIso()));
     return this.meta;
   }
 
@@ -358,7 +388,7 @@ export class Project {
     if (input.inputShape.length === 0 || !input.inputShape.every((d) => Number.isInteger(d) && d > 0)) {
       throw new RangeError(`input shape must be positive integers ([channels, height, width]), got [${input.inputShape.join(', ')}]`);
     }
-    const id = this.db.transaction(() => {
+    const add = this.db.transaction(() => {
       let sha: string | null = null;
       if (input.weights) {
         sha = createHash('sha256').update(input.weights).digest('hex');
@@ -382,7 +412,8 @@ export class Project {
           input.configJson,
           input.purpose ?? 'model',
         ).lastInsertRowid as number;
-    })();
+    });
+    const id = this.write('the model version', () => add());
     return this.getModelVersion(id)!;
   }
 
@@ -405,10 +436,11 @@ export class Project {
 
   startRun(input: StartRunInput): RunRecorder {
     this.assertOpen();
+    if (this.viewOnly) throw new Error(`a new run cannot be recorded: project ${this.path} was opened to view only`);
     if (!this.getModelVersion(input.modelVersionId)) throw new NotInProjectError('model version', input.modelVersionId, this.path);
     if (input.parentRunId != null && !this.getRun(input.parentRunId)) throw new NotInProjectError('run', input.parentRunId, this.path);
     const owner = currentOwner();
-    const runId = this.db.transaction(() => {
+    const insertRun = this.db.transaction(() => {
       const id = this.db
         .prepare(
           `INSERT INTO runs (model_version_id, device_id, device_type, deploy_options, monitor_layers, started_at, status,
@@ -433,14 +465,23 @@ export class Project {
       addRecording.run(id, 'input');
       addRecording.run(id, 'output');
       return id;
-    }).immediate();
+    });
+    // Before the run's rows, so the reserve is there even when the run's start fills the disk.
+    this.reserveMade = this.reserve.ensure() || this.reserveMade;
+    const runId = this.write('a new run', () => insertRun.immediate());
     liveRecorders.add(this.liveKey(runId));
     const recorder = new RunRecorder(
       runId,
       {
         commitChunk: (id, stream, chunk) => {
           this.assertOpen();
-          this.commitChunkTx(id, stream, chunk);
+          try {
+            this.write(`the ${stream} recording of run ${id}`, () => this.commitChunkTx(id, stream, chunk));
+          } catch (e) {
+            // Room for the run's ending: the recorder writes it next.
+            if (e instanceof ProjectWriteError && e.problem === 'disk-full') this.reserve.release();
+            throw e;
+          }
         },
         endRun: (id, ending, counters) => this.endRun(id, ending, counters),
         release: (id) => {
@@ -493,15 +534,21 @@ export class Project {
     }
     this.closed = true;
     this.db.close();
+    if (this.reserveMade) this.reserve.release();
   }
 
   private endRun(runId: number, ending: RunEnding, counters: Record<string, unknown>): void {
     this.assertOpen();
     const reason = ending.status === 'interrupted' ? ending.reason : null;
     const message = ending.status === 'completed' ? null : (ending.message ?? (reason ? INTERRUPT_REASONS[reason] : null));
-    this.db
-      .prepare(`UPDATE runs SET status = ?, reason = ?, message = ?, ended_at = ?, counters = ? WHERE id = ?`)
-      .run(ending.status, reason, message, nowIso(), JSON.stringify(counters), runId);
+    const update = this.db.prepare(`UPDATE runs SET status = ?, reason = ?, message = ?, ended_at = ?, counters = ? WHERE id = ?`);
+    this.write(`the end of run ${runId}`, () => update.run(ending.status, reason, message, nowIso(), JSON.stringify(counters), runId));
+  }
+
+  /** A write whose full-disk or read-only failure comes out as ProjectWriteError. */
+  private write<T>(operation: string, fn: () => T): T {
+    if (this.viewOnly) throw new Error(`${operation} cannot be saved: project ${this.path} was opened to view only`);
+    return asProjectWrite(this.path, operation, fn);
   }
 
   private liveKey(runId: number): string {
@@ -527,12 +574,13 @@ export class Project {
       `UPDATE runs SET status = 'interrupted', reason = 'crashed', message = ?, ended_at = COALESCE(last_commit_at, started_at)
        WHERE id = ? AND status = 'running'`,
     );
-    return this.db.transaction(() => {
+    const settle = this.db.transaction(() => {
       // Re-read inside the write transaction: another process may have settled them.
       const settled = (select.all() as Row[]).filter(gone).map((row) => row.id);
       for (const id of settled) mark.run(INTERRUPT_REASONS.crashed, id);
       return settled;
-    }).immediate();
+    });
+    return this.write('the runs of a writer that ended', () => settle.immediate());
   }
 
   private assertOpen(): void {

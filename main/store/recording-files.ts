@@ -62,7 +62,9 @@ export function importRecording(project: Project, input: ImportRecordingInput): 
   try {
     if (input.stream === 'input') recorder.recordInput(contents.batch);
     else recorder.recordOutput(contents.batch);
-    recorder.finish({ status: 'completed' }, { importedEvents: contents.batch.length, warnings: contents.warnings });
+    const ending = recorder.finish({ status: 'completed' }, { importedEvents: contents.batch.length, warnings: contents.warnings });
+    // The run keeps what was saved and says why it stopped; the import as a whole failed.
+    if (ending.status !== 'completed') throw recorder.failure;
   } catch (e) {
     if (!recorder.finished) recorder.finish({ status: 'failed', message: `import of ${input.fileName} failed: ${(e as Error).message}` });
     throw e;

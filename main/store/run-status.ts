@@ -14,6 +14,7 @@ export const INTERRUPT_REASONS = {
   'device-unplugged': 'the device was unplugged during the run',
   cancelled: 'the run was cancelled',
   crashed: 'the workbench process ended during the run',
+  'disk-full': 'the disk holding the project is full',
 } as const;
 export type InterruptReason = keyof typeof INTERRUPT_REASONS;
 

@@ -41,9 +41,9 @@ function requireRun(project: Project, id: number): RunInfo {
   return run;
 }
 
-async function withProject<T>(path: string | undefined, io: CliIO, body: (p: Project) => Promise<T>): Promise<T> {
+async function withProject<T>(path: string | undefined, io: CliIO, body: (p: Project) => Promise<T>, mode: 'view' | 'write' = 'view'): Promise<T> {
   if (!path) throw new CliError('the project file is required (e.g. exp.dcnnproj)');
-  const project = openProjectForCli(path, io, false);
+  const project = openProjectForCli(path, io, mode);
   try {
     return await body(project);
   } finally {
@@ -170,7 +170,7 @@ export async function rerunCommand(argv: string[], io: CliIO): Promise<number> {
       io.out(values.json ? JSON.stringify({ ...j, parent_run: id }) : `re-run of run ${id}\n${formatRun(j)}`);
       return summary.status === 'completed' ? 0 : 1;
     });
-  });
+  }, 'write');
 }
 
 export async function compareCommand(argv: string[], io: CliIO): Promise<number> {
@@ -247,5 +247,5 @@ export async function importCommand(argv: string[], io: CliIO): Promise<number> 
     for (const w of result.warnings) io.err(`warning: ${w}`);
     io.out(`imported ${result.events} events from ${path} as the ${stream} of run ${result.run.id} (model version ${wanted})`);
     return 0;
-  });
+  }, 'write');
 }

@@ -11,17 +11,29 @@ import { writeEventFile } from '../../formats/event-files.js';
 import { readBytes } from '../../services/model-files.js';
 import { inputFromFile } from '../../services/run-inputs.js';
 import { concatBatches, type SpikeBatch } from '../../sim/spike-batch.js';
-import { openProject, type Project } from '../../store/project.js';
+import { openProject, ProjectWriteError, type Project } from '../../store/project.js';
 import { CliError, type CliIO } from '../cli-io.js';
 import { withServices } from '../cli-services.js';
 import { formatCompileResult } from '../compile-table.js';
 import { formatRun, runJson } from '../run-report.js';
 import { COMPILE_OPTIONS, prepareCompile } from './compile.js';
 
-export function openProjectForCli(path: string, io: CliIO, create: boolean): Project {
+/**
+ * Opens a project for a command: 'create' and 'write' need to save runs; 'view' opens
+ * read-write when it can (so runs of a dead writer are settled) and otherwise read-only
+ * (a read-only folder, a full disk).
+ */
+export function openProjectForCli(path: string, io: CliIO, mode: 'create' | 'write' | 'view'): Project {
+  const full = resolve(io.cwd, path);
   try {
-    return openProject(resolve(io.cwd, path), { create });
+    try {
+      return openProject(full, { create: mode === 'create' });
+    } catch (e) {
+      if (mode === 'view' && e instanceof ProjectWriteError) return openProject(full, { readOnly: true });
+      throw e;
+    }
   } catch (e) {
+    if (e instanceof ProjectWriteError) throw new CliError(`the run cannot be recorded: ${e.reason}`, 1);
     throw new CliError((e as Error).message);
   }
 }
@@ -73,7 +85,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       throw new CliError(e.message);
     });
     for (const w of input.warnings) io.err(`warning: ${w}`);
-    const project = values.project ? openProjectForCli(values.project, io, true) : null;
+    const project = values.project ? openProjectForCli(values.project, io, 'create') : null;
     const outputs: SpikeBatch[] = [];
     try {
       const { handle } = await services.launcher.launch({
