@@ -6,6 +6,8 @@
 import { mkdirSync } from 'node:fs';
 import type { AppInfo, DevicesView } from '../../preload/api.js';
 import { DeviceManager } from '../devices/device-manager.js';
+import { pythonCandidates } from '../devices/python-locator.js';
+import { SamnaHost } from '../devices/samna-host.js';
 import { loadDeviceRegistry, usbIdFilePath } from '../devices/usb-id-file.js';
 import { createDispatcher, type Dispatcher, type Handlers } from '../ipc/dispatcher.js';
 import { appHandlers } from '../ipc/handlers/app-handlers.js';
@@ -30,6 +32,10 @@ export interface ServicesOptions {
   usb?: boolean;
   /** Follow USB plug/unplug (default true). */
   hotplug?: boolean;
+  /** Real boards through samna (default true). */
+  samna?: boolean;
+  /** `--python PATH`: the Python that has samna (beats DCNN_PYTHON and the setting devices.python). */
+  python?: string | undefined;
   log?: (message: string) => void;
 }
 
@@ -38,6 +44,8 @@ export interface Services {
   appDb: AppDatabase;
   compiler: CompileService;
   devices: DeviceManager;
+  /** samna for real boards; null when turned off. */
+  samna: SamnaHost | null;
   projects: ProjectSession;
   runs: RunService;
   replays: ReplayService;
@@ -52,11 +60,14 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const bus = new EventBus();
   const appDb = openAppDatabase(options.dataDir);
   const compiler = new CompileService();
+  const samna =
+    options.samna === false ? null : new SamnaHost({ python: pythonCandidates({ option: options.python, setting: appDb.getSetting('devices.python') }), log });
   const devices = await DeviceManager.create({
     registry: loadDeviceRegistry(options.dataDir),
     usbIdFileHint: usbIdFilePath(options.dataDir),
     ...(options.usb === false ? { usb: null } : {}),
     hotplug: options.hotplug ?? true,
+    ...(samna ? { boards: samna, realDrivers: samna } : {}),
   });
   const projects = new ProjectSession(options.dataDir, appDb, compiler, bus);
   const runs = new RunService(devices);
@@ -76,7 +87,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   devices.on('detach', (d) => emitDevices('detach', d.id));
   devices.on('status', () => emitDevices('status'));
 
-  const services = { bus, appDb, compiler, devices, projects, runs, replays, info } as Services;
+  const services = { bus, appDb, compiler, devices, samna, projects, runs, replays, info } as Services;
   const handlers: Handlers = {
     ...appHandlers(services),
     ...compileHandlers(services),
@@ -91,6 +102,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     await runs.stopAll();
     projects.close();
     await devices.dispose();
+    await samna?.dispose();
     appDb.close();
   };
   return services;
