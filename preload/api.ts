@@ -183,6 +183,8 @@ export interface DeviceView {
   status: 'available' | 'busy' | 'unsupported' | 'disconnected';
   busyBy?: { runId: string; since: string };
   family: string | null;
+  /** Serial number of a real board, when samna listed it. */
+  serial?: string;
 }
 
 export interface UsbStatusView {
@@ -191,9 +193,18 @@ export interface UsbStatusView {
   fix?: string;
 }
 
+/** Whether real boards can be driven: the Python tried, samna's version, or what to install. */
+export interface SamnaStatusView {
+  status: 'ok' | 'samna-missing' | 'python-missing' | 'bridge-failed' | 'error' | 'not-checked';
+  message: string;
+  fix?: string;
+}
+
 export interface DevicesView {
   devices: DeviceView[];
   usb: UsbStatusView;
+  /** Present when the workbench uses samna for real boards. */
+  samna?: SamnaStatusView;
 }
 
 export interface DeviceTypeView {

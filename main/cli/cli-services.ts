@@ -5,12 +5,14 @@ import { createServices, type Services } from '../services/compose.js';
 import { defaultDataDir } from '../services/data-dir.js';
 import type { CliIO } from './cli-io.js';
 
-export async function cliServices(io: CliIO, options: { dataDir?: string | undefined; usb?: boolean; hotplug?: boolean } = {}): Promise<Services> {
+export async function cliServices(io: CliIO, options: { dataDir?: string | undefined; usb?: boolean; hotplug?: boolean; python?: string | undefined } = {}): Promise<Services> {
   return createServices({
     dataDir: options.dataDir ?? defaultDataDir(),
     mode: 'cli',
     usb: options.usb ?? true,
     hotplug: options.hotplug ?? false,
+    python: options.python,
+    log: (m) => io.err(m),
   });
 }
 

@@ -1,4 +1,5 @@
-// The device manager: which devices are there (real boards on USB, virtual devkits),
+// The device manager: which devices are there (real boards on USB or listed by samna,
+// virtual devkits),
 // what they are called (`TYPE:INDEX`, `sim-TYPE:INDEX`, stable while plugged in), who
 // holds which one (one run per device), and what happens when one goes away. USB is
 // reached only through the UsbBackend seam; every USB failure becomes a status (never
@@ -22,6 +23,7 @@ import {
   type UsbStatus,
 } from './usb-backend.js';
 import { vendorProtocolDrivers, type RealDriverFactory } from './vendor-board-driver.js';
+import type { BoardDiscovery, DiscoveredBoard, SamnaStatus } from './samna-host.js';
 
 export type DeviceStatus = 'available' | 'busy' | 'unsupported' | 'disconnected';
 
@@ -42,6 +44,8 @@ export interface DeviceInfo {
   status: DeviceStatus;
   busyBy?: DeviceHold;
   usb?: { bus: number; address: number; vendorId: number; productId: number };
+  /** Serial number, when samna listed the board. */
+  serial?: string;
 }
 
 export interface VirtualDeviceHandle {
@@ -73,6 +77,11 @@ export interface DeviceManagerOptions {
   defaultVirtuals?: boolean;
   virtualDrivers?: VirtualDriverFactory;
   realDrivers?: RealDriverFactory;
+  /**
+   * Boards listed by the vendor's library (samna), merged with USB by bus/address: listed
+   * at start and on refresh, and again after every USB attach/detach.
+   */
+  boards?: BoardDiscovery;
   /** For fix texts and the Linux permission check. Default: process.platform. */
   platform?: Platform;
   /** Whether the user may open a board's device node. Default: a /dev/bus/usb check on Linux with the real backend. */
@@ -101,6 +110,9 @@ interface Entry {
   /** False once unplugged/removed while still held. */
   present: boolean;
   hold?: Hold;
+  serial?: string;
+  /** Known from the board discovery only (no USB id matched it): it goes away when the discovery stops listing it. */
+  fromDiscovery?: boolean;
 }
 
 type Listeners = { [E in keyof DeviceManagerEvents]: Set<DeviceManagerEvents[E]> };
@@ -127,6 +139,9 @@ export class DeviceManager {
   private currentStatus: UsbStatus = { status: 'no-devices', message: 'USB not started yet.', fix: null };
   private started = false;
   private disposed = false;
+  /** USB ids of every device seen, by bus-address (for boards only the discovery recognises). */
+  private usbIds = new Map<string, { vendorId: number; productId: number }>();
+  private discoveryChain: Promise<void> = Promise.resolve();
 
   private readonly onUsbAttach = (device: UsbDeviceLike): void => this.guardUsb(() => this.usbAttached(device));
   private readonly onUsbDetach = (device: UsbDeviceLike): void => this.guardUsb(() => this.usbDetached(device));
@@ -153,15 +168,16 @@ export class DeviceManager {
     }
     if (this.options.usb === null) {
       this.setStatus(NO_USB);
-      return;
+    } else {
+      await this.loadBackend();
+      if (this.backend) {
+        const list = this.listUsb();
+        if (list) this.enumerate(list);
+        this.subscribe();
+      }
+      this.updateStatus();
     }
-    await this.loadBackend();
-    if (this.backend) {
-      const list = this.listUsb();
-      if (list) this.enumerate(list);
-      this.subscribe();
-    }
-    this.updateStatus();
+    await this.discoverBoards();
   }
 
   // ---- queries ---------------------------------------------------------------------
@@ -175,6 +191,11 @@ export class DeviceManager {
 
   usbStatus(): UsbStatus {
     return { ...this.currentStatus };
+  }
+
+  /** What the board discovery (samna) says about itself; null without one. */
+  boardStatus(): SamnaStatus | null {
+    return this.options.boards?.status() ?? null;
   }
 
   registryStatus(): DeviceRegistry['status'] {
@@ -338,16 +359,17 @@ export class DeviceManager {
    * they failed before, so "fix the permission, press Refresh" works.
    */
   async refresh(): Promise<void> {
-    if (this.options.usb === null || this.disposed) return;
-    if (!this.backend) await this.loadBackend();
-    if (!this.backend) {
+    if (this.disposed) return;
+    if (this.options.usb !== null) {
+      if (!this.backend) await this.loadBackend();
+      if (this.backend) {
+        const list = this.listUsb();
+        if (list) this.reconcile(list);
+        if (!this.subscribed) this.subscribe();
+      }
       this.updateStatus();
-      return;
     }
-    const list = this.listUsb();
-    if (list) this.reconcile(list);
-    if (!this.subscribed) this.subscribe();
-    this.updateStatus();
+    await this.discoverBoards();
   }
 
   /** Uses another registry (e.g. after usb-ids.json changed) and reconciles the list with it. */
@@ -440,6 +462,7 @@ export class DeviceManager {
     const address = d.deviceAddress;
     const vendorId = d.deviceDescriptor.idVendor;
     const productId = d.deviceDescriptor.idProduct;
+    this.usbIds.set(`${bus}-${address}`, { vendorId, productId });
     return { key: `${bus}-${address}`, bus, address, vendorId, productId, type: this.registry.matchUsb(vendorId, productId) };
   }
 
@@ -460,6 +483,8 @@ export class DeviceManager {
   private usbAttached(device: UsbDeviceLike): void {
     const b = this.describe(device);
     this.usbSeen.add(b.key);
+    // samna may know the board even when no USB id does.
+    void this.discoverBoards();
     if (!b.type || this.presentUsbEntry(b.key)) return;
     const slot = `usb#${++this.slotSeq}`;
     const index = this.realNumbers.attach({ key: slot, type: b.type.key, bus: b.bus, address: b.address });
@@ -470,8 +495,69 @@ export class DeviceManager {
   private usbDetached(device: UsbDeviceLike): void {
     const key = `${device.busNumber}-${device.deviceAddress}`;
     this.usbSeen.delete(key);
+    this.usbIds.delete(key);
     const entry = this.presentUsbEntry(key);
     if (entry) void this.goneAway(entry);
+  }
+
+  // ---- board discovery (samna) ------------------------------------------------------
+
+  /** Lists the discovery's boards and merges them (one listing at a time, in call order). */
+  private discoverBoards(): Promise<void> {
+    const boards = this.options.boards;
+    if (!boards || this.disposed) return Promise.resolve();
+    const run = this.discoveryChain.then(async () => {
+      if (this.disposed) return;
+      let list: DiscoveredBoard[];
+      try {
+        list = await boards.list();
+      } catch (e) {
+        (this.options.onListenerError ?? console.error)(e);
+        return;
+      }
+      if (!this.disposed) this.mergeDiscovered(list);
+    });
+    this.discoveryChain = run.catch(() => undefined);
+    return run;
+  }
+
+  private mergeDiscovered(list: readonly DiscoveredBoard[]): void {
+    let changed = false;
+    const listed = new Set<string>();
+    const fresh: Array<{ type: DeviceType; board: DiscoveredBoard }> = [];
+    for (const board of list) {
+      const type = this.registry.types().find((t) => t.samnaName !== null && t.samnaName === board.typeName);
+      if (!type) continue;
+      const key = `${board.bus}-${board.address}`;
+      listed.add(key);
+      const existing = this.presentUsbEntry(key);
+      if (existing) {
+        if (existing.type.key === type.key && existing.serial !== board.serial) {
+          existing.serial = board.serial;
+          changed = true;
+        }
+        continue;
+      }
+      fresh.push({ type, board });
+    }
+    for (const e of [...this.entries.values()]) {
+      if (e.fromDiscovery && e.present && e.usb && !listed.has(`${e.usb.bus}-${e.usb.address}`)) {
+        void this.goneAway(e);
+      }
+    }
+    // New boards take indices in (bus, address) order within their type, as an enumeration would.
+    fresh.sort((a, b) => a.board.bus - b.board.bus || a.board.address - b.board.address);
+    for (const { type, board } of fresh) {
+      const slot = `samna#${++this.slotSeq}`;
+      const index = this.realNumbers.attach({ key: slot, type: type.key, bus: board.bus, address: board.address });
+      const ids = this.usbIds.get(`${board.bus}-${board.address}`) ?? { vendorId: 0, productId: 0 };
+      const entry = this.addRealEntry(type, index, slot, { bus: board.bus, address: board.address, ...ids }, false);
+      entry.serial = board.serial;
+      entry.fromDiscovery = true;
+      this.emit('attach', this.info(entry));
+      changed = true;
+    }
+    if (changed) this.changed();
   }
 
   private reconcile(list: UsbDeviceLike[]): void {
@@ -479,7 +565,7 @@ export class DeviceManager {
     this.usbSeen = new Set(boards.map((b) => b.key));
     const now = new Map(boards.map((b) => [b.key, b]));
     for (const e of [...this.entries.values()]) {
-      if (e.virtual || !e.present || !e.usb) continue;
+      if (e.virtual || !e.present || !e.usb || e.fromDiscovery) continue;
       const b = now.get(`${e.usb.bus}-${e.usb.address}`);
       if (!b || b.type?.key !== e.type.key || b.vendorId !== e.usb.vendorId || b.productId !== e.usb.productId) void this.goneAway(e);
     }
@@ -500,11 +586,12 @@ export class DeviceManager {
     slot: string,
     b: { bus: number; address: number; vendorId: number; productId: number },
     announce: boolean,
-  ): void {
+  ): Entry {
     const id = formatDeviceId({ type: type.key, index, virtual: false });
     const entry: Entry = { id, type, index, virtual: false, slot, present: true, usb: { bus: b.bus, address: b.address, vendorId: b.vendorId, productId: b.productId } };
     this.entries.set(id, entry);
     if (announce) this.emit('attach', this.info(entry));
+    return entry;
   }
 
   private presentUsbEntry(key: string): Entry | undefined {
@@ -608,10 +695,13 @@ export class DeviceManager {
       out.reason = e.type.reason ?? 'not deployable';
       if (!e.hold && e.present) out.status = 'unsupported';
     } else if (!e.virtual && !(this.options.realDrivers ?? vendorProtocolDrivers).canOpen(e.type)) {
-      out.reason = "Needs SynSense's vendor protocol (samna), which this workbench does not include yet: use the virtual devkit of this type.";
+      out.reason =
+        (this.options.realDrivers ?? vendorProtocolDrivers).reason?.(e.type) ??
+        "Needs SynSense's vendor protocol (samna), which this workbench does not include yet: use the virtual devkit of this type.";
       if (!e.hold && e.present) out.status = 'unsupported';
     }
     if (e.usb) out.usb = { ...e.usb };
+    if (e.serial !== undefined) out.serial = e.serial;
     return out;
   }
 }

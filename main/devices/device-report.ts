@@ -12,6 +12,7 @@ import { hex4, type DeviceRegistry, type RegistryStatus } from '../chips/device-
 import type { DeviceKind } from '../chips/device-types.js';
 import type { DeviceInfo, DeviceManager } from './device-manager.js';
 import type { UsbStatus } from './usb-backend.js';
+import type { SamnaStatus } from './samna-host.js';
 
 export interface DevicesJson {
   devices: Array<{
@@ -23,8 +24,11 @@ export interface DevicesJson {
     reason?: string;
     busyBy?: { runId: string; since: string };
     usb?: { bus: number; address: number; vendorId: string; productId: string };
+    serial?: string;
   }>;
   usb: { status: UsbStatus['status']; message: string; fix: string | null };
+  /** Real boards through samna: present when the workbench uses it. */
+  samna?: { status: SamnaStatus['status']; message: string; fix: string | null; python?: string; samnaVersion?: string; bridge?: string };
   usbIds?: { status: RegistryStatus['status']; message: string };
 }
 
@@ -43,18 +47,27 @@ export interface TypesJson {
   types: TypeRow[];
 }
 
-export function devicesJson(devices: readonly DeviceInfo[], usb: UsbStatus, registry?: RegistryStatus): DevicesJson {
+export function devicesJson(devices: readonly DeviceInfo[], usb: UsbStatus, registry?: RegistryStatus, samna?: SamnaStatus | null): DevicesJson {
   const out: DevicesJson = {
     devices: devices.map((d) => {
       const row: DevicesJson['devices'][number] = { id: d.id, type: d.type, virtual: d.virtual, deployable: d.deployable, status: d.status };
       if (d.reason !== undefined) row.reason = d.reason;
       if (d.busyBy) row.busyBy = { ...d.busyBy };
       if (d.usb) row.usb = { bus: d.usb.bus, address: d.usb.address, vendorId: hex4(d.usb.vendorId), productId: hex4(d.usb.productId) };
+      if (d.serial !== undefined) row.serial = d.serial;
       return row;
     }),
     usb: { status: usb.status, message: usb.message, fix: usb.fix },
   };
   if (registry) out.usbIds = { status: registry.status, message: registry.message };
+  if (samna) {
+    out.samna = { status: samna.status, message: samna.message, fix: samna.fix };
+    if (samna.hello) {
+      out.samna.python = samna.hello.executable;
+      out.samna.samnaVersion = samna.hello.samna;
+      out.samna.bridge = samna.hello.bridge;
+    }
+  }
   return out;
 }
 
@@ -103,15 +116,18 @@ function statusCell(d: DeviceInfo): string {
   return d.status;
 }
 
-export function formatDeviceTable(devices: readonly DeviceInfo[], usb: UsbStatus, registry?: RegistryStatus): string {
-  const rows = devices.map((d) => [d.id, d.type, yesNo(d.virtual), yesNo(d.deployable), statusCell(d)]);
-  const parts = [devices.length > 0 ? table(['ID', 'TYPE', 'VIRTUAL', 'DEPLOYABLE', 'STATUS'], rows) : 'No devices.'];
+export function formatDeviceTable(devices: readonly DeviceInfo[], usb: UsbStatus, registry?: RegistryStatus, samna?: SamnaStatus | null): string {
+  const serials = devices.some((d) => d.serial !== undefined);
+  const rows = devices.map((d) => [d.id, d.type, yesNo(d.virtual), yesNo(d.deployable), ...(serials ? [d.serial ?? '-'] : []), statusCell(d)]);
+  const header = ['ID', 'TYPE', 'VIRTUAL', 'DEPLOYABLE', ...(serials ? ['SERIAL'] : []), 'STATUS'];
+  const parts = [devices.length > 0 ? table(header, rows) : 'No devices.'];
   const reasons = devices.filter((d) => d.status === 'unsupported' && d.reason).map((d) => `  ${d.id}: ${d.reason}`);
   if (reasons.length > 0) parts.push(['Unsupported:', ...reasons].join('\n'));
   const usbLines = [`USB: ${usb.status} - ${usb.message}`];
   if (usb.fix) usbLines.push(`Fix: ${usb.fix}`);
   if (registry && registry.status !== 'ok') usbLines.push(`USB ids: ${registry.message}`);
   parts.push(usbLines.join('\n'));
+  if (samna) parts.push([`samna: ${samna.status} - ${samna.message}`, ...(samna.fix ? [`Fix: ${samna.fix}`] : [])].join('\n'));
   return `${parts.join('\n\n')}\n`;
 }
 

@@ -52,9 +52,10 @@ export interface ForwardResult {
  * Why an open device went away, as passed to `onDisconnect` listeners (the runs record
  * it): `device-unplugged` (USB detach, or a virtual devkit removed as an unplug),
  * `worker-exited` (a virtual devkit's simulator thread died), `manager-disposed` (the
- * app is shutting down while the device was open).
+ * app is shutting down while the device was open), `bridge-exited` (a real board's samna
+ * bridge process died or stopped answering).
  */
-export type DisconnectReason = 'device-unplugged' | 'worker-exited' | 'manager-disposed';
+export type DisconnectReason = 'device-unplugged' | 'worker-exited' | 'manager-disposed' | 'bridge-exited';
 
 export interface DeviceDriver {
   /** Device id, e.g. "sim-speck2fdevkit:0" or "speck2fdevkit:1". */

@@ -19,6 +19,8 @@ export interface RealDeviceHandle {
 export interface RealDriverFactory {
   /** Whether drivers from this factory can open boards of this type (decides the `unsupported` status). */
   canOpen(type: DeviceType): boolean;
+  /** Why boards of this type cannot be opened (shown as the device's reason) when canOpen is false. */
+  reason?(type: DeviceType): string | undefined;
   create(device: RealDeviceHandle): ManagedDeviceDriver;
 }
 

@@ -7,6 +7,8 @@
 import { mkdirSync } from 'node:fs';
 import type { AppInfo, DevicesView } from '../../preload/api.js';
 import { DeviceManager } from '../devices/device-manager.js';
+import { pythonCandidates } from '../devices/python-locator.js';
+import { SamnaHost } from '../devices/samna-host.js';
 import { loadDeviceRegistry, usbIdFilePath } from '../devices/usb-id-file.js';
 import { openAppDatabase, type AppDatabase } from '../store/app-database.js';
 import { CompileService } from './compile-service.js';
@@ -26,6 +28,12 @@ export interface ServicesOptions {
   usb?: boolean;
   /** Follow USB plug/unplug (default true). */
   hotplug?: boolean;
+  /** Real boards through samna (default true). */
+  samna?: boolean;
+  /** `--python PATH`: the Python that has samna (beats DCNN_PYTHON and the setting devices.python). */
+  python?: string | undefined;
+  /** Where the samna bridge's diagnostics go (default stderr). */
+  log?: (message: string) => void;
 }
 
 export interface Services {
@@ -33,6 +41,8 @@ export interface Services {
   appDb: AppDatabase;
   compiler: CompileService;
   devices: DeviceManager;
+  /** samna for real boards; null when turned off. */
+  samna: SamnaHost | null;
   projects: ProjectSession;
   runs: RunService;
   /** Starts, re-runs and stops runs: the one path for the UI and the CLI. */
@@ -44,14 +54,18 @@ export interface Services {
 
 export async function createServices(options: ServicesOptions): Promise<Services> {
   mkdirSync(options.dataDir, { recursive: true });
+  const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   const bus = new EventBus();
   const appDb = openAppDatabase(options.dataDir);
   const compiler = new CompileService();
+  const samna =
+    options.samna === false ? null : new SamnaHost({ python: pythonCandidates({ option: options.python, setting: appDb.getSetting('devices.python') }), log });
   const devices = await DeviceManager.create({
     registry: loadDeviceRegistry(options.dataDir),
     usbIdFileHint: usbIdFilePath(options.dataDir),
     ...(options.usb === false ? { usb: null } : {}),
     hotplug: options.hotplug ?? true,
+    ...(samna ? { boards: samna, realDrivers: samna } : {}),
   });
   const projects = new ProjectSession(options.dataDir, appDb, compiler, bus);
   const runs = new RunService(devices);
@@ -77,6 +91,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     appDb,
     compiler,
     devices,
+    samna,
     projects,
     runs,
     launcher,
@@ -87,6 +102,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       await runs.stopAll();
       projects.close();
       await devices.dispose();
+      await samna?.dispose();
       appDb.close();
     },
   };

@@ -19,8 +19,14 @@ export function devicesView(devices: DeviceManager): DevicesView {
       family: type?.family ?? null,
       ...(d.reason ? { reason: d.reason } : {}),
       ...(d.busyBy ? { busyBy: { runId: d.busyBy.runId, since: d.busyBy.since } } : {}),
+      ...(d.serial !== undefined ? { serial: d.serial } : {}),
     };
   });
   const usb = devices.usbStatus();
-  return { devices: list, usb: { status: usb.status, message: usb.message, ...(usb.fix ? { fix: usb.fix } : {}) } };
+  const samna = devices.boardStatus();
+  return {
+    devices: list,
+    usb: { status: usb.status, message: usb.message, ...(usb.fix ? { fix: usb.fix } : {}) },
+    ...(samna ? { samna: { status: samna.status, message: samna.message, ...(samna.fix ? { fix: samna.fix } : {}) } } : {}),
+  };
 }

@@ -33,6 +33,8 @@ export const SETTINGS = {
   'ui.defaultChip': z.string().min(1).max(100).default('speck2fdevkit'),
   'ui.compileDebounceMs': z.number().int().min(0).max(10_000).default(300),
   'devices.showVirtual': z.boolean().default(true),
+  /** The Python that has samna (for real boards); null: DCNN_PYTHON, else python3/python on PATH. */
+  'devices.python': z.string().min(1).max(4096).nullable().default(null),
   'projects.lastFolder': z.string().nullable().default(null),
 } as const;
 

@@ -41,6 +41,7 @@ const DISCONNECT_ENDINGS: Readonly<Record<string, { reason: InterruptReason; mes
   'device-unplugged': { reason: 'device-unplugged', message: INTERRUPT_REASONS['device-unplugged'] },
   'worker-exited': { reason: 'crashed', message: "the virtual devkit's simulator thread ended during the run" },
   'manager-disposed': { reason: 'cancelled', message: 'the workbench shut down during the run' },
+  'bridge-exited': { reason: 'crashed', message: "the board's samna bridge process ended or stopped answering during the run" },
 };
 
 export function endingForDisconnect(disconnectReason: string): RunEnding {

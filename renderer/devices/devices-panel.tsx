@@ -1,9 +1,10 @@
 // The Devices panel: the live device list (attach/detach appear as they happen, with a
 // short highlight), which one runs get deployed to, add/remove a virtual devkit, and the
-// USB backend's status with the fix when access is denied.
+// USB backend's status with the fix when access is denied, and whether samna (real
+// boards) is usable: the Python tried and what to install when it is not.
 
 import { useId, useState } from 'react';
-import type { DeviceTypeView, DeviceView, UsbStatusView } from '../../preload/api';
+import type { DeviceTypeView, DeviceView, SamnaStatusView, UsbStatusView } from '../../preload/api';
 import type { DevicesState } from '../app/use-devices';
 import { deviceStatusText } from './device-changes';
 
@@ -49,6 +50,7 @@ export function DevicesPanel(p: DevicesPanelProps) {
                 <span className="device-id mono">{d.id}</span>
                 <span className="device-meta">
                   <span className="device-type">{d.name}</span>
+                  {d.serial && <span className="device-serial mono"> · {d.serial}</span>}
                   {d.deployable && !leaving && <span className={`device-status ${d.status}`}> · {deviceStatusText(d)}</span>}
                   {leaving && <span className="device-status detached"> · detached</span>}
                 </span>
@@ -80,6 +82,7 @@ export function DevicesPanel(p: DevicesPanelProps) {
         </button>
       </div>
       {p.state.view && <UsbLine usb={p.state.view.usb} />}
+      {p.state.view?.samna && <SamnaLine samna={p.state.view.samna} />}
       {p.state.error && (
         <p className="field-error" role="alert">
           {p.state.error}{' '}
@@ -103,6 +106,22 @@ function UsbLine({ usb }: { usb: UsbStatusView }) {
         <details open={bad}>
           <summary>How to fix</summary>
           <pre className="fix">{usb.fix}</pre>
+        </details>
+      )}
+    </div>
+  );
+}
+
+function SamnaLine({ samna }: { samna: SamnaStatusView }) {
+  const bad = samna.status !== 'ok' && samna.status !== 'not-checked';
+  return (
+    <div className={`usb ${bad ? 'warn' : ''}`} data-testid="samna-status">
+      <span className="label">samna</span> <span>{samna.status.replace('-', ' ')}</span>
+      <p className="usb-message">{samna.message}</p>
+      {samna.fix && (
+        <details open={bad}>
+          <summary>How to use real boards</summary>
+          <pre className="fix">{samna.fix}</pre>
         </details>
       )}
     </div>

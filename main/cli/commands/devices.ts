@@ -1,6 +1,7 @@
-// `dcnn devices [--json] | --types [--json] | --watch | --udev`
+// `dcnn devices [--json] [--python PATH] | --types [--json] | --watch | --udev`
 // Connected boards and virtual devkits, the device-type registry, live attach/detach, or
-// a udev rule for the USB ids the registry knows.
+// a udev rule for the USB ids the registry knows. Real boards come from USB ids and from
+// samna's device list (through the Python named by --python / DCNN_PYTHON / PATH).
 
 import { parseArgs } from 'node:util';
 import { udevRuleFor } from '../../chips/device-registry.js';
@@ -11,9 +12,9 @@ import { withServices } from '../cli-services.js';
 export async function devicesCommand(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { json: { type: 'boolean' }, types: { type: 'boolean' }, watch: { type: 'boolean' }, udev: { type: 'boolean' }, 'data-dir': { type: 'string' } },
+    options: { json: { type: 'boolean' }, types: { type: 'boolean' }, watch: { type: 'boolean' }, udev: { type: 'boolean' }, 'data-dir': { type: 'string' }, python: { type: 'string' } },
   });
-  return withServices(io, { dataDir: values['data-dir'], hotplug: values.watch === true }, async (s) => {
+  return withServices(io, { dataDir: values['data-dir'], hotplug: values.watch === true, python: values.python }, async (s) => {
     const registry = s.devices.deviceRegistry();
     if (values.udev) {
       io.out(udevRuleFor(registry));
@@ -25,10 +26,10 @@ export async function devicesCommand(argv: string[], io: CliIO): Promise<number>
     }
     const list = s.devices.list();
     if (values.json) {
-      io.out(JSON.stringify(devicesJson(list, s.devices.usbStatus(), s.devices.registryStatus()), null, 1));
+      io.out(JSON.stringify(devicesJson(list, s.devices.usbStatus(), s.devices.registryStatus(), s.devices.boardStatus()), null, 1));
       return 0;
     }
-    io.out(formatDeviceTable(list, s.devices.usbStatus(), s.devices.registryStatus()));
+    io.out(formatDeviceTable(list, s.devices.usbStatus(), s.devices.registryStatus(), s.devices.boardStatus()));
     if (!values.watch) return 0;
     io.out('\nwatching for attach/detach (Ctrl-C to stop)…');
     const stop = watchDeviceEvents(s.devices, (line) => io.out(line));

@@ -58,6 +58,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       'slow-clock': { type: 'string' },
       order: { type: 'string' },
       'data-dir': { type: 'string' },
+      python: { type: 'string' },
       json: { type: 'boolean' },
     },
   });
@@ -65,7 +66,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const order = values.order;
   if (order !== undefined && order !== 'depth-first' && order !== 'breadth-first') throw new CliError(`--order must be depth-first or breadth-first; got "${order}"`);
   const slowClockHz = parseSlowClock(values['slow-clock']);
-  return withServices(io, { dataDir: values['data-dir'] }, async (services) => {
+  return withServices(io, { dataDir: values['data-dir'], python: values.python }, async (services) => {
     const device = (() => {
       try {
         return services.devices.resolve(values.device);

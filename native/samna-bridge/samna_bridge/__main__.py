@@ -1,0 +1,29 @@
+"""`python -m samna_bridge`: the handshake (or a typed "samna missing" error), then the loop."""
+
+import sys
+
+from . import BRIDGE_VERSION, PROTOCOL_VERSION
+from .protocol import encode_json
+
+
+def main():
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    # samna prints on stdout at times; the frames own stdout, so everything else goes to stderr.
+    sys.stdout = sys.stderr
+    try:
+        import samna  # noqa: the one third-party import
+    except Exception as e:
+        stdout.write(encode_json({"id": 0, "ok": False, "error": {
+            "type": "samna-missing",
+            "message": "this Python cannot import samna (%s: %s)" % (type(e).__name__, e),
+            "bridge": BRIDGE_VERSION, "protocol": PROTOCOL_VERSION,
+            "python": "%d.%d.%d" % sys.version_info[:3], "executable": sys.executable}}))
+        stdout.flush()
+        return 0
+    from .server import Server
+    Server(samna, stdin, stdout).run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
