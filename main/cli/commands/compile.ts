@@ -8,7 +8,7 @@ import { compileReport } from '../../compiler/compile-report.js';
 import { compileModel } from '../../compiler/compile.js';
 import type { CompileRequest } from '../../compiler/compile-types.js';
 import { readJsonFile, readModelText, readWeightsFile } from '../../services/model-files.js';
-import { parseConversion, parseInputShape, parseMonitor, parseOrdering, parseSeed } from '../args.js';
+import { parseConversion, parseInputShape, parseLayer2CoreMap, parseMonitor, parseOrdering, parseSeed } from '../args.js';
 import { CliError, type CliIO } from '../cli-io.js';
 import { formatCompileResult } from '../compile-table.js';
 
@@ -18,6 +18,7 @@ export const COMPILE_OPTIONS = {
   'input-shape': { type: 'string' },
   device: { type: 'string', default: 'speck2fdevkit' },
   ordering: { type: 'string' },
+  'layer2core-map': { type: 'string' },
   monitor: { type: 'string' },
   'config-patch': { type: 'string' },
   'spike-threshold': { type: 'string' },
@@ -35,6 +36,7 @@ export interface CompileArgs {
   'input-shape'?: string;
   device?: string;
   ordering?: string;
+  'layer2core-map'?: string;
   monitor?: string;
   'config-patch'?: string;
   'spike-threshold'?: string;
@@ -73,6 +75,8 @@ export async function prepareCompile(values: CompileArgs, io: CliIO): Promise<Pr
     conversion: parseConversion(values),
     dvsInput: values['dvs-input'] ?? false,
   };
+  const layer2core = parseLayer2CoreMap(values['layer2core-map']);
+  if (layer2core) request.layer2coreMap = layer2core;
   if (values['config-patch']) request.configPatch = await readJsonFile(values['config-patch'], 'config patch', io.cwd);
   return {
     request,
