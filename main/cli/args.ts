@@ -21,6 +21,19 @@ export function parseOrdering(text: string | undefined): 'auto' | number[] {
   return parts.map(Number);
 }
 
+/** `--layer2core-map 0:0,1:2,2:1` (layer number:core), as sinabs' layer2core_map. */
+export function parseLayer2CoreMap(text: string | undefined): Record<number, number> | undefined {
+  if (text === undefined) return undefined;
+  const map: Record<number, number> = {};
+  for (const part of text.split(',').map((s) => s.trim())) {
+    const m = /^([0-9]+):([0-9]+)$/.exec(part);
+    if (!m) throw new CliError(`--layer2core-map takes layer:core pairs separated by commas (e.g. 0:0,1:2,2:1); got "${part}"`);
+    if (map[Number(m[1])] !== undefined) throw new CliError(`--layer2core-map names layer ${m[1]} twice`);
+    map[Number(m[1])] = Number(m[2]);
+  }
+  return map;
+}
+
 export function parseMonitor(text: string | undefined): MonitorSpec {
   if (text === undefined) return [-1];
   const t = text.trim();

@@ -18,7 +18,7 @@ type Command = (argv: string[], io: CliIO) => Promise<number>;
 const USAGE: Record<string, string> = {
   compile:
     'dcnn compile MODEL.py|MODEL.pt --weights W.safetensors|W.pt [--weights-key K] | --init SEED --input-shape C,H,W [--device speck2fdevkit]\n' +
-    '  [--ordering auto|2,0,1,...] [--monitor -1|all|0,2|dvs] [--config-patch patch.json] [--config-out config.json]\n' +
+    '  [--ordering auto|2,0,1,...] [--layer2core-map 0:0,1:2,...] [--monitor -1|all|0,2|dvs] [--config-patch patch.json] [--config-out config.json]\n' +
     '  [--spike-threshold 1] [--min-v-mem=-1|none] [--reset subtract|zero] [--kind auto|ann|snn] [--bn-eps] [--dvs-input] [--json]',
   demo: 'dcnn demo',
   simulate:

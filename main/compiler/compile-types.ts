@@ -52,6 +52,8 @@ export interface CompileRequest {
   device: string;
   /** 'auto' (maximum bipartite matching) or one core id per chip layer (the layer2core_map as a list). */
   ordering?: 'auto' | readonly number[];
+  /** sinabs' layer2core_map: core per layer number (graph models: numbers from 1 with a DVS layer). Overrides `ordering`. */
+  layer2coreMap?: Readonly<Record<number, number>>;
   /** Default [-1]: the exit layer. */
   monitorLayers?: MonitorSpec;
   conversion?: Partial<ConversionOptions>;

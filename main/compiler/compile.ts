@@ -184,7 +184,20 @@ export function compileModel(request: CompileRequest, options: CompileOptions = 
   // Placement.
   const t3 = now();
   const placementLayers = result.layers.map((l) => ({ index: l.index, memory: l.memory, candidates: l.candidates }));
-  const ordering = request.ordering ?? 'auto';
+  const base = result.graph?.numberBase ?? 0;
+  const given = request.layer2coreMap;
+  const unknown = given ? Object.keys(given).map(Number).filter((k) => !result.layers.some((l) => l.index + base === k)) : [];
+  const missing = given ? result.layers.filter((l) => given[l.index + base] === undefined).map((l) => l.index + base) : [];
+  if (unknown.length > 0 || missing.length > 0) {
+    const numbers = result.layers.map((l) => l.index + base);
+    return stop({
+      stage: 'mapping',
+      class: 'ValueError',
+      code: 'INVALID_ORDERING',
+      message: `The layer2core_map must give one core for each chip layer ${numbers.join(', ')}${missing.length > 0 ? `; missing: ${missing.join(', ')}` : ''}${unknown.length > 0 ? `; no such layer: ${unknown.join(', ')}` : ''}.`,
+    });
+  }
+  const ordering = given ? result.layers.map((l) => given[l.index + base]!) : (request.ordering ?? 'auto');
   const placed = ordering === 'auto' ? placeAuto(placementLayers, family) : placeManual(placementLayers, ordering, family);
   timings.placeMs = now() - t3;
   if (!placed.ok) {

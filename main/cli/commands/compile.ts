@@ -13,7 +13,7 @@ import { parseModel } from '../../compiler/parse/parse-model.js';
 import { bindWeights } from '../../compiler/weights.js';
 import type { Tensor } from '../../formats/tensor.js';
 import { importModel, isImportedModelFile, readBytes, readJsonFile, readWeightsFile, safetensorsOf } from '../../services/model-files.js';
-import { parseConversion, parseInputShape, parseMonitor, parseOrdering, parseSeed } from '../args.js';
+import { parseConversion, parseInputShape, parseLayer2CoreMap, parseMonitor, parseOrdering, parseSeed } from '../args.js';
 import { CliError, type CliIO } from '../cli-io.js';
 import { formatCompileResult } from '../compile-table.js';
 
@@ -24,6 +24,7 @@ export const COMPILE_OPTIONS = {
   'input-shape': { type: 'string' },
   device: { type: 'string', default: 'speck2fdevkit' },
   ordering: { type: 'string' },
+  'layer2core-map': { type: 'string' },
   monitor: { type: 'string' },
   'config-patch': { type: 'string' },
   'spike-threshold': { type: 'string' },
@@ -42,6 +43,7 @@ export interface CompileArgs {
   'input-shape'?: string;
   device?: string;
   ordering?: string;
+  'layer2core-map'?: string;
   monitor?: string;
   'config-patch'?: string;
   'spike-threshold'?: string;
@@ -96,6 +98,8 @@ export async function prepareCompile(values: CompileArgs, io: CliIO): Promise<Pr
     conversion: parseConversion(values),
     dvsInput: values['dvs-input'] ?? false,
   };
+  const layer2core = parseLayer2CoreMap(values['layer2core-map']);
+  if (layer2core) request.layer2coreMap = layer2core;
   if (values['config-patch']) request.configPatch = await readJsonFile(values['config-patch'], 'config patch', io.cwd);
   return {
     request,
