@@ -2,17 +2,28 @@
 // event layout, SpikeBatch. Reading checks every row (negative or non-monotonic
 // timestamps, coordinates outside the input shape, impossible layers) and names the row;
 // nothing is dropped or reordered unless the caller asks for it, and then it is counted
-// and reported. Writing produces files numpy and spreadsheet tools read back. No file
-// system here: callers read and write the bytes.
+// and reported. Writing produces files numpy and spreadsheet tools read back. Camera
+// recordings (AEDAT, ATIS .bin, Prophesee .dat/.raw) are read through the decoders in
+// ./events/ and mapped by ./events/camera-input.ts. No file system here: callers read
+// and write the bytes.
 
 import { LAYER_DVS_RAW, LAYER_READOUT, SpikeBatchBuilder, allocateBatch, type SpikeBatch } from '../sim/spike-batch.js';
 import { parseEventCsv, writeEventCsv, type EventColumns, type EventCsvLayout, type EventRowSink } from './event-csv.js';
+import { CameraInputCollector } from './events/camera-input.js';
+import { CAMERA_EXTENSIONS, SNIFF_BYTES, createCameraDecoder, sniffCameraFormat } from './events/camera-formats.js';
+import type { CameraFormat, DecodeReport } from './events/event-decoder.js';
 import { FormatError, type FormatErrorCode, type FormatErrorDetails } from './format-error.js';
 import { readNpy, writeNpy, type NpyTypedArray } from './npy.js';
 import { elementCount, formatShape } from './tensor.js';
 
 export type { EventColumns } from './event-csv.js';
 export type EventFileFormat = 'npy' | 'csv';
+/** What can be read as input: the two writable formats and the camera recordings. */
+export type EventInputFormat = EventFileFormat | CameraFormat;
+
+export function isCameraFormat(format: EventInputFormat): format is CameraFormat {
+  return format !== 'npy' && format !== 'csv';
+}
 
 export interface ReadEventFileOptions {
   /** [C, H, W] the events feed: every channel, y and x must be inside it. */
@@ -34,6 +45,8 @@ export interface EventFileContents {
   sorted: boolean;
   /** Things the user should know that did not stop the import (ignored fields, drops, sorting). */
   warnings: string[];
+  /** Camera recordings: what the decoder found (format, sensor size, skipped packets). */
+  recording?: DecodeReport & { timeShift: number };
 }
 
 const MAX_CORE = 8;
@@ -251,8 +264,38 @@ function readNpyEvents(bytes: Uint8Array, options: ReadEventFileOptions, default
 // ---------------------------------------------------------------------------------------
 // Public API
 
+/** Chunk size camera recordings are decoded in (also the worker's file read size). */
+export const CAMERA_CHUNK_BYTES = 1 << 20;
+
+/**
+ * Reads a camera recording chunk by chunk into a batch for the model's entry; `feed`
+ * receives a push function and calls it with consecutive chunks of the file.
+ */
+export function readCameraEvents(format: CameraFormat, options: ReadEventFileOptions, feed: (push: (chunk: Uint8Array) => void) => void): EventFileContents {
+  const layer = checkOptions(options);
+  const decoder = createCameraDecoder(format);
+  const collector = new CameraInputCollector({ layer, ...(options.inputShape ? { inputShape: options.inputShape } : {}) });
+  feed((chunk) => collector.add(decoder.push(chunk)));
+  collector.add(decoder.end());
+  const report = decoder.report();
+  const mapped = collector.finish(report);
+  return {
+    batch: mapped.batch,
+    columns: 'xytp',
+    dropped: mapped.dropped,
+    sorted: mapped.sorted,
+    warnings: mapped.warnings,
+    recording: { ...report, timeShift: mapped.timeShift },
+  };
+}
+
 /** Read an event file into a SpikeBatch, checking every row (see ReadEventFileOptions). */
-export function readEventFile(bytes: Uint8Array, format: EventFileFormat, options: ReadEventFileOptions = {}): EventFileContents {
+export function readEventFile(bytes: Uint8Array, format: EventInputFormat, options: ReadEventFileOptions = {}): EventFileContents {
+  if (isCameraFormat(format)) {
+    return readCameraEvents(format, options, (push) => {
+      for (let i = 0; i < bytes.length; i += CAMERA_CHUNK_BYTES) push(bytes.subarray(i, i + CAMERA_CHUNK_BYTES));
+    });
+  }
   const defaultLayer = checkOptions(options);
   const warnings: string[] = [];
   let collector: EventCollector | undefined;
@@ -357,4 +400,38 @@ export function detectEventFormat(fileName: string, bytes: Uint8Array): EventFil
     `cannot tell the format of "${fileName}": it is not a .npy file (no \\x93NUMPY magic) and its extension is not .npy or .csv; rename it or convert it to one of these`,
     { extension: ext },
   );
+}
+
+/**
+ * Any readable event format, by content first (the .npy magic, the camera formats'
+ * signatures and headers), then by extension (CSV, and the camera formats that have no
+ * signature: ATIS .bin, headerless .dat).
+ */
+export function detectEventInputFormat(fileName: string, bytes: Uint8Array): EventInputFormat {
+  if (hasNpyMagic(bytes)) return 'npy';
+  const ext = /\.([^./\\]+)$/.exec(fileName)?.[1]?.toLowerCase() ?? '';
+  if (ext === 'csv' || ext === 'txt') return 'csv';
+  const camera = sniffCameraFormat(bytes.subarray(0, SNIFF_BYTES), fileName);
+  if (camera) return camera;
+  if (ext === 'raw' || ext === 'aedat' || ext === 'aedat4') {
+    throw new FormatError(
+      'events',
+      'NOT_EVENTS',
+      `"${fileName}" is named like a camera recording (.${ext}) but its first bytes are not one: no "#!AER-DAT" line, no "% evt 2.0/3.0" or "% format EVT..." header; the file may be damaged or of another format`,
+      { extension: ext },
+    );
+  }
+  try {
+    return detectEventFormat(fileName, bytes);
+  } catch (e) {
+    if (e instanceof FormatError && e.code === 'NOT_EVENTS' && e.details.extension === ext && !(bytes[0] === 0x50 && bytes[1] === 0x4b)) {
+      throw new FormatError(
+        'events',
+        'NOT_EVENTS',
+        `cannot tell the format of "${fileName}": it is not .npy, CSV, or a camera recording (${CAMERA_EXTENSIONS.map((x) => `.${x}`).join(' ')}); convert it to one of these`,
+        { extension: ext },
+      );
+    }
+    throw e;
+  }
 }

@@ -3,7 +3,19 @@
 // as the tensor, field, row or byte counts) and a message a lab user can act on. It does
 // not know file names: callers read the bytes, so callers prefix the path when they show it.
 
-export type FormatName = 'safetensors' | 'npy' | 'csv' | 'events'
+export type FormatName =
+  | 'safetensors'
+  | 'npy'
+  | 'csv'
+  | 'events'
+  // camera recordings (main/formats/events/)
+  | 'aedat4'
+  | 'aedat2'
+  | 'aedat3'
+  | 'atis-bin'
+  | 'prophesee-dat'
+  | 'evt2'
+  | 'evt3'
   // model files (main/formats/onnx, main/formats/nir)
   | 'onnx'
   | 'nir'
@@ -49,7 +61,13 @@ export type FormatErrorCode =
   | 'DANGLING_INPUT'
   | 'NOT_SEQUENTIAL'
   | 'SPIKING_TRACE'
-  | 'UNSUPPORTED_NEURON';
+  | 'UNSUPPORTED_NEURON'
+  // packet streams of camera recordings
+  | 'BAD_PACKET'
+  | 'PACKET_TOO_LARGE'
+  | 'UNKNOWN_STREAM'
+  | 'DECOMPRESSION_FAILED'
+  | 'UNSUPPORTED_FORMAT';
 
 /** Plain values only, so an error crosses IPC and lands in logs unchanged. */
 export type FormatErrorDetails = Readonly<Record<string, string | number | boolean | null>>;

@@ -1,14 +1,17 @@
-// The input stream of a run: an event file (.npy / CSV), an example's shipped events, or
-// a built-in generator, addressed to the model's entry (its first core, or the DVS layer
+// The input stream of a run: an event file (.npy / CSV / a camera recording: AEDAT, ATIS
+// .bin, Prophesee .dat/.raw), an example's shipped events, or a built-in generator, addressed to the model's entry (its first core, or the DVS layer
 // when the model has one) and checked against the model's input shape.
 
 import type { InputSource } from '../../preload/api.js';
 import type { CompileResult, Shape3 } from '../compiler/compile-types.js';
-import { detectEventFormat } from '../formats/event-files.js';
+import { open } from 'node:fs/promises';
+import { detectEventInputFormat, isCameraFormat } from '../formats/event-files.js';
+import { SNIFF_BYTES } from '../formats/events/camera-formats.js';
 import { ServiceError } from './service-error.js';
 import { movingBar, poissonRateImage } from '../sim/input-generators.js';
 import { LAYER_DVS, type SpikeBatch } from '../sim/spike-batch.js';
-import { readEventFileOffThread } from '../threads/event-file-reader.js';
+import { readEventFileOffThread, readEventPathOffThread, type ReadProgress } from '../threads/event-file-reader.js';
+import { InputFileError, readBytes } from './model-files.js';
 import type { Project } from '../store/project.js';
 import { readWholeRecording } from '../store/recording-files.js';
 
@@ -33,10 +36,55 @@ export function entryOf(compiled: CompileResult): { layer: number; shape: Shape3
 export async function inputFromFile(compiled: CompileResult, name: string, bytes: Uint8Array, options: { sort?: boolean; dropOutOfRange?: boolean } = {}): Promise<RunInput> {
   const entry = entryOf(compiled);
   try {
-    const read = await readEventFileOffThread(bytes, detectEventFormat(name, bytes), { inputShape: entry.shape, layer: entry.layer, ...options });
+    const read = await readEventFileOffThread(bytes, detectEventInputFormat(name, bytes), { inputShape: entry.shape, layer: entry.layer, ...options });
     return { batch: read.batch, label: name, warnings: read.warnings };
   } catch (e) {
     throw new ServiceError('BAD_EVENT_FILE', `${name}: ${(e as Error).message}`);
+  }
+}
+
+async function readHead(path: string, n: number): Promise<Uint8Array> {
+  let f;
+  try {
+    f = await open(path, 'r');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputFileError(path, 'event file', code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message);
+  }
+  try {
+    const buf = new Uint8Array(n);
+    const { bytesRead } = await f.read(buf, 0, n, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await f.close();
+  }
+}
+
+/**
+ * An event file given by path: camera recordings are decoded in the event-file worker
+ * straight from the file, chunk by chunk (progress through `onProgress`); .npy / CSV
+ * files are read whole, as inputFromFile does.
+ */
+export async function inputFromPath(
+  compiled: CompileResult,
+  path: string,
+  options: { sort?: boolean; dropOutOfRange?: boolean } = {},
+  onProgress?: (p: ReadProgress) => void,
+): Promise<RunInput> {
+  const head = await readHead(path, SNIFF_BYTES);
+  let format;
+  try {
+    format = detectEventInputFormat(path, head);
+  } catch (e) {
+    throw new ServiceError('BAD_EVENT_FILE', `${path}: ${(e as Error).message}`);
+  }
+  if (!isCameraFormat(format)) return inputFromFile(compiled, path, await readBytes(path, 'event file'), options);
+  const entry = entryOf(compiled);
+  try {
+    const read = await readEventPathOffThread(path, format, { inputShape: entry.shape, layer: entry.layer, ...options }, onProgress);
+    return { batch: read.batch, label: path, warnings: read.warnings };
+  } catch (e) {
+    throw new ServiceError('BAD_EVENT_FILE', `${path}: ${(e as Error).message}`);
   }
 }
 

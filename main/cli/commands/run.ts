@@ -1,4 +1,4 @@
-// `dcnn run MODEL --weights W --input-shape C,H,W --device sim-speck2fdevkit:0 --events input.npy
+// `dcnn run MODEL --weights W --input-shape C,H,W --device sim-speck2fdevkit:0 --events input.npy|.csv|.aedat4|.aedat|.dat|.bin|.raw
 //  [--monitor -1|all|0,2] [--project exp.dcnnproj] [--out out.npy] [--slow-clock HZ] [--json]`
 // Deploys the model to a device, streams the event file through it and prints what the
 // monitored layers produced; with --project the run and both streams are recorded.
@@ -8,8 +8,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compileModel } from '../../compiler/compile.js';
 import { writeEventFile } from '../../formats/event-files.js';
-import { readBytes } from '../../services/model-files.js';
-import { inputFromFile } from '../../services/run-inputs.js';
+import { inputFromPath } from '../../services/run-inputs.js';
 import { concatBatches, type SpikeBatch } from '../../sim/spike-batch.js';
 import { openProject, ProjectWriteError, type Project } from '../../store/project.js';
 import { CliError, type CliIO } from '../cli-io.js';
@@ -62,7 +61,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       json: { type: 'boolean' },
     },
   });
-  if (!values.events) throw new CliError('--events FILE (.npy or .csv) is required: the input events to send');
+  if (!values.events) throw new CliError('--events FILE (.npy, .csv, or a camera recording: .aedat4 .aedat .dat .bin .raw) is required: the input events to send');
   const order = values.order;
   if (order !== undefined && order !== 'depth-first' && order !== 'breadth-first') throw new CliError(`--order must be depth-first or breadth-first; got "${order}"`);
   const slowClockHz = parseSlowClock(values['slow-clock']);
@@ -81,8 +80,14 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       return 1;
     }
     const eventsPath = resolve(io.cwd, values.events!);
-    const file = { name: eventsPath, bytes: await readBytes(eventsPath, 'event file') };
-    const input = await inputFromFile(compiled, file.name, file.bytes).catch((e: Error) => {
+    let shown = 0;
+    const input = await inputFromPath(compiled, eventsPath, {}, (p) => {
+      // Progress only for big recordings, every 10 %: a lab user sees a 5 GB file move.
+      const f = p.bytes / p.total;
+      if (values.json || p.total < 64 * 1024 * 1024 || (f < shown + 0.1 && f < 1)) return;
+      shown = f;
+      io.err(`reading ${eventsPath}: ${Math.round(f * 100)} %`);
+    }).catch((e: Error) => {
       throw new CliError(e.message);
     });
     for (const w of input.warnings) io.err(`warning: ${w}`);

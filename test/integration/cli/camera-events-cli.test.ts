@@ -1,0 +1,75 @@
+// Camera recordings through `dcnn` as a user runs it (a child process): the real N-MNIST
+// .bin runs on a 2x34x34 model and is recorded; a DVXplorer AEDAT4 recording on the same
+// model has its out-of-input events dropped with a warning that says what to do.
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../../main/services/package-root.js';
+
+const run = promisify(execFile);
+const DCNN = fileURLToPath(new URL('../../../bin/dcnn.js', import.meta.url));
+const REAL = `${packageRoot()}/test/fixtures/real/events/`;
+const dir = mkdtempSync(join(tmpdir(), 'dcnn-camera-'));
+const env = { ...process.env, DCNN_DATA_DIR: join(dir, 'data') };
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function dcnn(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [DCNN, ...args], { cwd: dir, env, maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+const MODEL = `import torch.nn as nn
+
+model = nn.Sequential(
+    nn.Conv2d(2, 8, 3, 1, bias=False),
+    nn.ReLU(),
+    nn.AvgPool2d(2),
+    nn.Conv2d(8, 10, 16, 1, bias=False),
+    nn.ReLU(),
+)
+`;
+const model = join(dir, 'nmnist.py');
+writeFileSync(model, MODEL);
+const args = [model, '--init', '7', '--input-shape', '2,34,34'];
+
+describe('dcnn run --events with camera recordings', () => {
+  it('the real N-MNIST .bin (4325 events, all inside 2x34x34) runs and is recorded', { timeout: 120_000 }, async () => {
+    // Renamed: the .bin extension is what marks the signature-less ATIS format.
+    copyFileSync(`${REAL}tonic_sample_nmnist.bin`, join(dir, 'digit.bin'));
+    const { code, stdout, stderr } = await dcnn(['run', ...args, '--events', 'digit.bin', '--project', 'nmnist.dcnnproj', '--json']);
+    expect(stderr).not.toContain('dropped');
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out).toMatchObject({ status: 'completed', run_id: 1, events_in: 4325 });
+    const runs = JSON.parse((await dcnn(['runs', 'nmnist.dcnnproj', '--json'])).stdout);
+    expect(runs.runs).toEqual([expect.objectContaining({ id: 1, status: 'completed', events_in: 4325 })]);
+  });
+
+  it('a 320x240 AEDAT4 recording on a 34x34 model: outside events dropped, counted, and the warning says what to do', { timeout: 120_000 }, async () => {
+    copyFileSync(`${REAL}tonic_sample.aedat4`, join(dir, 'rec.data'));
+    const { code, stdout, stderr } = await dcnn(['run', ...args, '--events', 'rec.data', '--json']);
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/warning: \d+ of 111954 events were outside the model's input \[2, 34, 34\]/);
+    expect(stderr).toContain('Crop or downsample the recording to 34x34 pixels');
+    expect(stderr).toContain('skipped');
+    const out = JSON.parse(stdout);
+    expect(out.events_in).toBeGreaterThan(0);
+    expect(out.events_in).toBeLessThan(111954);
+  });
+
+  it('a file named .raw that is not a recording is refused with exit code 2', async () => {
+    writeFileSync(join(dir, 'junk.raw'), 'hello');
+    const { code, stderr } = await dcnn(['run', ...args, '--events', 'junk.raw']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('named like a camera recording');
+  });
+});
