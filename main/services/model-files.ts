@@ -24,7 +24,9 @@ export class InputFileError extends Error {
 /** A file's bytes; failures become an InputFileError naming the file and what it was for. */
 export async function readBytes(path: string, what: string): Promise<Uint8Array> {
   try {
-    return new Uint8Array(await readFile(path));
+    // A view of the Buffer readFile returns, not a copy: a 100 MB checkpoint stays one copy in memory.
+    const b = await readFile(path);
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const detail =
@@ -41,8 +43,8 @@ export async function readModelText(path: string, cwd = process.cwd()): Promise<
 
 export interface LoadedWeights {
   path: string;
-  /** Safetensors bytes of the tensors used (the file itself when it is safetensors), as runs store them. */
-  bytes: Uint8Array;
+  /** Safetensors bytes of the tensors used (the file itself when it is safetensors), as runs store them; made on first use. */
+  readonly bytes: Uint8Array;
   tensors: Map<string, Tensor>;
   notes: string[];
 }
@@ -70,11 +72,22 @@ export async function readWeightsFile(path: string, cwd = process.cwd(), options
     const importer = importerFor(bytes);
     if (importer) {
       const m = await importModel(bytes, full, 'weights file');
-      return { path: full, bytes: safetensorsOf(m.tensors), tensors: m.tensors, notes: [`tensors read from a ${m.format} file`, ...m.notes] };
+      return storedAs({ path: full, tensors: m.tensors, notes: [`tensors read from a ${m.format} file`, ...m.notes] }, null);
     }
   }
   const parsed = parseWeightsFile(bytes, full, options);
-  return { path: full, bytes: parsed.format === 'safetensors' ? bytes : safetensorsOf(parsed.tensors), tensors: parsed.tensors, notes: parsed.notes };
+  return storedAs({ path: full, tensors: parsed.tensors, notes: parsed.notes }, parsed.format === 'safetensors' ? bytes : null);
+}
+
+/** `bytes` is the file itself for safetensors; other formats are converted only when a run stores them, so opening never holds two copies. */
+function storedAs(w: Omit<LoadedWeights, 'bytes'>, own: Uint8Array | null): LoadedWeights {
+  let cached = own;
+  return {
+    ...w,
+    get bytes(): Uint8Array {
+      return (cached ??= safetensorsOf(w.tensors));
+    },
+  };
 }
 
 /** A safetensors file starts with its header length (8 bytes, little-endian) and a JSON object. */

@@ -8,6 +8,7 @@ import { runFormatsBench } from './formats-bench.js';
 import { runParseBench } from './parse-bench.js';
 import { runSimBench } from './sim-bench.js';
 import { runStoreBench } from './store-bench.js';
+import { runTorchBench } from './torch-bench.js';
 import { runWebSocketBench } from './websocket-bench.js';
 
 interface Row {
@@ -22,6 +23,7 @@ const suites: Array<[string, () => Promise<Row[]>]> = [
   ['simulator', runSimBench],
   ['store', runStoreBench],
   ['event files', runFormatsBench],
+  ['torch files', runTorchBench],
   ['web host', runWebSocketBench],
 ];
 

@@ -59,7 +59,7 @@ export interface PreparedCompile {
   kind: 'auto' | 'ann' | 'snn';
   modelPath: string;
   weightsLabel: string;
-  weightsBytes: Uint8Array | null;
+  readonly weightsBytes: Uint8Array | null;
 }
 
 /** Reads the files a compile names and builds the request (shared by compile, simulate, run). */
@@ -101,12 +101,17 @@ export async function prepareCompile(values: CompileArgs, io: CliIO): Promise<Pr
   const layer2core = parseLayer2CoreMap(values['layer2core-map']);
   if (layer2core) request.layer2coreMap = layer2core;
   if (values['config-patch']) request.configPatch = await readJsonFile(values['config-patch'], 'config patch', io.cwd);
+  let stored: Uint8Array | null | undefined;
   return {
     request,
     kind,
     modelPath: values.model,
     weightsLabel: weights ? values.weights! : tensors ? `${values.model} (its own tensors)` : `random (seed ${seed})`,
-    weightsBytes: weights?.bytes ?? (tensors ? safetensorsOf(tensors) : null),
+    // Made only when a run records the weights (safetensors of what was used).
+    get weightsBytes(): Uint8Array | null {
+      if (stored === undefined) stored = weights ? weights.bytes : tensors ? safetensorsOf(tensors) : null;
+      return stored;
+    },
   };
 }
 
