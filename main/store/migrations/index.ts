@@ -5,6 +5,7 @@ import { latestVersion, type Migration } from '../migration.js';
 import { migration0001 } from './0001-initial.js';
 import { migration0002 } from './0002-run-lineage.js';
 import { migration0003 } from './0003-chunk-seek-index.js';
+import { migration0004 } from './0004-chunk-checksums.js';
 
-export const PROJECT_MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003];
+export const PROJECT_MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];
 export const PROJECT_SCHEMA_VERSION = latestVersion(PROJECT_MIGRATIONS);

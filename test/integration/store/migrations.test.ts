@@ -66,7 +66,7 @@ describe('migrations from an empty file', () => {
 });
 
 describe('migrations from each earlier schema version', () => {
-  for (const version of [1, 2]) {
+  for (const version of [1, 2, 3]) {
     it(`a schema ${version} project opens with its data intact and gains the newer features`, () => {
       const path = oldProject(version);
       const before = new Database(path, { readonly: true });
@@ -76,7 +76,7 @@ describe('migrations from each earlier schema version', () => {
       before.close();
 
       const project = openProject(path);
-      expect(project.meta.schemaVersion).toBe(3);
+      expect(project.meta.schemaVersion).toBe(4);
       expect(project.getRun(1)).toMatchObject({ status: 'completed', eventsIn: 1000, parentRunId: null, relation: null });
       const reader = project.openRecording(1, 'input');
       expect(reader.count).toBe(1000);
@@ -96,7 +96,7 @@ describe('migrations from each earlier schema version', () => {
       project.close();
 
       const after = new Database(path, { readonly: true });
-      expect(after.pragma('user_version', { simple: true })).toBe(3);
+      expect(after.pragma('user_version', { simple: true })).toBe(4);
       expect(after.pragma('integrity_check', { simple: true })).toBe('ok');
       after.close();
     });
