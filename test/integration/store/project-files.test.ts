@@ -42,12 +42,12 @@ describe('a new project file', () => {
     const path = join(dir, 'exp.dcnnproj');
     const project = openProject(path, { create: true, description: 'first try' });
     expect(project.created).toBe(true);
-    expect(project.meta).toMatchObject({ name: 'exp', description: 'first try', schemaVersion: 3 });
+    expect(project.meta).toMatchObject({ name: 'exp', description: 'first try', schemaVersion: 4 });
     project.close();
     const header = readFileSync(path).subarray(0, 100);
     expect(header.toString('latin1', 0, 16)).toBe('SQLite format 3\u0000');
     expect(header.readUInt32BE(68)).toBe(0x44434e50); // "DCNP"
-    expect(header.readUInt32BE(60)).toBe(3);
+    expect(header.readUInt32BE(60)).toBe(4);
     expect(header[18]).toBe(2); // WAL
     expect(header.readUInt16BE(16)).toBe(1); // 1 means 65536
     // Nothing but the project is left in the folder (no temporary or side files).
@@ -130,7 +130,7 @@ describe('a project from a newer workbench is refused', () => {
     const db = new Database(path);
     db.pragma('user_version = 99');
     db.close();
-    expectRefused(path, 'newer-schema', /made by a newer version of the workbench: schema 99, this build reads up to 3 — update the workbench/);
+    expectRefused(path, 'newer-schema', /made by a newer version of the workbench: schema 99, this build reads up to 4 — update the workbench/);
   });
 });
 
