@@ -4,6 +4,7 @@
 import { ServiceError } from '../services/service-error.js';
 import { ProjectWriteError } from '../store/project-write-error.js';
 import { CliError, processIO, type CliIO } from './cli-io.js';
+import { checkCommand } from './commands/check.js';
 import { compileCommand } from './commands/compile.js';
 import { demoCommand } from './commands/demo.js';
 import { evalCommand } from './commands/eval.js';
@@ -39,6 +40,7 @@ const USAGE: Record<string, string> = {
     'dcnn export PROJECT RUN --stream input|output --out file.npy|file.csv [--columns layered|xytp]\n' +
     '  | dcnn export --nir OUT.nir MODEL --weights W --input-shape C,H,W [compile options]',
   import: 'dcnn import PROJECT FILE.npy|FILE.csv [--stream input|output] [--model-version N]',
+  check: 'dcnn check PROJECT.dcnnproj [--json]',
   web: 'dcnn web [--port 8686] [--host 127.0.0.1] [--data-dir D] [--project P] [--no-usb]',
 };
 
@@ -55,6 +57,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   compare: { run: compareCommand, summary: "compare two runs' outputs (per layer, per channel, first divergence)" },
   export: { run: exportCommand, summary: "write a run's input or output stream to .npy or CSV, or (--nir) a model's converted SNN as NIR" },
   import: { run: importCommand, summary: 'record an event file (.npy or CSV) as a run of a project, to replay, re-run or compare it' },
+  check: { run: checkCommand, summary: 'verify a project: SQLite integrity and every recorded chunk (checksums), listing what is damaged' },
   web: { run: webCommand, summary: 'serve the workbench UI in a browser (prints the URL with its access token)' },
 };
 

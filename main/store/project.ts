@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { basename } from 'node:path';
-import { openOurDatabase, openOurDatabaseForViewing, type DatabaseSpec } from './database-open.js';
+import { fullIntegrityCheck, openOurDatabase, openOurDatabaseForViewing, type DatabaseSpec } from './database-open.js';
 import { PROJECT_MIGRATIONS, PROJECT_SCHEMA_VERSION } from './migrations/index.js';
 import { asProjectWrite, openWriteProblemOf, ProjectWriteError } from './project-write-error.js';
 import { RecordingReader, type ChunkInfo, type ChunkSource, type RecordingTotals } from './recording-reader.js';
@@ -203,10 +203,11 @@ interface ChunkRow {
   t_first: number;
   t_last: number;
   codec: string;
+  checksum: number | null;
 }
 
 function chunkInfoOf(row: ChunkRow | undefined): ChunkInfo | null {
-  return row ? { seq: row.seq, firstEvent: row.first_event, count: row.event_count, tFirst: row.t_first, tLast: row.t_last, codec: row.codec } : null;
+  return row ? { seq: row.seq, firstEvent: row.first_event, count: row.event_count, tFirst: row.t_first, tLast: row.t_last, codec: row.codec, checksum: row.checksum ?? null } : null;
 }
 
 function runInfoOf(row: RunRow): RunInfo {
@@ -251,12 +252,12 @@ const RUN_COLUMNS = `id, model_version_id, device_id, device_type, deploy_option
   status, reason, message, events_in, events_out, counters, parent_run_id, relation`;
 const MODEL_VERSION_COLUMNS = `m.id, m.name, m.created_at, m.model_text, m.weights_sha256, w.byte_length AS weights_byte_length,
   m.input_shape, m.device, m.compile_options, m.config_json, m.purpose`;
-const CHUNK_COLUMNS = 'seq, first_event, event_count, t_first, t_last, codec';
+const CHUNK_COLUMNS = 'seq, first_event, event_count, t_first, t_last, codec, checksum';
 
 function prepareStatements(db: Database.Database) {
   return {
     insertChunk: db.prepare(
-      `INSERT INTO chunks (recording_id, seq, first_event, event_count, t_first, t_last, codec) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO chunks (recording_id, seq, first_event, event_count, t_first, t_last, codec, checksum) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     insertChunkData: db.prepare('INSERT INTO chunk_data (chunk_id, bytes) VALUES (?, ?)'),
     updateRecording: db.prepare(
@@ -351,7 +352,7 @@ export class Project {
     };
     this.commitChunkTx = db.transaction((runId: number, stream: RecordingStream, c: ChunkToCommit) => {
       const recordingId = s.recordingId.get(runId, stream) as number;
-      const { lastInsertRowid } = s.insertChunk.run(recordingId, c.seq, c.firstEvent, c.count, c.tFirst, c.tLast, c.codec);
+      const { lastInsertRowid } = s.insertChunk.run(recordingId, c.seq, c.firstEvent, c.count, c.tFirst, c.tLast, c.codec, c.checksum);
       s.insertChunkData.run(lastInsertRowid, toBuffer(c.bytes));
       s.updateRecording.run(c.count, c.bytes.byteLength, c.tFirst, c.tLast, recordingId);
       (stream === 'input' ? s.addEventsIn : s.addEventsOut).run(c.count, nowIso(), runId);
@@ -517,6 +518,12 @@ export class Project {
       throw new NotInProjectError('recording', `${stream} of run ${runId}`, this.path);
     }
     return new RecordingReader(this.chunkSource, runId, stream, recordingId);
+  }
+
+  /** SQLite's full integrity_check (every page, including event data): ['ok'] or the problems. */
+  integrityCheck(): string[] {
+    this.assertOpen();
+    return fullIntegrityCheck(this.db);
   }
 
   /**

@@ -5,6 +5,7 @@
 // connection while a reader replays.
 
 import { sliceBatch, type SpikeBatch } from '../sim/spike-batch.js';
+import { chunkChecksum } from './chunk-checksum.js';
 import { ChunkDecodeError, decodeChunk } from './chunk-codec.js';
 import type { RecordingStream } from './recording-writer.js';
 
@@ -15,6 +16,8 @@ export interface ChunkInfo {
   tFirst: number;
   tLast: number;
   codec: string;
+  /** chunkChecksum of the stored bytes; null for chunks written before schema 6. */
+  checksum: number | null;
 }
 
 export interface RecordingTotals {
@@ -54,8 +57,11 @@ export class RecordingDamagedError extends Error {
     readonly stream: RecordingStream,
     readonly seq: number,
     readonly detail: string,
+    /** Timestamps (µs) the damaged chunk covers, from its index row. */
+    readonly range: { tFirst: number; tLast: number; count: number } | null = null,
   ) {
-    super(`run ${runId}, ${stream} recording: chunk ${seq} is damaged (${detail}); the events before it can still be read`);
+    const where = range ? `; it holds the ${range.count} events from ${range.tFirst} to ${range.tLast} µs` : '';
+    super(`run ${runId}, ${stream} recording: chunk ${seq} is damaged (${detail})${where}; the rest of the recording can still be read`);
     this.name = 'RecordingDamagedError';
   }
 }
@@ -149,10 +155,18 @@ export class RecordingReader {
     try {
       const bytes = this.source.chunkBytes(this.recordingId, seq);
       if (!bytes) throw new ChunkDecodeError(info.codec, 'its bytes are missing');
+      if (info.checksum !== null) {
+        const actual = chunkChecksum(bytes);
+        if (actual !== info.checksum) {
+          throw new ChunkDecodeError(info.codec, `checksum mismatch: stored 0x${info.checksum.toString(16).padStart(8, '0')}, bytes give 0x${actual.toString(16).padStart(8, '0')}`);
+        }
+      }
       batch = decodeChunk(info.codec, bytes, info.count);
     } catch (e) {
       const sqliteCorrupt = e instanceof Error && 'code' in e && String((e as { code: unknown }).code).startsWith('SQLITE_CORRUPT');
-      if (e instanceof ChunkDecodeError || sqliteCorrupt) throw new RecordingDamagedError(this.runId, this.stream, seq, (e as Error).message);
+      if (e instanceof ChunkDecodeError || sqliteCorrupt) {
+        throw new RecordingDamagedError(this.runId, this.stream, seq, (e as Error).message, { tFirst: info.tFirst, tLast: info.tLast, count: info.count });
+      }
       throw e;
     }
     this.cached = { seq, batch };

@@ -4,6 +4,7 @@
 // timestamps never go backwards (seeking relies on it) and knows nothing about SQL.
 
 import { allocateBatch, withLength, type SpikeBatch } from '../sim/spike-batch.js';
+import { chunkChecksum } from './chunk-checksum.js';
 import { DEFAULT_CHUNK_CODEC, encodeChunk, type ChunkCodec } from './chunk-codec.js';
 
 export type RecordingStream = 'input' | 'output';
@@ -18,6 +19,8 @@ export interface ChunkToCommit {
   tLast: number;
   codec: ChunkCodec;
   bytes: Uint8Array;
+  /** chunkChecksum(bytes), stored with the chunk and checked on every read. */
+  checksum: number;
 }
 
 /** Commits one chunk atomically (chunk, its bytes and the counters) or throws. */
@@ -209,6 +212,7 @@ export class RecordingWriter {
         tLast: batch.t[n - 1]!,
         codec: encoded.codec,
         bytes: encoded.bytes,
+        checksum: chunkChecksum(encoded.bytes),
       });
     } catch (e) {
       // Nothing of this chunk was committed; the writer refuses further events so the

@@ -22,6 +22,7 @@ import { exportRecording, importRecording } from '../../store/recording-files.js
 import { Replayer } from '../../store/replayer.js';
 import { compareRuns } from '../../store/run-compare.js';
 import { runsReport } from '../../store/runs-report.js';
+import { RecordingDamagedError } from '../../store/recording-reader.js';
 import { CliError, type CliIO } from '../cli-io.js';
 import { withServices } from '../cli-services.js';
 import { formatCompileResult, table } from '../compile-table.js';
@@ -116,6 +117,7 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
     replay.play();
     const end = await replay.done;
     io.out(`${end.state}: ${end.delivered} events in ${batches} batches`);
+    if (end.state === 'failed') io.err(`dcnn replay: ${end.error instanceof Error ? end.error.message : String(end.error)}`);
     return end.state === 'failed' ? 1 : 0;
   });
 }
@@ -217,7 +219,8 @@ export async function exportCommand(argv: string[], io: CliIO): Promise<number> 
     try {
       bytes = exportRecording(p, id, stream, format, columns);
     } catch (e) {
-      throw new CliError((e as Error).message);
+      // Nothing is written: an export with a hole would pass for the whole recording.
+      throw new CliError((e as Error).message, e instanceof RecordingDamagedError ? 1 : 2);
     }
     await writeFile(path, bytes);
     io.out(`wrote the ${stream} of run ${id} (${p.openRecording(id, stream).count} events) to ${path}`);

@@ -67,7 +67,7 @@ describe('migrations from an empty file', () => {
 });
 
 describe('migrations from each earlier schema version', () => {
-  for (const version of [1, 2, 3, 4]) {
+  for (const version of [1, 2, 3, 4, 5]) {
     it(`a schema ${version} project opens with its data intact and gains the newer features`, () => {
       const path = oldProject(version);
       const before = new Database(path, { readonly: true });

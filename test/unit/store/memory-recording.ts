@@ -14,7 +14,7 @@ export function memoryRecording(events: readonly SpikeEvent[], chunkEvents: numb
   for (let from = 0, seq = 0; from < all.length; from += chunkEvents, seq++) {
     const part = sliceBatch(all, from, from + chunkEvents);
     const encoded = encodeChunk(part, 'columns');
-    infos.push({ seq, firstEvent: from, count: part.length, tFirst: part.t[0]!, tLast: part.t[part.length - 1]!, codec: encoded.codec });
+    infos.push({ seq, firstEvent: from, count: part.length, tFirst: part.t[0]!, tLast: part.t[part.length - 1]!, codec: encoded.codec, checksum: null });
     bytes.push(seq === damagedChunk ? encoded.bytes.subarray(0, 30) : encoded.bytes);
   }
   const source: ChunkSource = {
