@@ -12,7 +12,7 @@ import { registerIpcHandlers, forwardEventsTo } from './ipc/electron-adapter.js'
 import { createServices, type Services } from './services/compose.js';
 import { createWorkbenchDispatcher } from './ipc/workbench-dispatcher.js';
 import { packageRoot } from './services/package-root.js';
-import { CONTENT_SECURITY_POLICY } from './web/web-host.js';
+import { CONTENT_SECURITY_POLICY } from './common/content-security-policy.js';
 
 const SCHEME = 'workbench';
 const ORIGIN = `${SCHEME}://app`;

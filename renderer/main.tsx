@@ -1,7 +1,7 @@
 // Entry point of the renderer page. In Electron the preload has already installed
 // `window.workbench`; in a browser the web client (renderer/web-client/install.ts)
-// connects to the web host and installs it. During development (`vite` dev server) the
-// page can run against the in-memory fake with `?fake` in the URL.
+// connects to the web host and installs it. The page imports no test code: the component
+// tests give the in-memory fake through the WorkbenchContext instead.
 
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -12,15 +12,6 @@ type Installer = { installWebClient(): Promise<void> };
 
 async function ensureWorkbench(): Promise<string | null> {
   if (window.workbench) return null;
-  if (import.meta.env.DEV && new URLSearchParams(location.search).has('fake')) {
-    const fakes = import.meta.glob<{ FakeWorkbench: new (o: { project?: boolean; autoStream?: boolean }) => { api(): NonNullable<Window['workbench']> } }>('../test/unit/renderer/fake-workbench.ts');
-    const load = Object.values(fakes)[0];
-    if (load) {
-      const { FakeWorkbench } = await load();
-      window.workbench = new FakeWorkbench({ autoStream: true }).api();
-      return null;
-    }
-  }
   // Absent until the web client exists; the glob keeps the build working either way.
   const clients = import.meta.glob<Installer>('./web-client/install.ts');
   const load = clients['./web-client/install.ts'];

@@ -4,7 +4,8 @@
 // samna's validate_configuration; it returns every issue found, worded for people.
 
 import { coreIsUsed, type ChipConfig, type CnnLayerConfig } from './chip-config.js';
-import { layerMemory, overflows } from './core-memory.js';
+import { overflows } from '../common/memory-fit.js';
+import { layerMemory } from './core-memory.js';
 import { CHIP_FAMILIES, CHIP_LIMITS } from './families.js';
 
 function convOut(n: number, k: number, s: number, p: number): number {

@@ -3,7 +3,7 @@
 // can depend on the shapes without pulling in the implementation.
 
 import type { ChipConfig } from '../chips/chip-config.js';
-import type { LayerMemory } from '../chips/core-memory.js';
+import type { LayerMemory } from '../common/memory-fit.js';
 import type { ChipFamilyId } from '../chips/families.js';
 import type { Tensor } from '../formats/tensor.js';
 import type { CompileError, Diagnostic } from './diagnostics.js';

@@ -5,8 +5,7 @@
 
 import type { ChipFamily, CoreLimits } from '../chips/families.js';
 import { hallViolator, maximumBipartiteMatching } from './bipartite-matching.js';
-import type { LayerMemory } from '../chips/core-memory.js';
-import { fitsCore, formatEntries, overflows } from '../chips/core-memory.js';
+import { fitsCore, formatEntries, overflows, type LayerMemory } from '../common/memory-fit.js';
 
 export interface PlacementLayer {
   index: number;

@@ -3,7 +3,7 @@
 // its run lets go of it. After release every call fails with a clear "not open" error.
 
 import type { ChipConfig } from '../chips/chip-config.js';
-import type { SpikeBatch } from '../sim/spike-batch.js';
+import type { SpikeBatch } from '../common/spike-batch.js';
 import { DeviceStateError } from './device-errors.js';
 import type { DeployOptions, DeviceDriver, ForwardOptions, ForwardResult, ManagedDeviceDriver } from './driver.js';
 

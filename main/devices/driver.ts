@@ -3,7 +3,7 @@
 // CLI, IPC) talk only to this interface, so adding a real driver touches no caller.
 
 import type { ChipConfig } from '../chips/chip-config.js';
-import type { SpikeBatch } from '../sim/spike-batch.js';
+import type { SpikeBatch } from '../common/spike-batch.js';
 
 export interface DeployOptions {
   /** Slow-clock frequency in Hz: drives leak (bias) ticks. Absent: no slow clock. */

@@ -8,7 +8,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { delimiter, join } from 'node:path';
 import { packageRoot } from '../services/package-root.js';
-import type { SpikeBatch } from '../sim/spike-batch.js';
+import type { SpikeBatch } from '../common/spike-batch.js';
 import { describeCandidate, pythonMissingFix, samnaInstallFix, type PythonCandidate } from './python-locator.js';
 import { encodeBatchFrame, encodeJsonFrame, FrameDecoder, type DecodedFrame } from './samna-frame-codec.js';
 

@@ -8,7 +8,7 @@
 import { chipConfigToJson } from '../chips/chip-config-json.js';
 import type { ChipConfig } from '../chips/chip-config.js';
 import type { DeviceType } from '../chips/device-types.js';
-import { allocateBatch, concatBatches, sliceBatch, type SpikeBatch } from '../sim/spike-batch.js';
+import { allocateBatch, concatBatches, sliceBatch, type SpikeBatch } from '../common/spike-batch.js';
 import { ConfigFamilyMismatchError, DeviceDisconnectedError, DeviceStateError } from './device-errors.js';
 import type { DeployOptions, DisconnectReason, ForwardOptions, ForwardResult, ForwardStats, ManagedDeviceDriver } from './driver.js';
 import { BridgeExitedError, type SamnaBridge } from './samna-bridge-process.js';

@@ -8,7 +8,7 @@
 // unknown kind or with bad JSON is dropped; each becomes an `error` item with the byte
 // offset. It knows nothing about requests or processes.
 
-import { BYTES_PER_EVENT, packBatch, unpackBatch, type SpikeBatch } from '../sim/spike-batch.js';
+import { BYTES_PER_EVENT, packBatch, unpackBatch, type SpikeBatch } from '../common/spike-batch.js';
 
 export const KIND_JSON = 0x4a;
 export const KIND_BATCH = 0x42;

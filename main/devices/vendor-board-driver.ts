@@ -5,7 +5,7 @@
 
 import type { DeviceType } from '../chips/device-types.js';
 import type { ChipConfig } from '../chips/chip-config.js';
-import type { SpikeBatch } from '../sim/spike-batch.js';
+import type { SpikeBatch } from '../common/spike-batch.js';
 import { DeviceStateError, VendorProtocolUnavailableError } from './device-errors.js';
 import type { DeployOptions, DisconnectReason, ForwardOptions, ForwardResult, ManagedDeviceDriver } from './driver.js';
 

@@ -8,7 +8,7 @@
 
 import type { ChipConfig } from '../chips/chip-config.js';
 import type { DeviceType } from '../chips/device-types.js';
-import type { SpikeBatch } from '../sim/spike-batch.js';
+import type { SpikeBatch } from '../common/spike-batch.js';
 import { SimulationClient, type SimulationStartOptions } from '../threads/simulation-client.js';
 import { ConfigFamilyMismatchError, DeviceDisconnectedError, DeviceStateError } from './device-errors.js';
 import type { DeployOptions, DisconnectReason, ForwardOptions, ForwardResult, ManagedDeviceDriver } from './driver.js';

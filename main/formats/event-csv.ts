@@ -6,7 +6,7 @@
 // hands each row to a sink; what a valid event is (coordinate ranges, order of
 // timestamps, target layer) is decided by the sink (see event-files.ts), not here.
 
-import type { SpikeBatch } from '../sim/spike-batch.js';
+import type { SpikeBatch } from '../common/spike-batch.js';
 import { FormatError, type FormatErrorCode, type FormatErrorDetails } from './format-error.js';
 
 export type EventColumns = 'xytp' | 'layered';

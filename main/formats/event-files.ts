@@ -7,7 +7,7 @@
 // ./events/ and mapped by ./events/camera-input.ts. No file system here: callers read
 // and write the bytes.
 
-import { LAYER_DVS_RAW, LAYER_READOUT, SpikeBatchBuilder, allocateBatch, type SpikeBatch } from '../sim/spike-batch.js';
+import { LAYER_DVS_RAW, LAYER_READOUT, SpikeBatchBuilder, allocateBatch, type SpikeBatch } from '../common/spike-batch.js';
 import { parseEventCsv, writeEventCsv, type EventColumns, type EventCsvLayout, type EventRowSink } from './event-csv.js';
 import { CameraInputCollector } from './events/camera-input.js';
 import { CAMERA_EXTENSIONS, SNIFF_BYTES, createCameraDecoder, sniffCameraFormat } from './events/camera-formats.js';

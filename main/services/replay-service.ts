@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RecordingInfoView, ReplayAction, ReplayRequest } from '../../preload/api.js';
 import { ServiceError } from './service-error.js';
-import { packBatch } from '../sim/spike-batch.js';
+import { packBatch } from '../common/spike-batch.js';
 import type { Project } from '../store/project.js';
 import { Replayer } from '../store/replayer.js';
 import type { EventBus } from './event-bus.js';

@@ -9,7 +9,7 @@ import { detectEventInputFormat, isCameraFormat } from '../formats/event-files.j
 import { SNIFF_BYTES } from '../formats/events/camera-formats.js';
 import { ServiceError } from './service-error.js';
 import { movingBar, poissonRateImage } from '../sim/input-generators.js';
-import { LAYER_DVS, type SpikeBatch } from '../sim/spike-batch.js';
+import { LAYER_DVS, type SpikeBatch } from '../common/spike-batch.js';
 import { readEventFileOffThread, readEventPathOffThread, type ReadProgress } from '../threads/event-file-reader.js';
 import { InputFileError, readBytes } from './model-files.js';
 import type { Project } from '../store/project.js';

@@ -9,7 +9,7 @@ import type { CompileResult } from '../compiler/compile-types.js';
 import type { DeviceManager } from '../devices/device-manager.js';
 import type { DeployOptions, DeviceDriver, ForwardProgress, ForwardStats } from '../devices/driver.js';
 import { ServiceError } from './service-error.js';
-import { LAYER_DVS, sliceBatch, type SpikeBatch } from '../sim/spike-batch.js';
+import { LAYER_DVS, sliceBatch, type SpikeBatch } from '../common/spike-batch.js';
 import type { ModelVersionPurpose, Project } from '../store/project.js';
 import type { RunRecorder } from '../store/run-recorder.js';
 import { endingForDisconnect, endingReason, type RunEnding } from '../store/run-status.js';

@@ -8,7 +8,7 @@ import { coreIsUsed, type ChipConfig, type CnnLayerConfig } from '../chips/chip-
 import { CHIP_FAMILIES, CHIP_LIMITS, type ChipFamily } from '../chips/families.js';
 import { decimatorDivisor, type ChipBehaviour } from './chip-behaviour.js';
 import { CoreRuntime, type CoreDestinationRuntime } from './core-runtime.js';
-import { LAYER_READOUT } from './spike-batch.js';
+import { LAYER_READOUT } from '../common/spike-batch.js';
 
 export interface SimIssue {
   /** Stable code, e.g. WEIGHTS_LENGTH, DESTINATION_UNUSED_CORE, READOUT_NOT_SIMULATED. */

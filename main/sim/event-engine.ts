@@ -18,7 +18,7 @@ import { mapDvsEvent } from './dvs-pipeline.js';
 import { attachWasmSimdKernel, SIMD_LANES, wasmSimdAvailable } from './wasm-simd-kernel.js';
 import { decodeNeuronAddress } from './neuron-address.js';
 import { DROP, DROP_REASONS, type DropReason, type SimCounters } from './sim-counters.js';
-import { LAYER_DVS, LAYER_DVS_RAW, SpikeBatchBuilder, type SpikeBatch } from './spike-batch.js';
+import { LAYER_DVS, LAYER_DVS_RAW, SpikeBatchBuilder, type SpikeBatch } from '../common/spike-batch.js';
 
 export type ProcessingOrder = 'depth-first' | 'breadth-first';
 

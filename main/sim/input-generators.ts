@@ -3,7 +3,7 @@
 // sweeping right, left, down or up; ON events at its leading edge, OFF at its trailing
 // edge when the input has two channels). Seeded and deterministic; 1 ms time bins.
 
-import { SpikeBatchBuilder, type SpikeBatch } from './spike-batch.js';
+import { SpikeBatchBuilder, type SpikeBatch } from '../common/spike-batch.js';
 
 export interface GeneratorOptions {
   /** [C, H, W] of the input. */

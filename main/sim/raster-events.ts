@@ -3,7 +3,7 @@
 // that turns one core's output events back into a raster on a fixed time grid (to put
 // event-mode results next to time-stepped ones). No simulation here.
 
-import { allocateBatch, type SpikeBatch } from './spike-batch.js';
+import { allocateBatch, type SpikeBatch } from '../common/spike-batch.js';
 
 /** Row-major spike counts of shape [T, C, H, W]. */
 export interface Raster {

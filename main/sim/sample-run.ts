@@ -7,7 +7,7 @@
 import type { ChipConfig } from '../chips/chip-config.js';
 import { EventEngine } from './event-engine.js';
 import { binEvents } from './raster-events.js';
-import type { SpikeBatch } from './spike-batch.js';
+import type { SpikeBatch } from '../common/spike-batch.js';
 import { TimestepEngine } from './timestep-engine.js';
 
 export type SampleMode = 'event' | 'timestep';

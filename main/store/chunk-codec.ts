@@ -16,7 +16,7 @@
 // native memory on every call (antoniomuso/lz4-napi#678), which a recorder that must not
 // grow with recording length cannot afford.
 
-import { allocateBatch, BYTES_PER_EVENT, packBatch, unpackBatch, type SpikeBatch } from '../sim/spike-batch.js';
+import { allocateBatch, BYTES_PER_EVENT, packBatch, unpackBatch, type SpikeBatch } from '../common/spike-batch.js';
 
 export const CHUNK_CODECS = ['packed', 'columns'] as const;
 export type ChunkCodec = (typeof CHUNK_CODECS)[number];

@@ -5,7 +5,7 @@
 // file's events, so it can be replayed, re-run through a device or compared.
 
 import { readEventFile, writeEventFile, type EventColumns, type EventFileFormat, type ReadEventFileOptions } from '../formats/event-files.js';
-import { concatBatches, type SpikeBatch } from '../sim/spike-batch.js';
+import { concatBatches, type SpikeBatch } from '../common/spike-batch.js';
 import type { Project, RunInfo } from './project.js';
 import type { RecordingStream, RecordingWriterOptions } from './recording-writer.js';
 

@@ -4,7 +4,7 @@
 // one chunk. Holds no statement open between calls, so a recorder may write to the same
 // connection while a reader replays.
 
-import { sliceBatch, type SpikeBatch } from '../sim/spike-batch.js';
+import { sliceBatch, type SpikeBatch } from '../common/spike-batch.js';
 import { chunkChecksum } from './chunk-checksum.js';
 import { ChunkDecodeError, decodeChunk } from './chunk-codec.js';
 import type { RecordingStream } from './recording-writer.js';

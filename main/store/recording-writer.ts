@@ -3,7 +3,7 @@
 // commits it. Memory is one chunk buffer, however long the recording. It checks that
 // timestamps never go backwards (seeking relies on it) and knows nothing about SQL.
 
-import { allocateBatch, withLength, type SpikeBatch } from '../sim/spike-batch.js';
+import { allocateBatch, withLength, type SpikeBatch } from '../common/spike-batch.js';
 import { chunkChecksum } from './chunk-checksum.js';
 import { DEFAULT_CHUNK_CODEC, encodeChunk, type ChunkCodec } from './chunk-codec.js';
 

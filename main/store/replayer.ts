@@ -4,7 +4,7 @@
 // (recording time T0 was reached at wall time W0); the clock and timers are injectable so
 // tests advance time by hand instead of sleeping. Reads one chunk at a time.
 
-import { concatBatches, sliceBatch, type SpikeBatch } from '../sim/spike-batch.js';
+import { concatBatches, sliceBatch, type SpikeBatch } from '../common/spike-batch.js';
 import { lowerBound, upperBound, type RecordingReader } from './recording-reader.js';
 
 /** Wall clock in milliseconds plus one-shot timers. */

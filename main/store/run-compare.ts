@@ -3,7 +3,7 @@
 // two streams differ, in stream order. Reads both recordings chunk by chunk in one pass,
 // so memory stays at one chunk per stream plus the count tables.
 
-import type { SpikeBatch, SpikeEvent } from '../sim/spike-batch.js';
+import type { SpikeBatch, SpikeEvent } from '../common/spike-batch.js';
 import type { Project } from './project.js';
 import type { RecordingReader } from './recording-reader.js';
 import type { RecordingStream } from './recording-writer.js';

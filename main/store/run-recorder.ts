@@ -8,7 +8,7 @@
 // events that follow, tells its listener (the run service stops the device) and ends the
 // run as interrupted ('disk-full') or failed with the reason when the run finishes.
 
-import type { SpikeBatch } from '../sim/spike-batch.js';
+import type { SpikeBatch } from '../common/spike-batch.js';
 import { ProjectWriteError } from './project-write-error.js';
 import type { ChunkToCommit, RecordingStream, RecordingWriterOptions } from './recording-writer.js';
 import { RecordingOrderError, RecordingWriter } from './recording-writer.js';

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { ChipConfig } from '../chips/chip-config.js';
 import { detectEventFormat, readEventFile } from '../formats/event-files.js';
 import { runSample, type SampleEntry, type SampleMode, type SampleResult } from '../sim/sample-run.js';
-import { sliceBatch } from '../sim/spike-batch.js';
+import { sliceBatch } from '../common/spike-batch.js';
 
 export interface EvalTask {
   config: ChipConfig;

@@ -4,7 +4,7 @@
 // recordings given by path are always read in the worker, chunk by chunk, with progress.
 
 import { readEventFile, type EventFileContents, type EventInputFormat, type ReadEventFileOptions } from '../formats/event-files.js';
-import { unpackBatch } from '../sim/spike-batch.js';
+import { unpackBatch } from '../common/spike-batch.js';
 import type { EventFileJob, EventFileWorkerMessage } from './event-file-worker.js';
 import { spawnWorker } from './spawn-worker.js';
 

@@ -7,7 +7,7 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { CAMERA_CHUNK_BYTES, isCameraFormat, readCameraEvents, readEventFile, type EventFileContents, type EventInputFormat, type ReadEventFileOptions } from '../formats/event-files.js';
-import { packBatch } from '../sim/spike-batch.js';
+import { packBatch } from '../common/spike-batch.js';
 
 export type EventFileJob = { format: EventInputFormat; options: ReadEventFileOptions } & ({ bytes: Uint8Array } | { path: string });
 

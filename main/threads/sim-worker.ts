@@ -7,7 +7,7 @@
 import { parentPort } from 'node:worker_threads';
 import { EventEngine } from '../sim/event-engine.js';
 import { diffCounters, type SimCounters } from '../sim/sim-counters.js';
-import type { SpikeBatch } from '../sim/spike-batch.js';
+import type { SpikeBatch } from '../common/spike-batch.js';
 import { batchOfBuffer, CONTROL_CANCEL_RUN, errorOf, transferableBatch, type FromWorker, type ToWorker } from './simulation-protocol.js';
 
 const PROGRESS_MS = 100;

@@ -9,7 +9,7 @@ import type { ChipConfig } from '../chips/chip-config.js';
 import type { ForwardOptions, ForwardResult, ForwardStats } from '../devices/driver.js';
 import { SimConfigError, type SimIssue } from '../sim/chip-loader.js';
 import { DROP_REASONS, type DropReason, type SimCounters } from '../sim/sim-counters.js';
-import { concatBatches, sliceBatch, type SpikeBatch } from '../sim/spike-batch.js';
+import { concatBatches, sliceBatch, type SpikeBatch } from '../common/spike-batch.js';
 import { spawnWorker } from './spawn-worker.js';
 import { batchOfBuffer, CONTROL_CANCEL_RUN, type EngineSettings, type FromWorker, type ToWorker, type WorkerError } from './simulation-protocol.js';
 

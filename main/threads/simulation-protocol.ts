@@ -8,7 +8,7 @@ import type { ChipBehaviour } from '../sim/chip-behaviour.js';
 import type { SimIssue } from '../sim/chip-loader.js';
 import type { ProcessingOrder } from '../sim/event-engine.js';
 import type { SimCounters } from '../sim/sim-counters.js';
-import { BYTES_PER_EVENT, packBatch, unpackBatch, type SpikeBatch } from '../sim/spike-batch.js';
+import { BYTES_PER_EVENT, packBatch, unpackBatch, type SpikeBatch } from '../common/spike-batch.js';
 
 /** What configures the engine in the worker (EventEngineOptions that can cross threads). */
 export interface EngineSettings {

@@ -11,21 +11,10 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_REQUEST_BYTES, type EventChannel } from '../../preload/api.js';
 import type { Dispatcher } from '../ipc/dispatcher.js';
-import { decodeWire, encodeWire, type WireMessage } from '../ipc/wire-codec.js';
+import { decodeWire, encodeWire, type WireMessage } from '../common/wire-codec.js';
 import type { EventBus } from '../services/event-bus.js';
+import { CONTENT_SECURITY_POLICY } from '../common/content-security-policy.js';
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "worker-src 'self' blob:",
-  "connect-src 'self' ws: wss:",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -4,7 +4,7 @@
 // the editor; "show" jumps there.
 
 import type { ChipLayerView, CompileView, ModelLayerView } from '../../preload/api';
-import { formatEntries } from '../../main/chips/core-memory';
+import { formatEntries } from '../../main/common/memory-fit';
 import { CapacityBar, Histogram } from './small-charts';
 
 export interface InspectorProps {

@@ -3,7 +3,7 @@
 // labels carry the meaning.
 
 import type { HistogramView } from '../../preload/api';
-import { formatEntries } from '../../main/chips/core-memory';
+import { formatEntries } from '../../main/common/memory-fit';
 
 export function Histogram(props: { h: HistogramView; label: string; width?: number; height?: number }) {
   const w = props.width ?? 72;

@@ -5,7 +5,7 @@
 // second); the UI polls `version` once per animation frame.
 
 import type { MonitoredLayerView, Shape3 } from '../../preload/api';
-import { LAYER_DVS, unpackBatch, type SpikeBatch } from '../../main/sim/spike-batch';
+import { LAYER_DVS, unpackBatch, type SpikeBatch } from '../../main/common/spike-batch';
 import { RasterHistory, type RasterMode } from './raster-history';
 import { predictedClass } from './class-rates';
 

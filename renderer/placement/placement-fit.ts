@@ -5,7 +5,7 @@
 // this only lets the view answer "does it fit?" the moment the user picks a core.
 
 import type { ChipLayerView, CoreLimitsView, MemoryView, PlacementProblemView } from '../../preload/api';
-import { formatEntries, overflows } from '../../main/chips/core-memory';
+import { formatEntries, overflows } from '../../main/common/memory-fit';
 
 export type MemoryKind = 'kernel' | 'neuron' | 'bias';
 

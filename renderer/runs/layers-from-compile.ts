@@ -2,7 +2,7 @@
 // from the current compile result (same model version in the common case). Pure.
 
 import type { CompileView } from '../../preload/api';
-import { LAYER_DVS } from '../../main/sim/spike-batch';
+import { LAYER_DVS } from '../../main/common/spike-batch';
 import type { MonitorLayer } from '../monitor/spike-monitor';
 import { exitLayerOf } from './monitor-choice';
 

@@ -5,7 +5,7 @@
 
 import type { EventChannel, RequestChannel } from '../../preload/api.js';
 import type { ReplyEnvelope, Transport } from '../../preload/client-api.js';
-import { decodeWire, encodeWire } from '../../main/ipc/wire-codec.js';
+import { decodeWire, encodeWire } from '../../main/common/wire-codec.js';
 
 /** What this transport uses of a WebSocket (the browser's, or `ws` in Node). */
 export interface SocketLike {

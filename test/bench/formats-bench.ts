@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { readEventFile, writeEventFile, type EventFileFormat } from '../../main/formats/event-files.js';
-import { allocateBatch, type SpikeBatch } from '../../main/sim/spike-batch.js';
+import { allocateBatch, type SpikeBatch } from '../../main/common/spike-batch.js';
 
 const EVENTS = 2_000_000;
 const REPEATS = 3;

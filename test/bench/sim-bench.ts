@@ -8,7 +8,7 @@
 import { pathToFileURL } from 'node:url';
 import { EventEngine, type ProcessingOrder } from '../../main/sim/event-engine.js';
 import { rasterToEvents } from '../../main/sim/raster-events.js';
-import { allocateBatch, type SpikeBatch } from '../../main/sim/spike-batch.js';
+import { allocateBatch, type SpikeBatch } from '../../main/common/spike-batch.js';
 import { TimestepEngine } from '../../main/sim/timestep-engine.js';
 import { buildConfig } from '../unit/sim/chip-config-builder.js';
 import { loadBenchWorkload, type LoadedWorkload } from '../unit/sim/workloads.js';

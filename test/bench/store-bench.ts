@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
-import { allocateBatch, type SpikeBatch } from '../../main/sim/spike-batch.js';
+import { allocateBatch, type SpikeBatch } from '../../main/common/spike-batch.js';
 import { coreIsUsed } from '../../main/chips/chip-config.js';
 import { EventEngine } from '../../main/sim/event-engine.js';
 import { rasterToEvents } from '../../main/sim/raster-events.js';

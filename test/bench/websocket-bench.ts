@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
 import { createDispatcher, type Handlers } from '../../main/ipc/dispatcher.js';
-import { decodeWire } from '../../main/ipc/wire-codec.js';
+import { decodeWire } from '../../main/common/wire-codec.js';
 import { EventBus } from '../../main/services/event-bus.js';
-import { allocateBatch, packBatch, unpackBatch } from '../../main/sim/spike-batch.js';
+import { allocateBatch, packBatch, unpackBatch } from '../../main/common/spike-batch.js';
 import { startWebHost } from '../../main/web/web-host.js';
 
 export interface BenchRow {

@@ -13,7 +13,7 @@ import { compileModel } from '../../compiler/compile.js';
 import type { CompileResult } from '../../compiler/compile-types.js';
 import { ServiceError } from '../../services/service-error.js';
 import type { NewModelVersion } from '../../services/run-service.js';
-import type { SpikeBatch, SpikeEvent } from '../../sim/spike-batch.js';
+import type { SpikeBatch, SpikeEvent } from '../../common/spike-batch.js';
 import type { Project, RunInfo } from '../../store/project.js';
 import { basename } from 'node:path';
 import { detectEventFormat } from '../../formats/event-files.js';

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { compileModel } from '../../compiler/compile.js';
 import { writeEventFile } from '../../formats/event-files.js';
 import { inputFromPath } from '../../services/run-inputs.js';
-import { concatBatches, type SpikeBatch } from '../../sim/spike-batch.js';
+import { concatBatches, type SpikeBatch } from '../../common/spike-batch.js';
 import { openProject, ProjectWriteError, type Project } from '../../store/project.js';
 import { CliError, type CliIO } from '../cli-io.js';
 import { withServices } from '../cli-services.js';

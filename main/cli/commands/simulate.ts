@@ -13,7 +13,7 @@ import { readBytes } from '../../services/model-files.js';
 import { rasterFromNpy } from '../../services/raster-input.js';
 import { entryOf } from '../../services/run-inputs.js';
 import { rasterToEvents, type Raster } from '../../sim/raster-events.js';
-import type { SpikeBatch } from '../../sim/spike-batch.js';
+import type { SpikeBatch } from '../../common/spike-batch.js';
 import { TimestepEngine } from '../../sim/timestep-engine.js';
 import { SimulationClient } from '../../threads/simulation-client.js';
 import { CliError, type CliIO } from '../cli-io.js';

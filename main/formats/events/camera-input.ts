@@ -5,7 +5,7 @@
 // time), and a recording whose time goes backwards is sorted (stable) with a warning.
 // Cropping, downsampling and time windows are the input mapping's job, not this module's.
 
-import { SpikeBatchBuilder, allocateBatch, type SpikeBatch } from '../../sim/spike-batch.js';
+import { SpikeBatchBuilder, allocateBatch, type SpikeBatch } from '../../common/spike-batch.js';
 import { formatShape } from '../tensor.js';
 import type { EventBlock } from './event-block.js';
 import { CAMERA_FORMAT_LABEL, type DecodeReport } from './event-decoder.js';

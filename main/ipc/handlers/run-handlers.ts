@@ -6,7 +6,7 @@ import type { Services } from '../../services/compose.js';
 import type { Launched } from '../../services/run-launcher.js';
 import { inputFromFile, inputFromGenerator } from '../../services/run-inputs.js';
 import type { RunListeners } from '../../services/run-service.js';
-import { packBatch } from '../../sim/spike-batch.js';
+import { packBatch } from '../../common/spike-batch.js';
 import { ServiceError, type Handlers } from '../dispatcher.js';
 
 const PROGRESS_INTERVAL_MS = 100;

@@ -7,7 +7,7 @@ import { defaultCnnLayer, defaultDvsLayer, type ChipConfig } from '../../../main
 import { ConfigFamilyMismatchError, DeviceDisconnectedError, DeviceStateError } from '../../../main/devices/device-errors.js';
 import { DeviceManager } from '../../../main/devices/device-manager.js';
 import { VirtualDevkitDriver, type StartSimulation } from '../../../main/devices/virtual-devkit.js';
-import { batchFromEvents, eventsOfBatch, type SpikeBatch } from '../../../main/sim/spike-batch.js';
+import { batchFromEvents, eventsOfBatch, type SpikeBatch } from '../../../main/common/spike-batch.js';
 import { SimulationClient } from '../../../main/threads/simulation-client.js';
 
 /** One core (0): 1 input channel, 1x1 map, 1x1 kernel, weight 127, threshold 127, monitored. */

@@ -11,7 +11,7 @@ import type { EventChannel, EventOf, ModelSpec, RequestChannel, RequestOf, Reply
 import type { Dispatcher } from '../../../main/ipc/dispatcher.js';
 import { createWorkbenchDispatcher } from '../../../main/ipc/workbench-dispatcher.js';
 import { createServices, type Services } from '../../../main/services/compose.js';
-import { unpackBatch } from '../../../main/sim/spike-batch.js';
+import { unpackBatch } from '../../../main/common/spike-batch.js';
 
 let dir: string;
 let s: Services;

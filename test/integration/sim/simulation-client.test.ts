@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimConfigError } from '../../../main/sim/chip-loader.js';
 import { EventEngine } from '../../../main/sim/event-engine.js';
-import { allocateBatch, concatBatches, packBatch, type SpikeBatch } from '../../../main/sim/spike-batch.js';
+import { allocateBatch, concatBatches, packBatch, type SpikeBatch } from '../../../main/common/spike-batch.js';
 import { SimulationClient } from '../../../main/threads/simulation-client.js';
 import { buildConfig } from '../../unit/sim/chip-config-builder.js';
 

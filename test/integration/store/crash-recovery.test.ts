@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { concatBatches } from '../../../main/sim/spike-batch.js';
+import { concatBatches } from '../../../main/common/spike-batch.js';
 import { openProject } from '../../../main/store/project.js';
 import { runsReportOfFile } from '../../../main/store/runs-report.js';
 import { firstMismatch, makeTempDirs } from './store-fixtures.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fullIntegrityCheck } from '../../../main/store/database-open.js';
 import { openProject, ProjectWriteError, type Project } from '../../../main/store/project.js';
-import { concatBatches } from '../../../main/sim/spike-batch.js';
+import { concatBatches } from '../../../main/common/spike-batch.js';
 import { firstMismatch, MODEL, streamBatch } from './store-fixtures.js';
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;

@@ -5,7 +5,7 @@
 
 import type { ChipConfig } from '../../../main/chips/chip-config.js';
 import type { DeviceDriver, ForwardOptions, ForwardResult } from '../../../main/devices/driver.js';
-import { allocateBatch, type SpikeBatch } from '../../../main/sim/spike-batch.js';
+import { allocateBatch, type SpikeBatch } from '../../../main/common/spike-batch.js';
 
 export class FakeDriver implements DeviceDriver {
   readonly type = 'speck2fdevkit';

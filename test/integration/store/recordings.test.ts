@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { batchFromEvents, concatBatches, eventsOfBatch } from '../../../main/sim/spike-batch.js';
+import { batchFromEvents, concatBatches, eventsOfBatch } from '../../../main/common/spike-batch.js';
 import { NotInProjectError, openProject, type Project } from '../../../main/store/project.js';
 import { RecordingDamagedError } from '../../../main/store/recording-reader.js';
 import { RecordingOrderError } from '../../../main/store/recording-writer.js';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { concatBatches } from '../../../main/sim/spike-batch.js';
+import { concatBatches } from '../../../main/common/spike-batch.js';
 import { openProject, type Project } from '../../../main/store/project.js';
 import { Replayer } from '../../../main/store/replayer.js';
 import { ManualClock } from '../../unit/store/manual-clock.js';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { concatBatches } from '../../../main/sim/spike-batch.js';
+import { concatBatches } from '../../../main/common/spike-batch.js';
 import { openProject, type Project } from '../../../main/store/project.js';
 import { RERUN_RELATION } from '../../../main/store/run-status.js';
 import { compareRuns } from '../../../main/store/run-compare.js';

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { allocateBatch, type SpikeBatch, type SpikeEvent } from '../../../main/sim/spike-batch.js';
+import { allocateBatch, type SpikeBatch, type SpikeEvent } from '../../../main/common/spike-batch.js';
 import type { ModelVersionInput } from '../../../main/store/project.js';
 
 export function makeTempDirs() {

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { readEventFile, writeEventFile } from '../../../main/formats/event-files.js';
-import { allocateBatch } from '../../../main/sim/spike-batch.js';
+import { allocateBatch } from '../../../main/common/spike-batch.js';
 import { OFF_THREAD_BYTES, readEventFileOffThread } from '../../../main/threads/event-file-reader.js';
 
 function bigBatch(n: number) {

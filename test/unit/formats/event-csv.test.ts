@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseEventCsv, readEventCsvLayout, writeEventCsv, type EventRowSink } from '../../../main/formats/event-csv.js';
 import { FormatError } from '../../../main/formats/format-error.js';
-import { batchFromEvents } from '../../../main/sim/spike-batch.js';
+import { batchFromEvents } from '../../../main/common/spike-batch.js';
 import { concat, decode, utf8, thrown } from './byte-builders.js';
 
 type Row = [t: number, x: number, y: number, channel: number, layer: number, line: number];

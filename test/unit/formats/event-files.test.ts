@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { detectEventFormat, readEventFile, writeEventFile, type ReadEventFileOptions } from '../../../main/formats/event-files.js';
 import { FormatError } from '../../../main/formats/format-error.js';
 import { readNpy, writeNpy, type NpyField } from '../../../main/formats/npy.js';
-import { batchFromEvents, eventsOfBatch, type SpikeEvent } from '../../../main/sim/spike-batch.js';
+import { batchFromEvents, eventsOfBatch, type SpikeEvent } from '../../../main/common/spike-batch.js';
 import { ascii, concat, decode, spaces, u16le, u64le, utf8, thrown } from './byte-builders.js';
 
 /** A structured .npy file with the given fields (writeNpy itself is checked byte for byte in npy.test.ts). */

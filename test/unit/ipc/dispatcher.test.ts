@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_REQUEST_BYTES, REQUEST_CHANNELS, type RequestChannel } from '../../../preload/api.js';
 import { createDispatcher, ServiceError, type Handlers } from '../../../main/ipc/dispatcher.js';
-import { decodeWire, encodeWire, WireFormatError } from '../../../main/ipc/wire-codec.js';
+import { decodeWire, encodeWire, WireFormatError } from '../../../main/common/wire-codec.js';
 
 function probeHandlers(reached: string[]): Handlers {
   const out: Record<string, (req: unknown) => unknown> = {};

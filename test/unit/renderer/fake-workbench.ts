@@ -5,7 +5,7 @@
 // Speck2f core table, and runs/replays that stream synthetic spikes. It is not a
 // simulator: spike patterns are made up; only their layout is the real one.
 
-import { overflows } from '../../../main/chips/core-memory';
+import { overflows } from '../../../main/common/memory-fit';
 import { CHIP_FAMILIES } from '../../../main/chips/families';
 import lenetModelText from '../../../examples/lenet/model.py?raw';
 import type {
@@ -33,7 +33,7 @@ import type {
   SpanView,
   WorkbenchApi,
 } from '../../../preload/api';
-import { packBatch, SpikeBatchBuilder } from '../../../main/sim/spike-batch';
+import { packBatch, SpikeBatchBuilder } from '../../../main/common/spike-batch';
 
 /** The seed example's model text, as the real example ships it. */
 export const LENET_SOURCE: string = lenetModelText;

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { batchFromEvents, packBatch } from '../../../main/sim/spike-batch';
+import { batchFromEvents, packBatch } from '../../../main/common/spike-batch';
 import type { RunStartedView } from '../../../preload/api';
 import { SpikeMonitorModel } from '../../../renderer/monitor/spike-monitor';
 import { ReplaySession, type ReplayState } from '../../../renderer/runs/replay-session';

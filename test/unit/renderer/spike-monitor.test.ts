@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchFromEvents, LAYER_DVS, packBatch } from '../../../main/sim/spike-batch';
+import { batchFromEvents, LAYER_DVS, packBatch } from '../../../main/common/spike-batch';
 import { SpikeMonitorModel } from '../../../renderer/monitor/spike-monitor';
 import { barFractions, eventsPerSecond, formatMicros, formatRate, predictedClass } from '../../../renderer/monitor/class-rates';
 

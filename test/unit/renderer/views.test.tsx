@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { batchFromEvents, packBatch } from '../../../main/sim/spike-batch';
+import { batchFromEvents, packBatch } from '../../../main/common/spike-batch';
 import { WorkbenchContext } from '../../../renderer/app/workbench-api';
 import { ProblemsList } from '../../../renderer/editor/problems-list';
 import { SpikeMonitorModel } from '../../../renderer/monitor/spike-monitor';

@@ -4,7 +4,7 @@
 // same way: the DVS layer's sum pooling equals pooling the raster before the core.
 
 import { describe, expect, it } from 'vitest';
-import { LAYER_DVS } from '../../../main/sim/spike-batch.js';
+import { LAYER_DVS } from '../../../main/common/spike-batch.js';
 import { EventEngine } from '../../../main/sim/event-engine.js';
 import { rasterToEvents } from '../../../main/sim/raster-events.js';
 import { TimestepEngine } from '../../../main/sim/timestep-engine.js';

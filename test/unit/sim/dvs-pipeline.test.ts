@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { DvsLayerConfig } from '../../../main/chips/chip-config.js';
 import type { ChipBehaviour } from '../../../main/sim/chip-behaviour.js';
 import { EventEngine } from '../../../main/sim/event-engine.js';
-import { LAYER_DVS, LAYER_DVS_RAW, batchFromEvents, eventsOfBatch, type SpikeBatch, type SpikeEvent } from '../../../main/sim/spike-batch.js';
+import { LAYER_DVS, LAYER_DVS_RAW, batchFromEvents, eventsOfBatch, type SpikeBatch, type SpikeEvent } from '../../../main/common/spike-batch.js';
 import { buildConfig } from './chip-config-builder.js';
 
 function monitored(dvs: Partial<DvsLayerConfig>, events: Array<[p: number, x: number, y: number]>, behaviour: Partial<ChipBehaviour> = {}) {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChipConfig } from '../../../main/chips/chip-config.js';
 import { EventEngine, type EventEngineOptions } from '../../../main/sim/event-engine.js';
-import { batchFromEvents, eventsOfBatch, type SpikeBatch, type SpikeEvent } from '../../../main/sim/spike-batch.js';
+import { batchFromEvents, eventsOfBatch, type SpikeBatch, type SpikeEvent } from '../../../main/common/spike-batch.js';
 import { buildConfig, type TestCore } from './chip-config-builder.js';
 
 /** w[ky][kx] = 10·ky + kx + 1: [[1, 2, 3], [11, 12, 13], [21, 22, 23]] */

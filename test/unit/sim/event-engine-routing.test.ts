@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { decimatorDivisor } from '../../../main/sim/chip-behaviour.js';
 import { SimConfigError } from '../../../main/sim/chip-loader.js';
 import { EventEngine, SimulationRunawayError, type EventEngineOptions } from '../../../main/sim/event-engine.js';
-import { batchFromEvents, eventsOfBatch, type SpikeBatch, type SpikeEvent } from '../../../main/sim/spike-batch.js';
+import { batchFromEvents, eventsOfBatch, type SpikeBatch, type SpikeEvent } from '../../../main/common/spike-batch.js';
 import { buildConfig, type TestCore } from './chip-config-builder.js';
 
 function run(engine: EventEngine, events: SpikeEvent[]): SpikeEvent[] {

@@ -17,7 +17,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventEngine, type ProcessingOrder } from '../../../main/sim/event-engine.js';
 import { binEvents, rasterToEvents, type Raster } from '../../../main/sim/raster-events.js';
-import { withLength, type SpikeBatch } from '../../../main/sim/spike-batch.js';
+import { withLength, type SpikeBatch } from '../../../main/common/spike-batch.js';
 import { fixtureNames, loadFixture } from '../../helpers/fixtures.js';
 import { compileFixture } from './workloads.js';
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { compileModel } from '../../../main/compiler/compile.js';
 import { EventEngine } from '../../../main/sim/event-engine.js';
 import { rasterToEvents } from '../../../main/sim/raster-events.js';
-import type { SpikeBatch } from '../../../main/sim/spike-batch.js';
+import type { SpikeBatch } from '../../../main/common/spike-batch.js';
 import { graphFixtureWeights, loadGraphFixture } from '../../helpers/graph-fixtures.js';
 
 describe('graph models in event mode', () => {

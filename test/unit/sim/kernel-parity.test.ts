@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventEngine, type ProcessingOrder } from '../../../main/sim/event-engine.js';
 import { wasmSimdAvailable } from '../../../main/sim/wasm-simd-kernel.js';
-import { allocateBatch, concatBatches, packBatch, type SpikeBatch } from '../../../main/sim/spike-batch.js';
+import { allocateBatch, concatBatches, packBatch, type SpikeBatch } from '../../../main/common/spike-batch.js';
 import { buildConfig, type TestCore } from './chip-config-builder.js';
 
 function rng(seed: number) {

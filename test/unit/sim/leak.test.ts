@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { EventEngine } from '../../../main/sim/event-engine.js';
-import { batchFromEvents, eventsOfBatch, type SpikeBatch, type SpikeEvent } from '../../../main/sim/spike-batch.js';
+import { batchFromEvents, eventsOfBatch, type SpikeBatch, type SpikeEvent } from '../../../main/common/spike-batch.js';
 import { buildConfig, type TestCore } from './chip-config-builder.js';
 
 const unit = (over: Partial<TestCore>): TestCore => ({ core: 0, input: [1, 1, 1], outChannels: 1, kernel: 1, weights: [127], threshold: 127, low: -127, monitor: true, ...over });

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { binEvents, eventsToRaster, eventsToXytc, rasterToEvents, xytpToEvents } from '../../../main/sim/raster-events.js';
-import { batchFromEvents, eventsOfBatch } from '../../../main/sim/spike-batch.js';
+import { batchFromEvents, eventsOfBatch } from '../../../main/common/spike-batch.js';
 
 const tc52 = batchFromEvents([
   { t: 0, layer: 2, x: 1, y: 0, channel: 0 },

@@ -4,7 +4,7 @@
 // and the unmutated neighbour must still read exactly.
 
 import { describe, expect, it } from 'vitest';
-import { batchFromEvents, sliceBatch } from '../../../main/sim/spike-batch.js';
+import { batchFromEvents, sliceBatch } from '../../../main/common/spike-batch.js';
 import { chunkChecksum } from '../../../main/store/chunk-checksum.js';
 import { encodeChunk } from '../../../main/store/chunk-codec.js';
 import { RecordingDamagedError, RecordingReader, type ChunkInfo, type ChunkSource } from '../../../main/store/recording-reader.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allocateBatch, batchFromEvents, eventsOfBatch, packBatch, type SpikeEvent } from '../../../main/sim/spike-batch.js';
+import { allocateBatch, batchFromEvents, eventsOfBatch, packBatch, type SpikeEvent } from '../../../main/common/spike-batch.js';
 import { ChunkDecodeError, decodeChunk, encodeChunk, type ChunkCodec } from '../../../main/store/chunk-codec.js';
 import { ev } from './memory-recording.js';
 

@@ -1,7 +1,7 @@
 // An in-memory ChunkSource for unit tests of readers, replay and comparison: events are
 // cut into chunks of a chosen size and encoded with the real codec, no database.
 
-import { batchFromEvents, sliceBatch, type SpikeEvent } from '../../../main/sim/spike-batch.js';
+import { batchFromEvents, sliceBatch, type SpikeEvent } from '../../../main/common/spike-batch.js';
 import { encodeChunk } from '../../../main/store/chunk-codec.js';
 import { RecordingReader, type ChunkInfo, type ChunkSource } from '../../../main/store/recording-reader.js';
 import type { RecordingStream } from '../../../main/store/recording-writer.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchFromEvents, eventsOfBatch } from '../../../main/sim/spike-batch.js';
+import { batchFromEvents, eventsOfBatch } from '../../../main/common/spike-batch.js';
 import { decodeChunk } from '../../../main/store/chunk-codec.js';
 import { RecordingOrderError, RecordingWriter, type ChunkToCommit } from '../../../main/store/recording-writer.js';
 import { FakeFlushTimer } from './fake-timer.js';

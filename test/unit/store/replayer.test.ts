@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventsOfBatch, type SpikeBatch, type SpikeEvent } from '../../../main/sim/spike-batch.js';
+import { eventsOfBatch, type SpikeBatch, type SpikeEvent } from '../../../main/common/spike-batch.js';
 import { Replayer, type ReplayProgress } from '../../../main/store/replayer.js';
 import { ManualClock, settle } from './manual-clock.js';
 import { ev, memoryRecording } from './memory-recording.js';
