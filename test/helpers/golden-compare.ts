@@ -1,4 +1,4 @@
-// The golden fixtures' comparison (as in test/unit/compiler/fixtures.test.ts), shared by
+// The golden fixtures' comparison, shared by test/unit/compiler/fixtures.test.ts and the
 // tests that compile the same networks from other files (torch.save, ONNX, NIR): the
 // request a fixture's conversion settings imply, and every field of its `expected` block.
 

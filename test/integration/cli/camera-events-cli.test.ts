@@ -1,30 +1,20 @@
 // Camera recordings through `dcnn` as a user runs it (a child process): the real N-MNIST
 // .bin runs on a 2x34x34 model and is recorded; a DVXplorer AEDAT4 recording on the same
 // model has its out-of-input events dropped with a warning that says what to do.
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../../main/services/package-root.js';
+import { runDcnn, type DcnnResult } from '../../helpers/dcnn-process.js';
 
-const run = promisify(execFile);
-const DCNN = fileURLToPath(new URL('../../../bin/dcnn.js', import.meta.url));
 const REAL = `${packageRoot()}/test/fixtures/real/events/`;
 const dir = mkdtempSync(join(tmpdir(), 'dcnn-camera-'));
 const env = { ...process.env, DCNN_DATA_DIR: join(dir, 'data') };
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function dcnn(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [DCNN, ...args], { cwd: dir, env, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
+async function dcnn(args: string[]): Promise<DcnnResult> {
+  return runDcnn(args, { cwd: dir, env });
 }
 
 const MODEL = `import torch.nn as nn

@@ -2,30 +2,20 @@
 // fixtures, readable errors with exit codes, simulate parity with the reference, runs on the
 // virtual devkit recorded in a project, and the device listing.
 
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeSafetensors } from '../../../main/formats/safetensors.js';
 import { benchWorkloads, BENCH_DIR, EXAMPLES_DIR, loadFixture, type Fixture } from '../../helpers/fixtures.js';
+import { runDcnn, type DcnnResult } from '../../helpers/dcnn-process.js';
 
-const run = promisify(execFile);
-const DCNN = fileURLToPath(new URL('../../../bin/dcnn.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'dcnn-cli-'));
 const env = { ...process.env, DCNN_DATA_DIR: join(dir, 'data') };
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function dcnn(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [DCNN, ...args], { cwd: dir, env, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
+async function dcnn(args: string[]): Promise<DcnnResult> {
+  return runDcnn(args, { cwd: dir, env });
 }
 
 /** Writes a fixture's model text and weights as a user would have them: model.py + weights.safetensors. */

@@ -2,30 +2,20 @@
 // `dcnn run` (the virtual devkit, a separate worker and run service) predicts for that
 // file alone; 1 and 2 pool workers give the same rows; bad datasets are clear errors.
 
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeEventFile } from '../../../main/formats/event-files.js';
 import { movingBar, poissonRateImage } from '../../../main/sim/input-generators.js';
 import { EXAMPLES_DIR } from '../../helpers/fixtures.js';
+import { runDcnn, type DcnnResult } from '../../helpers/dcnn-process.js';
 
-const run = promisify(execFile);
-const DCNN = fileURLToPath(new URL('../../../bin/dcnn.js', import.meta.url));
 let dir: string;
 const env = { ...process.env, DCNN_DATA_DIR: '' };
 
-async function dcnn(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [DCNN, ...args], { cwd: dir, env, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
+async function dcnn(args: string[]): Promise<DcnnResult> {
+  return runDcnn(args, { cwd: dir, env });
 }
 
 const lenet = [join(EXAMPLES_DIR, 'lenet', 'model.py'), '--weights', join(EXAMPLES_DIR, 'lenet', 'weights.safetensors'), '--input-shape', '1,28,28'];

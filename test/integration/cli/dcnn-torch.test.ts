@@ -3,31 +3,21 @@
 // the model, or by --weights-key), and the errors for ambiguous checkpoints, TorchScript
 // models and dangerous pickles, each with its exit code.
 
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadFixture, type Fixture } from '../../helpers/fixtures.js';
 import { realDir } from '../../helpers/real-models.js';
 import { f32Bytes, OP, PickleWriter, torchZip } from '../../helpers/torch-files.js';
+import { runDcnn, type DcnnResult } from '../../helpers/dcnn-process.js';
 
-const run = promisify(execFile);
-const DCNN = fileURLToPath(new URL('../../../bin/dcnn.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'dcnn-torch-'));
 const env = { ...process.env, DCNN_DATA_DIR: join(dir, 'data') };
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function dcnn(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [DCNN, ...args], { cwd: dir, env, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
+async function dcnn(args: string[]): Promise<DcnnResult> {
+  return runDcnn(args, { cwd: dir, env });
 }
 
 const real = (f: string): string => join(realDir(), f);

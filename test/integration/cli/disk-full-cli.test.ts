@@ -7,16 +7,13 @@ import { execFile, execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLES_DIR } from '../../helpers/fixtures.js';
+import { runDcnn, type DcnnResult } from '../../helpers/dcnn-process.js';
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 if (!isRoot) console.warn('disk-full CLI tests need root to mount a small tmpfs; run the suite as root to include them');
 
-const exec = promisify(execFile);
-const DCNN = fileURLToPath(new URL('../../../bin/dcnn.js', import.meta.url));
 
 describe.runIf(isRoot)('dcnn on a full disk (tmpfs of 8 MiB)', () => {
   const base = mkdtempSync(join(tmpdir(), 'dcnn-cli-full-'));
@@ -31,14 +28,8 @@ describe.runIf(isRoot)('dcnn on a full disk (tmpfs of 8 MiB)', () => {
     rmSync(base, { recursive: true, force: true });
   });
 
-  async function dcnn(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const { stdout, stderr } = await exec(process.execPath, [DCNN, ...args], { cwd: base, env });
-      return { code: 0, stdout, stderr };
-    } catch (e) {
-      const err = e as { code: number; stdout: string; stderr: string };
-      return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-    }
+  async function dcnn(args: string[]): Promise<DcnnResult> {
+    return runDcnn(args, { cwd: base, env });
   }
 
   const lenet = [join(EXAMPLES_DIR, 'lenet', 'model.py'), '--weights', join(EXAMPLES_DIR, 'lenet', 'weights.safetensors'), '--input-shape', '1,28,28'];

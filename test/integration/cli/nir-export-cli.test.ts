@@ -2,32 +2,22 @@
 // safetensors in, a NIR file out that our importer reads back to the same compile result;
 // `dcnn export PROJECT RUN` without --nir still takes its own arguments.
 
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readNir } from '../../../main/formats/nir/nir-importer.js';
 import { writeSafetensors } from '../../../main/formats/safetensors.js';
 import { loadFixture } from '../../helpers/fixtures.js';
 import { compiledView, expectedView } from '../../unit/formats/imported-golden.js';
+import { runDcnn, type DcnnResult } from '../../helpers/dcnn-process.js';
 
-const run = promisify(execFile);
-const DCNN = fileURLToPath(new URL('../../../bin/dcnn.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'dcnn-nir-'));
 const env = { ...process.env, DCNN_DATA_DIR: join(dir, 'data') };
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function dcnn(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [DCNN, ...args], { cwd: dir, env });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
+async function dcnn(args: string[]): Promise<DcnnResult> {
+  return runDcnn(args, { cwd: dir, env });
 }
 
 describe('dcnn export --nir', () => {

@@ -6,16 +6,13 @@ import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLES_DIR } from '../../helpers/fixtures.js';
+import { runDcnn, type DcnnResult } from '../../helpers/dcnn-process.js';
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 if (!isRoot) console.warn('read-only project tests need root to remount a tmpfs read-only; run the suite as root to include them');
 
-const exec = promisify(execFile);
-const DCNN = fileURLToPath(new URL('../../../bin/dcnn.js', import.meta.url));
 
 describe.runIf(isRoot)('a project in a read-only folder', () => {
   const base = mkdtempSync(join(tmpdir(), 'dcnn-cli-ro-'));
@@ -25,14 +22,8 @@ describe.runIf(isRoot)('a project in a read-only folder', () => {
   const lenet = [join(EXAMPLES_DIR, 'lenet', 'model.py'), '--weights', join(EXAMPLES_DIR, 'lenet', 'weights.safetensors'), '--input-shape', '1,28,28'];
   const events = ['--events', join(EXAMPLES_DIR, 'lenet', 'input.npy')];
 
-  async function dcnn(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const { stdout, stderr } = await exec(process.execPath, [DCNN, ...args], { cwd: base, env });
-      return { code: 0, stdout, stderr };
-    } catch (e) {
-      const err = e as { code: number; stdout: string; stderr: string };
-      return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-    }
+  async function dcnn(args: string[]): Promise<DcnnResult> {
+    return runDcnn(args, { cwd: base, env });
   }
 
   let recorded: { events_in: number; events_out: number };
