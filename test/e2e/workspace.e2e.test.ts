@@ -282,6 +282,9 @@ describe('the workspace, end to end', () => {
 
   step('every control is labelled and reachable with the keyboard', async () => {
     await selectTab(/Run/);
+    // A run opened for replay shows that run's context; the live run's controls are one click back.
+    const back = page.getByRole('button', { name: 'Back to live run' });
+    if ((await back.count()) > 0) await back.click();
     const unlabelled = await page.evaluate<string[]>(UNLABELLED_CONTROLS);
     expect(unlabelled).toEqual([]);
 
