@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { encodeBatchFrame, encodeJsonFrame, FrameDecoder } from '../../../main/devices/samna-frame-codec.js';
-import { batchFromEvents, eventsOfBatch } from '../../../main/sim/spike-batch.js';
+import { batchFromEvents, eventsOfBatch } from '../../../main/common/spike-batch.js';
 
 describe('samna frame codec', () => {
   it('encodes a JSON frame as u32 length, kind J, text', () => {
