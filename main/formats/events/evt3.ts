@@ -13,8 +13,7 @@
 import { ByteQueue, aligned } from './byte-queue.js';
 import { EventBlockBuilder, type EventBlock } from './event-block.js';
 import { DecodeState, countBackwards, type DecodeReport, type EventDecoder } from './event-decoder.js';
-import { readRawHeader } from './prophesee-raw-header.js';
-import { MAX_TEXT_HEADER, scanTextHeader } from './text-header.js';
+import { consumeRawHeader } from './prophesee-raw-header.js';
 
 const SKIP_NAMES: Readonly<Record<number, string>> = {
   0x7: 'CONTINUED_4 words',
@@ -43,19 +42,10 @@ export class Evt3Decoder implements EventDecoder {
     this.state.bytes += chunk.length;
     let b = this.queue.feed(chunk);
     if (!this.headerDone) {
-      const h = scanTextHeader(b, 0x25, ['% end']);
-      if (!h) {
-        if (b.length > MAX_TEXT_HEADER) this.state.fail('HEADER_TOO_LARGE', `no end of the '%' header in the first ${MAX_TEXT_HEADER} bytes`, { limit: MAX_TEXT_HEADER });
-        this.queue.keep(b, 0);
-        return this.out.take();
-      }
-      const info = readRawHeader(h.lines);
-      if (info.evt !== null && info.evt !== 3) {
-        this.state.fail('BAD_HEADER', `the header says the events are EVT ${info.evt === 21 ? '2.1' : '2.0'}, not EVT 3.0; read it as that format`, { evt: info.evt });
-      }
-      this.state.sensor = info.sensor;
+      const rest = consumeRawHeader(b, 3, this.state, this.queue);
+      if (!rest) return this.out.take();
       this.headerDone = true;
-      b = b.subarray(h.end);
+      b = rest;
     }
     const words = Math.floor(b.length / 2);
     const src = aligned(b.subarray(0, words * 2), 2);

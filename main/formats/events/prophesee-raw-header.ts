@@ -4,8 +4,9 @@
 // Prophesee camera line-up fixes (Gen3 = VGA 640x480, Gen4/IMX636 = HD 1280x720,
 // GenX320 = 320x320).
 
-import type { SensorSize } from './event-decoder.js';
-import { headerKeys } from './text-header.js';
+import type { ByteQueue } from './byte-queue.js';
+import type { DecodeState, SensorSize } from './event-decoder.js';
+import { headerKeys, MAX_TEXT_HEADER, scanTextHeader } from './text-header.js';
 
 export interface RawHeaderInfo {
   /** 2 or 3 when the header says so, else null. */
@@ -53,4 +54,26 @@ export function readRawHeader(lines: readonly string[]): RawHeaderInfo {
     }
   }
   return { evt, sensor };
+}
+
+const EVT_NAMES: Record<number, string> = { 2: '2.0', 21: '2.1', 3: '3.0' };
+
+/**
+ * The text header at the start of an EVT 2.0 / 3.0 stream, shared by both decoders: the
+ * bytes after it once it is complete (the sensor size goes into `state`), or null while
+ * it is still incomplete (the bytes are kept in `queue` for the next chunk).
+ */
+export function consumeRawHeader(b: Uint8Array, evt: 2 | 3, state: DecodeState, queue: ByteQueue): Uint8Array | null {
+  const h = scanTextHeader(b, 0x25, ['% end']);
+  if (!h) {
+    if (b.length > MAX_TEXT_HEADER) state.fail('HEADER_TOO_LARGE', `no end of the '%' header in the first ${MAX_TEXT_HEADER} bytes`, { limit: MAX_TEXT_HEADER });
+    queue.keep(b, 0);
+    return null;
+  }
+  const info = readRawHeader(h.lines);
+  if (info.evt !== null && info.evt !== evt) {
+    state.fail('BAD_HEADER', `the header says the events are EVT ${EVT_NAMES[info.evt] ?? info.evt}, not EVT ${EVT_NAMES[evt]}; read it as that format`, { evt: info.evt });
+  }
+  state.sensor = info.sensor;
+  return b.subarray(h.end);
 }
