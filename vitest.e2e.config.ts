@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // End-to-end tests: the real web host (`dcnn web`) and Debian's Chromium driven by
 // playwright-core. They expect a built tree (`npm run build`, which also builds the
-// renderer into dist/renderer); they build nothing themselves. One file at a time, in
+// renderer into dist/renderer; `npm run test:e2e` runs it first). One file at a time, in
 // one process: the scenario is sequential and the machine is small.
 export default defineConfig({
   test: {
