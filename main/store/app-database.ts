@@ -53,6 +53,8 @@ export class SettingValueError extends Error {
   }
 }
 
+const recentRowSchema = z.object({ path: z.string(), name: z.string(), last_opened_at: z.string() });
+
 export interface RecentProject {
   path: string;
   name: string;
@@ -94,12 +96,12 @@ export class AppDatabase {
 
   /** Most recently opened first; files that have gone are flagged, not dropped. */
   recentProjects(): RecentProject[] {
-    const rows = this.db.prepare('SELECT path, name, last_opened_at FROM recent_projects ORDER BY last_opened_at DESC, rowid DESC').all() as Array<{
-      path: string;
-      name: string;
-      last_opened_at: string;
-    }>;
-    return rows.map((r) => ({ path: r.path, name: r.name, lastOpenedAt: r.last_opened_at, missing: !existsSync(r.path) }));
+    const rows = this.db.prepare('SELECT path, name, last_opened_at FROM recent_projects ORDER BY last_opened_at DESC, rowid DESC').all();
+    // A row this version cannot read is skipped: the list is a convenience, not data to guard.
+    return rows.flatMap((raw) => {
+      const r = recentRowSchema.safeParse(raw);
+      return r.success ? [{ path: r.data.path, name: r.data.name, lastOpenedAt: r.data.last_opened_at, missing: !existsSync(r.data.path) }] : [];
+    });
   }
 
   forgetRecentProject(path: string): void {
@@ -108,8 +110,8 @@ export class AppDatabase {
 
   getSetting<K extends SettingKey>(key: K): SettingValue<K> {
     const schema = SETTINGS[key];
-    const text = this.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined;
-    if (text !== undefined) {
+    const text: unknown = this.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key);
+    if (typeof text === 'string') {
       let stored: unknown;
       try {
         stored = JSON.parse(text);

@@ -15,8 +15,24 @@ import { RecordingReader, type ChunkInfo, type ChunkSource, type RecordingTotals
 import type { ChunkToCommit, RecordingStream, RecordingWriterOptions } from './recording-writer.js';
 import { RunRecorder } from './run-recorder.js';
 import { currentOwner, ownerState } from './run-ownership.js';
-import { INTERRUPT_REASONS, isInterruptReason, isRunStatus, type InterruptReason, type RunEnding, type RunStatus } from './run-status.js';
+import { INTERRUPT_REASONS, type InterruptReason, type RunEnding, type RunStatus } from './run-status.js';
 import { SpaceReserve } from './space-reserve.js';
+import { z } from 'zod';
+import {
+  anyJsonSchema,
+  ProjectRowError,
+  checkedJson,
+  checkedRow,
+  chunkRowSchema,
+  countersSchema,
+  inputShapeSchema,
+  modelVersionRowSchema,
+  monitorLayersSchema,
+  orphanRunRowSchema,
+  projectRowSchema,
+  recordingTotalsRowSchema,
+  runRowSchema,
+} from './row-schemas.js';
 
 export { ProjectWriteError } from './project-write-error.js';
 
@@ -150,89 +166,42 @@ function nowIso(): string {
   return new Date().toISOString();
 }
 
-function parseJson(text: string | null): unknown {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
 function toBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-interface RunRow {
-  id: number;
-  model_version_id: number;
-  device_id: string;
-  device_type: string;
-  deploy_options: string;
-  monitor_layers: string;
-  started_at: string;
-  ended_at: string | null;
-  status: string;
-  reason: string | null;
-  message: string | null;
-  events_in: number;
-  events_out: number;
-  counters: string;
-  parent_run_id: number | null;
-  relation: string | null;
+function chunkInfoOf(row: unknown, path: string, where: string): ChunkInfo | null {
+  if (row === undefined) return null;
+  const r = checkedRow(chunkRowSchema, row, path, where);
+  return { seq: r.seq, firstEvent: r.first_event, count: r.event_count, tFirst: r.t_first, tLast: r.t_last, codec: r.codec, checksum: r.checksum };
 }
 
-interface ModelVersionRow {
-  id: number;
-  name: string | null;
-  created_at: string;
-  model_text: string;
-  weights_sha256: string | null;
-  weights_byte_length: number | null;
-  input_shape: string;
-  device: string;
-  compile_options: string;
-  config_json: string;
-  purpose: string;
-}
-
-interface ChunkRow {
-  seq: number;
-  first_event: number;
-  event_count: number;
-  t_first: number;
-  t_last: number;
-  codec: string;
-  checksum: number | null;
-}
-
-function chunkInfoOf(row: ChunkRow | undefined): ChunkInfo | null {
-  return row ? { seq: row.seq, firstEvent: row.first_event, count: row.event_count, tFirst: row.t_first, tLast: row.t_last, codec: row.codec, checksum: row.checksum ?? null } : null;
-}
-
-function runInfoOf(row: RunRow): RunInfo {
-  const status = isRunStatus(row.status) ? row.status : 'failed';
+function runInfoOf(raw: unknown, path: string): RunInfo {
+  const row = checkedRow(runRowSchema, raw, path, `runs row ${rowIdOf(raw)}`);
+  const where = `runs row ${row.id}`;
   return {
     id: row.id,
     modelVersionId: row.model_version_id,
     deviceId: row.device_id,
     deviceType: row.device_type,
-    deployOptions: parseJson(row.deploy_options),
-    monitorLayers: parseJson(row.monitor_layers) as number[],
+    deployOptions: checkedJson(anyJsonSchema, row.deploy_options, path, where, 'deploy_options'),
+    monitorLayers: checkedJson(monitorLayersSchema, row.monitor_layers, path, where, 'monitor_layers'),
     startedAt: row.started_at,
     endedAt: row.ended_at,
-    status,
-    reason: row.reason !== null && isInterruptReason(row.reason) ? row.reason : null,
+    status: row.status,
+    reason: row.reason,
     message: row.message,
     eventsIn: row.events_in,
     eventsOut: row.events_out,
-    counters: (parseJson(row.counters) ?? {}) as Record<string, unknown>,
+    counters: checkedJson(countersSchema, row.counters, path, where, 'counters'),
     parentRunId: row.parent_run_id,
     relation: row.relation,
   };
 }
 
-function modelVersionOf(row: ModelVersionRow): ModelVersion {
+function modelVersionOf(raw: unknown, path: string): ModelVersion {
+  const row = checkedRow(modelVersionRowSchema, raw, path, `model_versions row ${rowIdOf(raw)}`);
+  const where = `model_versions row ${row.id}`;
   return {
     id: row.id,
     name: row.name,
@@ -240,12 +209,27 @@ function modelVersionOf(row: ModelVersionRow): ModelVersion {
     modelText: row.model_text,
     weightsSha256: row.weights_sha256,
     weightsByteLength: row.weights_byte_length,
-    inputShape: parseJson(row.input_shape) as number[],
+    inputShape: checkedJson(inputShapeSchema, row.input_shape, path, where, 'input_shape'),
     device: row.device,
-    compileOptions: parseJson(row.compile_options),
+    compileOptions: checkedJson(anyJsonSchema, row.compile_options, path, where, 'compile_options'),
     configJson: row.config_json,
-    purpose: row.purpose === 'rerun' ? 'rerun' : 'model',
+    purpose: row.purpose,
   };
+}
+
+const idSchema = z.number().int().nonnegative();
+
+/** A BLOB column's bytes (null when the row is missing). */
+function blobOf(value: unknown, path: string, where: string): Uint8Array | null {
+  if (value === undefined || value === null) return null;
+  if (!(value instanceof Uint8Array)) throw new ProjectRowError(path, where, [`expected bytes, found ${typeof value}`]);
+  return value;
+}
+
+/** The id of a row not yet checked, for naming it in an error. */
+function rowIdOf(raw: unknown): string {
+  const id = typeof raw === 'object' && raw !== null ? (raw as { id?: unknown }).id : undefined;
+  return typeof id === 'number' ? String(id) : '?';
 }
 
 const RUN_COLUMNS = `id, model_version_id, device_id, device_type, deploy_options, monitor_layers, started_at, ended_at,
@@ -340,18 +324,17 @@ export class Project {
     this.statements = s;
     this.chunkSource = {
       totals: (recordingId): RecordingTotals => {
-        const r = s.totals.get(recordingId) as
-          | { id: number; event_count: number; chunk_count: number; byte_count: number; t_first: number | null; t_last: number | null }
-          | undefined;
-        if (!r) throw new NotInProjectError('recording', recordingId, this.path);
+        const raw = s.totals.get(recordingId);
+        if (raw === undefined) throw new NotInProjectError('recording', recordingId, this.path);
+        const r = checkedRow(recordingTotalsRowSchema, raw, this.path, `recordings row ${recordingId}`);
         return { recordingId: r.id, count: r.event_count, chunkCount: r.chunk_count, byteCount: r.byte_count, firstT: r.t_first, lastT: r.t_last };
       },
-      chunkInfo: (recordingId, seq) => chunkInfoOf(s.chunkInfo.get(recordingId, seq) as ChunkRow | undefined),
-      chunkAtTime: (recordingId, t) => chunkInfoOf(s.chunkAtTime.get(recordingId, t) as ChunkRow | undefined),
-      chunkBytes: (recordingId, seq) => (s.chunkBytes.get(recordingId, seq) as Buffer | undefined) ?? null,
+      chunkInfo: (recordingId, seq) => chunkInfoOf(s.chunkInfo.get(recordingId, seq), this.path, `chunks of recording ${recordingId}, seq ${seq}`),
+      chunkAtTime: (recordingId, t) => chunkInfoOf(s.chunkAtTime.get(recordingId, t), this.path, `chunks of recording ${recordingId} at t=${t}`),
+      chunkBytes: (recordingId, seq) => blobOf(s.chunkBytes.get(recordingId, seq), this.path, `chunk_data of recording ${recordingId}, seq ${seq}`),
     };
     this.commitChunkTx = db.transaction((runId: number, stream: RecordingStream, c: ChunkToCommit) => {
-      const recordingId = s.recordingId.get(runId, stream) as number;
+      const recordingId = checkedRow(idSchema, s.recordingId.get(runId, stream), this.path, `recordings of run ${runId} (${stream})`);
       const { lastInsertRowid } = s.insertChunk.run(recordingId, c.seq, c.firstEvent, c.count, c.tFirst, c.tLast, c.codec, c.checksum);
       s.insertChunkData.run(lastInsertRowid, toBuffer(c.bytes));
       s.updateRecording.run(c.count, c.bytes.byteLength, c.tFirst, c.tLast, recordingId);
@@ -361,15 +344,14 @@ export class Project {
   }
 
   get meta(): ProjectMeta {
-    const row = this.db.prepare('SELECT name, description, created_at FROM project WHERE id = 1').get() as
-      | { name: string; description: string; created_at: string }
-      | undefined;
+    const raw = this.db.prepare('SELECT name, description, created_at FROM project WHERE id = 1').get();
+    const row = raw === undefined ? undefined : checkedRow(projectRowSchema, raw, this.path, 'project row 1');
     return {
       path: this.path,
       name: row?.name ?? basename(this.path, PROJECT_EXTENSION),
       description: row?.description ?? '',
       createdAt: row?.created_at ?? '',
-      schemaVersion: this.db.pragma('user_version', { simple: true }) as number,
+      schemaVersion: checkedRow(idSchema, this.db.pragma('user_version', { simple: true }), this.path, 'user_version'),
     };
   }
 
@@ -419,12 +401,12 @@ export class Project {
   }
 
   listModelVersions(): ModelVersion[] {
-    return (this.statements.modelVersions.all() as ModelVersionRow[]).map(modelVersionOf);
+    return this.statements.modelVersions.all().map((row) => modelVersionOf(row, this.path));
   }
 
   getModelVersion(id: number): ModelVersion | null {
-    const row = this.statements.modelVersion.get(id) as ModelVersionRow | undefined;
-    return row ? modelVersionOf(row) : null;
+    const row = this.statements.modelVersion.get(id);
+    return row === undefined ? null : modelVersionOf(row, this.path);
   }
 
   /** The weights file of a model version (null when it has none). */
@@ -432,7 +414,7 @@ export class Project {
     const version = this.getModelVersion(id);
     if (!version) throw new NotInProjectError('model version', id, this.path);
     if (version.weightsSha256 === null) return null;
-    return this.db.prepare('SELECT data FROM weight_blobs WHERE sha256 = ?').pluck().get(version.weightsSha256) as Buffer;
+    return blobOf(this.db.prepare('SELECT data FROM weight_blobs WHERE sha256 = ?').pluck().get(version.weightsSha256), this.path, `weight_blobs ${version.weightsSha256}`);
   }
 
   startRun(input: StartRunInput): RunRecorder {
@@ -497,27 +479,27 @@ export class Project {
   }
 
   listRuns(): RunInfo[] {
-    return (this.statements.runs.all() as RunRow[]).map(runInfoOf);
+    return this.statements.runs.all().map((row) => runInfoOf(row, this.path));
   }
 
   getRun(id: number): RunInfo | null {
-    const row = this.statements.run.get(id) as RunRow | undefined;
-    return row ? runInfoOf(row) : null;
+    const row = this.statements.run.get(id);
+    return row === undefined ? null : runInfoOf(row, this.path);
   }
 
   /** Runs derived from `id` (re-runs of its input), oldest first. */
   childRuns(id: number): RunInfo[] {
-    return (this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE parent_run_id = ? ORDER BY id`).all(id) as RunRow[]).map(runInfoOf);
+    return this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE parent_run_id = ? ORDER BY id`).all(id).map((row) => runInfoOf(row, this.path));
   }
 
   openRecording(runId: number, stream: RecordingStream): RecordingReader {
     this.assertOpen();
-    const recordingId = this.statements.recordingId.get(runId, stream) as number | undefined;
-    if (recordingId === undefined) {
+    const rawId = this.statements.recordingId.get(runId, stream);
+    if (rawId === undefined) {
       if (!this.getRun(runId)) throw new NotInProjectError('run', runId, this.path);
       throw new NotInProjectError('recording', `${stream} of run ${runId}`, this.path);
     }
-    return new RecordingReader(this.chunkSource, runId, stream, recordingId);
+    return new RecordingReader(this.chunkSource, runId, stream, checkedRow(idSchema, rawId, this.path, `recordings of run ${runId} (${stream})`));
   }
 
   /** SQLite's full integrity_check (every page, including event data): ['ok'] or the problems. */
@@ -568,22 +550,23 @@ export class Project {
    * project takes no write lock.
    */
   private settleOrphanedRuns(): number[] {
-    type Row = { id: number; owner_host: string | null; owner_pid: number | null; owner_boot: string | null; owner_start: string | null };
-    const select = this.db.prepare(`SELECT id, owner_host, owner_pid, owner_boot, owner_start FROM runs WHERE status = 'running'`);
+    type Row = z.infer<typeof orphanRunRowSchema>;
+    const statement = this.db.prepare(`SELECT id, owner_host, owner_pid, owner_boot, owner_start FROM runs WHERE status = 'running'`);
+    const select = { all: (): Row[] => statement.all().map((row) => checkedRow(orphanRunRowSchema, row, this.path, `runs row ${rowIdOf(row)}`)) };
     const gone = (row: Row) =>
       row.owner_host === null ||
       row.owner_pid === null ||
       ownerState({ host: row.owner_host, pid: row.owner_pid, boot: row.owner_boot, start: row.owner_start }, () =>
         liveRecorders.has(this.liveKey(row.id)),
       ) === 'gone';
-    if (!(select.all() as Row[]).some(gone)) return [];
+    if (!select.all().some(gone)) return [];
     const mark = this.db.prepare(
       `UPDATE runs SET status = 'interrupted', reason = 'crashed', message = ?, ended_at = COALESCE(last_commit_at, started_at)
        WHERE id = ? AND status = 'running'`,
     );
     const settle = this.db.transaction(() => {
       // Re-read inside the write transaction: another process may have settled them.
-      const settled = (select.all() as Row[]).filter(gone).map((row) => row.id);
+      const settled = select.all().filter(gone).map((row) => row.id);
       for (const id of settled) mark.run(INTERRUPT_REASONS.crashed, id);
       return settled;
     });
