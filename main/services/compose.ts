@@ -11,10 +11,13 @@ import { pythonCandidates } from '../devices/python-locator.js';
 import { SamnaHost } from '../devices/samna-host.js';
 import { loadDeviceRegistry, usbIdFilePath } from '../devices/usb-id-file.js';
 import { openAppDatabase, type AppDatabase } from '../store/app-database.js';
+import { openProject } from '../store/project.js';
+import { localProjectStore } from '../store/project-store.js';
+import { StoreClient } from '../threads/store-client.js';
 import { CompileService } from './compile-service.js';
 import { devicesView } from './devices-view.js';
 import { EventBus } from './event-bus.js';
-import { ProjectSession } from './project-session.js';
+import { ProjectSession, type ProjectOpener } from './project-session.js';
 import { ReplayService } from './replay-service.js';
 import { RunLauncher } from './run-launcher.js';
 import { RunService } from './run-service.js';
@@ -32,6 +35,11 @@ export interface ServicesOptions {
   samna?: boolean;
   /** `--python PATH`: the Python that has samna (beats DCNN_PYTHON and the setting devices.python). */
   python?: string | undefined;
+  /**
+   * Where projects are opened: 'worker' (the app and the web host: SQLite off the main
+   * thread) or 'in-process' (the CLI). Default: in-process for mode 'cli', else worker.
+   */
+  store?: 'worker' | 'in-process';
   /** Where the samna bridge's diagnostics go (default stderr). */
   log?: (message: string) => void;
 }
@@ -67,7 +75,11 @@ export async function createServices(options: ServicesOptions): Promise<Services
     hotplug: options.hotplug ?? true,
     ...(samna ? { boards: samna, realDrivers: samna } : {}),
   });
-  const projects = new ProjectSession(options.dataDir, appDb, compiler, bus);
+  const storeThread = (options.store ?? (options.mode === 'cli' ? 'in-process' : 'worker')) === 'worker' ? new StoreClient() : null;
+  const openStore: ProjectOpener = storeThread
+    ? (path, openOptions) => storeThread.open(path, openOptions)
+    : (path, openOptions) => Promise.resolve().then(() => localProjectStore(openProject(path, openOptions)));
+  const projects = new ProjectSession(openStore, options.dataDir, appDb, compiler, bus);
   const runs = new RunService(devices);
   const launcher = new RunLauncher({ runs, devices, compiler, projects });
   const replays = new ReplayService(bus);
@@ -98,9 +110,10 @@ export async function createServices(options: ServicesOptions): Promise<Services
     replays,
     info,
     async dispose() {
-      replays.stopAll();
+      await replays.stopAll();
       await runs.stopAll();
-      projects.close();
+      await projects.close();
+      await storeThread?.dispose();
       await devices.dispose();
       await samna?.dispose();
       appDb.close();

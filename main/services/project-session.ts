@@ -8,7 +8,8 @@ import type { ModelSpec, ModelVersionView, ProjectView, RecentProjectView, RunVi
 import { chipConfigToJson } from '../chips/chip-config-json.js';
 import { ServiceError } from './service-error.js';
 import type { AppDatabase } from '../store/app-database.js';
-import { openProject, PROJECT_EXTENSION, type ModelVersion, type Project, type RunInfo } from '../store/project.js';
+import { PROJECT_EXTENSION, type ModelVersion, type OpenProjectOptions, type RunInfo } from '../store/project.js';
+import type { ProjectStore } from '../store/project-store.js';
 import { RERUN_RELATION } from '../store/run-status.js';
 import type { CompileService } from './compile-service.js';
 import type { EventBus } from './event-bus.js';
@@ -68,8 +69,8 @@ function monitoringOf(deployOptions: unknown): Pick<RunView, 'monitored' | 'exit
 }
 
 /** The spec a model version was saved from (weights loaded into the compile service). */
-export function specOfVersion(project: Project, version: ModelVersion, compiler: CompileService): ModelSpec {
-  const weights = project.modelWeights(version.id);
+export async function specOfVersion(project: ProjectStore, version: ModelVersion, compiler: CompileService): Promise<ModelSpec> {
+  const weights = await project.modelWeights(version.id);
   const weightsId = weights ? compiler.loadWeights(`model version ${version.id} weights`, weights).id : null;
   const options = (version.compileOptions ?? {}) as Partial<StoredSpec>;
   return {
@@ -94,46 +95,50 @@ function fileSafe(name: string): string {
   return name.trim().replace(/[^A-Za-z0-9._ -]+/g, '_').replace(/\s+/g, '-').slice(0, 80) || 'project';
 }
 
+/** Opens a project where the store lives (this thread for the CLI, the store's worker for the app). */
+export type ProjectOpener = (path: string, options: OpenProjectOptions) => Promise<ProjectStore>;
+
 export class ProjectSession {
-  private project: Project | null = null;
+  private project: ProjectStore | null = null;
 
   constructor(
+    private readonly openStore: ProjectOpener,
     private readonly dataDir: string,
     private readonly appDb: AppDatabase,
     private readonly compiler: CompileService,
     private readonly bus: EventBus,
   ) {}
 
-  get current(): Project | null {
+  get current(): ProjectStore | null {
     return this.project;
   }
 
-  require(): Project {
+  require(): ProjectStore {
     if (!this.project) throw new ServiceError('NO_PROJECT', 'no project is open: create or open a project first');
     return this.project;
   }
 
   /** A model version's spec, with its weights loaded into the compile service. */
-  specOf(version: ModelVersion): ModelSpec {
+  specOf(version: ModelVersion): Promise<ModelSpec> {
     return specOfVersion(this.require(), version, this.compiler);
   }
 
-  view(): ProjectView | null {
+  async view(): Promise<ProjectView | null> {
     const p = this.project;
     if (!p) return null;
-    const versions = p.listModelVersions();
+    const [meta, versions] = await Promise.all([p.meta(), p.listModelVersions()]);
     const newest = newestProjectModel(versions);
     return {
-      path: p.meta.path,
-      name: p.meta.name,
-      createdAt: p.meta.createdAt,
+      path: meta.path,
+      name: meta.name,
+      createdAt: meta.createdAt,
       modelVersions: versions.map(modelVersionView),
-      current: newest ? this.specOf(newest) : null,
+      current: newest ? await this.specOf(newest) : null,
     };
   }
 
-  runs(): RunView[] {
-    return this.project ? this.project.listRuns().map(runView) : [];
+  async runs(): Promise<RunView[]> {
+    return this.project ? (await this.project.listRuns()).map(runView) : [];
   }
 
   recent(): RecentProjectView[] {
@@ -146,33 +151,33 @@ export class ProjectSession {
     if (!path.endsWith(PROJECT_EXTENSION)) throw new ServiceError('BAD_PROJECT_PATH', `a project file must end in ${PROJECT_EXTENSION}: ${path}`);
     if (existsSync(path)) throw new ServiceError('PROJECT_EXISTS', `${path} already exists: open it, or choose another name`);
     mkdirSync(dirname(path), { recursive: true });
-    const project = openProject(path, { create: true, name: input.name });
-    this.switchTo(project);
+    const project = await this.openStore(path, { create: true, name: input.name });
+    await this.switchTo(project);
     if (input.exampleId) {
       const example = this.compiler.exampleEntry(input.exampleId).model;
-      this.saveModel(example.spec, example.name);
+      await this.saveModel(example.spec, example.name);
     }
-    return this.view()!;
+    return (await this.view())!;
   }
 
   async open(path: string): Promise<ProjectView> {
     const full = resolve(path);
-    let project: Project;
+    let project: ProjectStore;
     try {
-      project = openProject(full);
+      project = await this.openStore(full, {});
     } catch (e) {
       throw new ServiceError('CANNOT_OPEN_PROJECT', (e as Error).message);
     }
-    this.switchTo(project);
-    return this.view()!;
+    await this.switchTo(project);
+    return (await this.view())!;
   }
 
   /** Saves the spec as a new model version (also when it does not compile: nothing is lost). */
-  saveModel(spec: ModelSpec, name?: string): ModelVersionView {
+  async saveModel(spec: ModelSpec, name?: string): Promise<ModelVersionView> {
     const project = this.require();
     const { result } = this.compiler.compile(spec);
     const weights = spec.weightsId ? this.compiler.weightsEntry(spec.weightsId).bytes : null;
-    const version = project.addModelVersion({
+    const version = await project.addModelVersion({
       name: name ?? null,
       modelText: spec.source,
       weights,
@@ -181,14 +186,14 @@ export class ProjectSession {
       compileOptions: storedSpec(spec),
       configJson: result?.config ? JSON.stringify(chipConfigToJson(result.config)) : 'null',
     });
-    this.bus.emit('project.changed', { project: this.view() });
+    this.bus.emit('project.changed', { project: await this.view() });
     return modelVersionView(version);
   }
 
   /** The newest model version if it holds exactly this spec, else a new version. */
-  versionFor(spec: ModelSpec): ModelVersionView {
+  async versionFor(spec: ModelSpec): Promise<ModelVersionView> {
     const project = this.require();
-    const newest = newestProjectModel(project.listModelVersions());
+    const newest = newestProjectModel(await project.listModelVersions());
     if (newest) {
       const weights = spec.weightsId ? this.compiler.weightsEntry(spec.weightsId).info.id : null;
       const same =
@@ -201,16 +206,19 @@ export class ProjectSession {
     return this.saveModel(spec);
   }
 
-  close(): void {
-    this.project?.close();
+  async close(): Promise<void> {
+    const project = this.project;
     this.project = null;
+    await project?.close();
   }
 
-  private switchTo(project: Project): void {
-    this.project?.close();
+  private async switchTo(project: ProjectStore): Promise<void> {
+    const previous = this.project;
     this.project = project;
-    this.appDb.noteProjectOpened(project.meta.path, project.meta.name || basename(project.meta.path));
-    this.bus.emit('project.changed', { project: this.view() });
-    this.bus.emit('runs.changed', { runs: this.runs() });
+    await previous?.close();
+    const meta = await project.meta();
+    this.appDb.noteProjectOpened(meta.path, meta.name || basename(meta.path));
+    this.bus.emit('project.changed', { project: await this.view() });
+    this.bus.emit('runs.changed', { runs: await this.runs() });
   }
 }

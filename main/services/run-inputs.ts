@@ -12,8 +12,7 @@ import { movingBar, poissonRateImage } from '../sim/input-generators.js';
 import { LAYER_DVS, type SpikeBatch } from '../common/spike-batch.js';
 import { readEventFileOffThread, readEventPathOffThread, type ReadProgress } from '../threads/event-file-reader.js';
 import { InputFileError, readBytes } from './model-files.js';
-import type { Project } from '../store/project.js';
-import { readWholeRecording } from '../store/recording-files.js';
+import type { ProjectStore } from '../store/project-store.js';
 
 export interface RunInput {
   batch: SpikeBatch;
@@ -100,8 +99,8 @@ export function inputFromGenerator(compiled: CompileResult, g: Extract<InputSour
  * A recorded run's input, to feed through another model or device. Input that went to one
  * core is re-addressed to the new placement's entry (placements may differ).
  */
-export function recordedInput(project: Project, runId: number, compiled: CompileResult): RunInput {
-  const batch = readWholeRecording(project, runId, 'input');
+export async function recordedInput(project: ProjectStore, runId: number, compiled: CompileResult): Promise<RunInput> {
+  const batch = await project.readRecording(runId, 'input');
   const first = batch.layer[0];
   if (batch.length > 0 && batch.layer.subarray(0, batch.length).every((l) => l === first)) batch.layer.fill(entryOf(compiled).layer, 0, batch.length);
   return { batch, label: `input of run ${runId}`, warnings: [] };

@@ -10,7 +10,8 @@ import type { CompileResult } from '../compiler/compile-types.js';
 import type { DeviceManager } from '../devices/device-manager.js';
 import type { DeployOptions } from '../devices/driver.js';
 import { ServiceError } from './service-error.js';
-import type { ModelVersion, Project, RunInfo } from '../store/project.js';
+import type { ModelVersion, RunInfo } from '../store/project.js';
+import type { ProjectStore } from '../store/project-store.js';
 import { RERUN_RELATION } from '../store/run-status.js';
 import type { CompileService } from './compile-service.js';
 import { specOfVersion, storedSpec, type ProjectSession } from './project-session.js';
@@ -19,7 +20,7 @@ import type { NewModelVersion, RunHandle, RunListeners, RunService } from './run
 
 export interface LaunchRequest {
   /** Where the run is recorded; null = not recorded. */
-  project: Project | null;
+  project: ProjectStore | null;
   deviceId: string;
   compiled: CompileResult;
   /** An existing model version of `project`, or one to save with the run. */
@@ -106,7 +107,7 @@ export class RunLauncher {
     this.requireSameType(args.spec.chip, args.deviceId);
     const { result, view } = this.deps.compiler.compile(args.spec);
     const compiled = requireCompiled(result, args.spec.chip, view.error?.message);
-    const version = projects.versionFor(args.spec);
+    const version = await projects.versionFor(args.spec);
     return this.launch({ project, deviceId: args.deviceId, compiled, modelVersion: version.id, input: args.input, ...(args.deploy ? { deploy: args.deploy } : {}), ...(args.listeners ? { listeners: args.listeners } : {}) });
   }
 
@@ -115,14 +116,14 @@ export class RunLauncher {
    * model). On a device of another type than the model's, this compiles a new model
    * version for that type, and only with `recompile` (else NEEDS_RECOMPILE says so).
    */
-  async rerun(project: Project, runId: number, options: RerunOptions = {}): Promise<Launched> {
-    const source = project.getRun(runId);
-    if (!source) throw new ServiceError('UNKNOWN_RUN', `run ${runId} does not exist in this project (runs: ${project.listRuns().map((r) => r.id).join(', ') || 'none'})`);
+  async rerun(project: ProjectStore, runId: number, options: RerunOptions = {}): Promise<Launched> {
+    const source = await project.getRun(runId);
+    if (!source) throw new ServiceError('UNKNOWN_RUN', `run ${runId} does not exist in this project (runs: ${(await project.listRuns()).map((r) => r.id).join(', ') || 'none'})`);
     const deviceId = options.deviceId ?? source.deviceId;
     const device = this.deps.devices.resolve(deviceId);
     const { compiled, modelVersion } = options.model
       ? { compiled: options.model.compiled, modelVersion: options.model.version as number | NewModelVersion }
-      : this.compileStored(project, source, options.modelVersionId ?? source.modelVersionId, device.type, options.recompile === true);
+      : await this.compileStored(project, source, options.modelVersionId ?? source.modelVersionId, device.type, options.recompile === true);
     return this.launch({
       project,
       deviceId: device.id,
@@ -139,10 +140,16 @@ export class RunLauncher {
     this.deps.runs.stop(runId);
   }
 
-  private compileStored(project: Project, source: RunInfo, versionId: number, deviceType: string, recompile: boolean): { compiled: CompileResult; modelVersion: number | NewModelVersion } {
-    const version = project.getModelVersion(versionId);
+  private async compileStored(
+    project: ProjectStore,
+    source: RunInfo,
+    versionId: number,
+    deviceType: string,
+    recompile: boolean,
+  ): Promise<{ compiled: CompileResult; modelVersion: number | NewModelVersion }> {
+    const version = await project.getModelVersion(versionId);
     if (!version) throw new ServiceError('UNKNOWN_MODEL_VERSION', `model version ${versionId} does not exist in this project`);
-    const spec = specOfVersion(project, version, this.deps.compiler);
+    const spec = await specOfVersion(project, version, this.deps.compiler);
     if (version.device === deviceType) {
       const { result, view } = this.deps.compiler.compile(spec);
       return { compiled: requireCompiled(result, version.device, view.error?.message), modelVersion: version.id };
@@ -155,7 +162,7 @@ export class RunLauncher {
     }
     const { result, view } = this.deps.compiler.compile({ ...spec, chip: deviceType });
     const compiled = requireCompiled(result, deviceType, view.error?.message);
-    return { compiled, modelVersion: rerunVersion(project, version, { ...spec, chip: deviceType }, source.id) };
+    return { compiled, modelVersion: await rerunVersion(project, version, { ...spec, chip: deviceType }, source.id) };
   }
 
   private requireSession(): ProjectSession {
@@ -165,10 +172,10 @@ export class RunLauncher {
 }
 
 /** The model version a re-run on another device type records: the same model and weights, that type's compile. */
-function rerunVersion(project: Project, version: ModelVersion, spec: ModelSpec, runId: number): NewModelVersion {
+async function rerunVersion(project: ProjectStore, version: ModelVersion, spec: ModelSpec, runId: number): Promise<NewModelVersion> {
   return {
     source: version.modelText,
-    weights: project.modelWeights(version.id),
+    weights: await project.modelWeights(version.id),
     compileOptions: storedSpec(spec),
     name: `${version.name ?? `version ${version.id}`} for ${spec.chip} (re-run of run ${runId})`,
     purpose: 'rerun',

@@ -10,8 +10,8 @@ import type { DeviceManager } from '../devices/device-manager.js';
 import type { DeployOptions, DeviceDriver, ForwardProgress, ForwardStats } from '../devices/driver.js';
 import { ServiceError } from './service-error.js';
 import { LAYER_DVS, sliceBatch, type SpikeBatch } from '../common/spike-batch.js';
-import type { ModelVersionPurpose, Project } from '../store/project.js';
-import type { RunRecorder } from '../store/run-recorder.js';
+import type { ModelVersionPurpose } from '../store/project.js';
+import type { ProjectStore, RunRecording } from '../store/project-store.js';
 import { endingForDisconnect, endingReason, type RunEnding } from '../store/run-status.js';
 
 /** The model text, weights and options a model version saved with a run holds. */
@@ -27,7 +27,7 @@ export interface NewModelVersion {
 /** What a run is asked to do. */
 export interface RunParams {
   /** Where the run is recorded; null = not recorded (CLI without --project). */
-  project: Project | null;
+  project: ProjectStore | null;
   deviceId: string;
   compiled: CompileResult;
   /** The project's model version the run belongs to: an existing one, or one to save with the run. */
@@ -142,12 +142,13 @@ export class RunService {
     const exitCore = ordering[exitLayer]!;
     const exit = compiled.layers[exitLayer]!;
 
-    let recorder: RunRecorder | null = null;
+    let recorder: RunRecording | null = null;
     const mv = params.modelVersion;
     let modelVersionId = typeof mv === 'number' ? mv : 0;
     if (params.project) {
       if (typeof mv !== 'number') {
-        modelVersionId = params.project.addModelVersion({
+        modelVersionId = (
+          await params.project.addModelVersion({
           name: mv.name ?? null,
           modelText: mv.source,
           weights: mv.weights,
@@ -155,10 +156,11 @@ export class RunService {
           device: compiled.device,
           compileOptions: mv.compileOptions,
           configJson: JSON.stringify(chipConfigToJson(compiled.config)),
-          purpose: mv.purpose ?? 'model',
-        }).id;
+            purpose: mv.purpose ?? 'model',
+          })
+        ).id;
       }
-      recorder = params.project.startRun({
+      recorder = await params.project.startRun({
         modelVersionId,
         deviceId: device.id,
         deviceType: device.type,
@@ -175,7 +177,7 @@ export class RunService {
     try {
       driver = await this.devices.open(device.id, { runId: String(runId) });
     } catch (e) {
-      recorder?.finish({ status: 'failed', message: `could not open ${device.id}: ${(e as Error).message}` });
+      await recorder?.finish({ status: 'failed', message: `could not open ${device.id}: ${(e as Error).message}` }).catch(() => undefined);
       throw e;
     }
 
@@ -238,7 +240,7 @@ export class RunService {
       }
       const counters = { eventsIn: stats?.eventsIn ?? 0, eventsOut: tally.total, synapticOps: stats?.synapticOps ?? 0, perCore: Object.fromEntries(tally.perCore) };
       try {
-        if (recorder) ending = recorder.finish(ending, counters);
+        if (recorder) ending = await recorder.finish(ending, counters);
       } catch (e) {
         ending = { status: 'failed', message: (e as Error).message };
       }

@@ -7,6 +7,7 @@
 //   dcnn import P FILE [--stream input|output] [--model-version N]
 
 import { writeFile } from 'node:fs/promises';
+import { localProjectStore } from '../../store/project-store.js';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compileModel } from '../../compiler/compile.js';
@@ -156,7 +157,7 @@ export async function rerunCommand(argv: string[], io: CliIO): Promise<number> {
         model = { compiled, version: { source: r.source, weights: prepared.weightsBytes, compileOptions: { inputShape: r.inputShape, ordering: r.ordering, monitorLayers: r.monitorLayers, conversion: r.conversion } } };
       }
       const { handle } = await services.launcher
-        .rerun(project, id, {
+        .rerun(localProjectStore(project), id, {
           deviceId: device.id,
           ...(model ? { model } : {}),
           ...(values.recompile ? { recompile: true } : {}),

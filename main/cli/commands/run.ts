@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { compileModel } from '../../compiler/compile.js';
 import { writeEventFile } from '../../formats/event-files.js';
 import { inputFromPath } from '../../services/run-inputs.js';
+import { localProjectStore } from '../../store/project-store.js';
 import { concatBatches, type SpikeBatch } from '../../common/spike-batch.js';
 import { openProject, ProjectWriteError, type Project } from '../../store/project.js';
 import { CliError, type CliIO } from '../cli-io.js';
@@ -95,7 +96,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     const outputs: SpikeBatch[] = [];
     try {
       const { handle } = await services.launcher.launch({
-        project,
+        project: project ? localProjectStore(project) : null,
         deviceId: device.id,
         compiled,
         modelVersion: {

@@ -2,8 +2,6 @@
 
 import type { CompareView } from '../../../preload/api.js';
 import type { Services } from '../../services/compose.js';
-import { recordingInfo } from '../../services/replay-service.js';
-import { compareRuns } from '../../store/run-compare.js';
 import type { Handlers } from '../dispatcher.js';
 
 export function projectHandlers(
@@ -16,8 +14,8 @@ export function projectHandlers(
     'project.saveModel': (req) => s.projects.saveModel(req.spec, req.name),
     'project.recent': () => s.projects.recent(),
     'runs.list': () => s.projects.runs(),
-    'runs.compare': (req): CompareView => {
-      const c = compareRuns(s.projects.require(), req.a, req.b);
+    'runs.compare': async (req): Promise<CompareView> => {
+      const c = await s.projects.require().compareRuns(req.a, req.b);
       return {
         a: req.a,
         b: req.b,
@@ -26,6 +24,6 @@ export function projectHandlers(
         firstDivergence: c.firstDivergence ? { index: c.firstDivergence.index, a: c.firstDivergence.a, b: c.firstDivergence.b } : null,
       };
     },
-    'recording.info': (req) => recordingInfo(s.projects.require(), req.runId, req.stream),
+    'recording.info': (req) => s.projects.require().recordingInfo(req.runId, req.stream),
   };
 }

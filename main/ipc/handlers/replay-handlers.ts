@@ -6,9 +6,9 @@ import type { Handlers } from '../dispatcher.js';
 export function replayHandlers(s: Services): Pick<Handlers, 'replay.start' | 'replay.control'> {
   return {
     'replay.start': (req) => s.replays.start(s.projects.require(), req),
-    'replay.control': (req) => {
+    'replay.control': async (req) => {
       const { replayId, ...action } = req;
-      s.replays.control(replayId, action);
+      await s.replays.control(replayId, action);
       return {};
     },
   };

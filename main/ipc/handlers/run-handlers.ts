@@ -24,14 +24,22 @@ function listenersFor(s: Services): RunListeners {
     onEnded: (summary) => {
       const { stats: _stats, exitCore: _exit, ...view } = summary as typeof summary & { stats?: unknown; exitCore?: unknown };
       s.bus.emit('run.ended', view);
-      s.bus.emit('runs.changed', { runs: s.projects.runs() });
+      emitRuns(s);
     },
   };
 }
 
+/** The runs list after a change; a list that cannot be read (project closed meanwhile) is logged, not thrown. */
+function emitRuns(s: Services): void {
+  s.projects.runs().then(
+    (runs) => s.bus.emit('runs.changed', { runs }),
+    (e: unknown) => s.bus.emit('log', { level: 'warning', message: `the runs list could not be read: ${(e as Error).message}` }),
+  );
+}
+
 function announce(s: Services, launched: Launched): RunStartedView {
   for (const w of launched.input.warnings) s.bus.emit('log', { level: 'warning', message: `${launched.input.label}: ${w}` });
-  s.bus.emit('runs.changed', { runs: s.projects.runs() });
+  emitRuns(s);
   return launched.handle.started;
 }
 
