@@ -18,6 +18,7 @@ import { dirname } from 'node:path';
 import { DatabaseFileError, inspectDatabaseFile, type DatabaseKind } from './database-file.js';
 import { applyMigrations, type Migration } from './migration.js';
 import { openWriteProblemOf } from './project-write-error.js';
+import { pragmaTexts } from './row-schemas.js';
 
 export interface DatabaseSpec extends DatabaseKind {
   readonly migrations: readonly Migration[];
@@ -215,10 +216,10 @@ function checkStructure(path: string, spec: DatabaseSpec): void {
 /** quick_check of every table but the large ones, on an open connection. */
 function checkConnection(db: Database.Database, path: string, spec: DatabaseSpec): void {
   try {
-    const tables = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table'`).pluck().all() as string[];
+    const tables = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table'`).pluck().all().map(String);
     for (const table of tables) {
       if (spec.uncheckedTables.includes(table)) continue;
-      const rows = (db.pragma(`quick_check("${table.replaceAll('"', '""')}")`) as Array<{ quick_check: string }>).map((r) => r.quick_check);
+      const rows = pragmaTexts(db, `quick_check("${table.replaceAll('"', '""')}")`, 'quick_check');
       if (rows.length !== 1 || rows[0] !== 'ok') {
         const problems = rows.filter((r) => !r.startsWith('***'));
         const shown = problems.slice(0, 3).join('; ') + (problems.length > 3 ? `; and ${problems.length - 3} more problems` : '');
@@ -233,5 +234,5 @@ function checkConnection(db: Database.Database, path: string, spec: DatabaseSpec
 
 /** Full integrity check (every page, including event data); slow on large files. */
 export function fullIntegrityCheck(db: Database.Database): string[] {
-  return (db.pragma('integrity_check') as Array<{ integrity_check: string }>).map((r) => r.integrity_check);
+  return pragmaTexts(db, 'integrity_check', 'integrity_check');
 }

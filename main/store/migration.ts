@@ -5,6 +5,7 @@
 // or touch other files.
 
 import type Database from 'better-sqlite3';
+import { pragmaInt } from './row-schemas.js';
 
 export interface Migration {
   /** Schema version after this migration (1, 2, ...; the file name's number). */
@@ -37,7 +38,7 @@ export function latestVersion(migrations: readonly Migration[]): number {
 
 /** Applies every migration newer than the file's user_version, in one transaction. */
 export function applyMigrations(db: Database.Database, path: string, migrations: readonly Migration[], applicationId: number, upTo = migrations.length): number {
-  const from = db.pragma('user_version', { simple: true }) as number;
+  const from = pragmaInt(db, 'user_version');
   const pending = migrations.filter((m) => m.version > from && m.version <= upTo);
   if (pending.length === 0) return from;
   let current: Migration | undefined;

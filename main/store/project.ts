@@ -20,6 +20,7 @@ import { SpaceReserve } from './space-reserve.js';
 import { z } from 'zod';
 import {
   anyJsonSchema,
+  pragmaInt,
   ProjectRowError,
   checkedJson,
   checkedRow,
@@ -351,7 +352,7 @@ export class Project {
       name: row?.name ?? basename(this.path, PROJECT_EXTENSION),
       description: row?.description ?? '',
       createdAt: row?.created_at ?? '',
-      schemaVersion: checkedRow(idSchema, this.db.pragma('user_version', { simple: true }), this.path, 'user_version'),
+      schemaVersion: pragmaInt(this.db, 'user_version'),
     };
   }
 

@@ -127,3 +127,21 @@ export function checkedJson<S extends z.ZodType>(schema: S, textValue: string, p
   if (!parsed.success) throw new ProjectRowError(projectPath, where, problemsOf(parsed.error, column));
   return parsed.data;
 }
+
+/** What SQLite's own statements answer (pragmas, the schema table), checked like rows. */
+export interface SqliteReader {
+  pragma(source: string, options?: { simple: boolean }): unknown;
+}
+
+export function pragmaInt(db: SqliteReader, name: string): number {
+  const parsed = z.number().int().safeParse(db.pragma(name, { simple: true }));
+  if (!parsed.success) throw new Error(`SQLite answered PRAGMA ${name} with something other than an integer`);
+  return parsed.data;
+}
+
+/** The text column `column` of every row a pragma returns (integrity_check, quick_check, ...). */
+export function pragmaTexts(db: SqliteReader, source: string, column: string): string[] {
+  const parsed = z.array(z.record(z.string(), z.unknown())).safeParse(db.pragma(source));
+  if (!parsed.success) throw new Error(`SQLite answered PRAGMA ${source} with rows of an unexpected shape`);
+  return parsed.data.map((row) => String(row[column]));
+}

@@ -5,6 +5,7 @@
 // CHECK constraint without rebuilding a table other tables point at (recordings, lineage).
 
 import type { Migration } from '../migration.js';
+import { pragmaInt } from '../row-schemas.js';
 
 const OLD_CHECK = "CHECK (status IN ('running', 'completed', 'interrupted', 'failed'))";
 const NEW_CHECK = "CHECK (status IN ('running', 'completed', 'stopped', 'interrupted', 'failed'))";
@@ -15,7 +16,7 @@ export const migration0005: Migration = {
   up(db) {
     const sql = db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'runs'").pluck().get() as string | undefined;
     if (!sql || !sql.includes(OLD_CHECK)) throw new Error(`the runs table does not have the expected status constraint ${OLD_CHECK}`);
-    const version = db.pragma('schema_version', { simple: true }) as number;
+    const version = pragmaInt(db, 'schema_version');
     db.unsafeMode(true);
     try {
       db.pragma('writable_schema = ON');
