@@ -4,6 +4,7 @@
 import { ServiceError } from '../services/service-error.js';
 import { ProjectWriteError } from '../store/project-write-error.js';
 import { CliError, processIO, type CliIO } from './cli-io.js';
+import { eventsCommand } from './commands/events.js';
 import { checkCommand } from './commands/check.js';
 import { compileCommand } from './commands/compile.js';
 import { demoCommand } from './commands/demo.js';
@@ -41,6 +42,7 @@ const USAGE: Record<string, string> = {
     '  | dcnn export --nir OUT.nir MODEL --weights W --input-shape C,H,W [compile options]',
   import: 'dcnn import PROJECT FILE.npy|FILE.csv [--stream input|output] [--model-version N]',
   check: 'dcnn check PROJECT.dcnnproj [--json]',
+  events: 'dcnn events info FILE [--json] | dcnn events convert FILE --out OUT.npy|OUT.csv|OUT.aedat4 [--sensor WxH] [--compression lz4|none]',
   web: 'dcnn web [--port 8686] [--host 127.0.0.1] [--data-dir D] [--project P] [--no-usb]',
 };
 
@@ -58,6 +60,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   export: { run: exportCommand, summary: "write a run's input or output stream to .npy or CSV, or (--nir) a model's converted SNN as NIR" },
   import: { run: importCommand, summary: 'record an event file (.npy or CSV) as a run of a project, to replay, re-run or compare it' },
   check: { run: checkCommand, summary: 'verify a project: SQLite integrity and every recorded chunk (checksums), listing what is damaged' },
+  events: { run: eventsCommand, summary: 'what a camera recording holds (info), or its events as .npy / CSV / AEDAT4 (convert), streaming' },
   web: { run: webCommand, summary: 'serve the workbench UI in a browser (prints the URL with its access token)' },
 };
 

@@ -556,8 +556,7 @@ export function writeNpy(array: NpyNumericInput | NpyStructuredInput, options: N
   });
   if (fields.length === 0) fail('BAD_VALUE', 'a structured array needs at least one field');
   const itemSize = fields.reduce((s, f) => s + f.type.size, 0);
-  const descr = `[${fields.map((f) => `(${pythonStringRepr(f.name)}, ${pythonStringRepr(canonicalTypeString(f.type))})`).join(', ')}]`;
-  const header = headerBytes(descr, array.shape, options.version);
+  const header = headerBytes(structuredDescr(fields), array.shape, options.version);
   const out = new Uint8Array(header.length + count * itemSize);
   out.set(header);
   const view = new DataView(out.buffer, header.length);
@@ -567,4 +566,18 @@ export function writeNpy(array: NpyNumericInput | NpyStructuredInput, options: N
     offset += f.type.size;
   }
   return out;
+}
+
+function structuredDescr(fields: ReadonlyArray<{ name: string; type: ScalarType }>): string {
+  return `[${fields.map((f) => `(${pythonStringRepr(f.name)}, ${pythonStringRepr(canonicalTypeString(f.type))})`).join(', ')}]`;
+}
+
+/**
+ * The header alone of a structured 1-D .npy holding `count` records, for writers that
+ * stream the records after it and rewrite the header with the final count: its length
+ * does not depend on the count (numpy pads the growth axis the same way).
+ */
+export function structuredNpyHeader(fields: readonly NpyField[], count: number): Uint8Array {
+  checkShape([count]);
+  return headerBytes(structuredDescr(fields.map((f) => ({ name: f.name, type: parseScalarType(f.dtype, `field ${pythonStringRepr(f.name)}`) }))), [count], undefined);
 }
