@@ -7,6 +7,8 @@
 // ./events/ and mapped by ./events/camera-input.ts. No file system here: callers read
 // and write the bytes.
 
+import { InputMapper, mappingNote, type InputMapping } from './events/input-mapping.js';
+import type { EventBlock } from './events/event-block.js';
 import { LAYER_DVS_RAW, LAYER_READOUT, SpikeBatchBuilder, allocateBatch, type SpikeBatch } from '../common/spike-batch.js';
 import { parseEventCsv, writeEventCsv, type EventColumns, type EventCsvLayout, type EventRowSink } from './event-csv.js';
 import { CameraInputCollector } from './events/camera-input.js';
@@ -34,6 +36,10 @@ export interface ReadEventFileOptions {
   sort?: boolean;
   /** Drop (and count) events outside `inputShape` instead of failing. */
   dropOutOfRange?: boolean;
+  /** Camera recordings: window, crop, downsampling, polarity and refractory filter before the model's input. */
+  mapping?: InputMapping;
+  /** Camera recordings: the sensor size, for formats whose files carry none (ATIS .bin). */
+  sensor?: { width: number; height: number };
 }
 
 export interface EventFileContents {
@@ -275,16 +281,27 @@ export function readCameraEvents(format: CameraFormat, options: ReadEventFileOpt
   const layer = checkOptions(options);
   const decoder = createCameraDecoder(format);
   const collector = new CameraInputCollector({ layer, ...(options.inputShape ? { inputShape: options.inputShape } : {}) });
-  feed((chunk) => collector.add(decoder.push(chunk)));
-  collector.add(decoder.end());
+  // The mapper needs the sensor size, which the decoder knows once it has read the header.
+  const mapping: { mapper: InputMapper | null } = { mapper: null };
+  const add = (block: EventBlock) => {
+    if (options.mapping) {
+      mapping.mapper ??= new InputMapper(options.mapping, options.sensor ?? decoder.report().sensor);
+      collector.add(mapping.mapper.map(block));
+    } else {
+      collector.add(block);
+    }
+  };
+  feed((chunk) => add(decoder.push(chunk)));
+  add(decoder.end());
   const report = decoder.report();
   const mapped = collector.finish(report);
+  const note = mapping.mapper && options.mapping ? mappingNote(options.mapping, mapping.mapper.report()) : null;
   return {
     batch: mapped.batch,
     columns: 'xytp',
     dropped: mapped.dropped,
     sorted: mapped.sorted,
-    warnings: mapped.warnings,
+    warnings: note ? [note, ...mapped.warnings] : mapped.warnings,
     recording: { ...report, timeShift: mapped.timeShift },
   };
 }

@@ -7,6 +7,7 @@ import type { CompileResult, Shape3 } from '../compiler/compile-types.js';
 import { open } from 'node:fs/promises';
 import { detectEventInputFormat, isCameraFormat } from '../formats/event-files.js';
 import { SNIFF_BYTES } from '../formats/events/camera-formats.js';
+import { describeMapping, type InputMapping } from '../formats/events/input-mapping.js';
 import { ServiceError } from './service-error.js';
 import { movingBar, poissonRateImage } from '../sim/input-generators.js';
 import { LAYER_DVS, type SpikeBatch } from '../common/spike-batch.js';
@@ -18,6 +19,8 @@ export interface RunInput {
   batch: SpikeBatch;
   label: string;
   warnings: string[];
+  /** The camera recording's input mapping, kept with the run. */
+  mapping?: InputMapping;
 }
 
 export function entryOf(compiled: CompileResult): { layer: number; shape: Shape3 } {
@@ -67,7 +70,7 @@ async function readHead(path: string, n: number): Promise<Uint8Array> {
 export async function inputFromPath(
   compiled: CompileResult,
   path: string,
-  options: { sort?: boolean; dropOutOfRange?: boolean } = {},
+  options: { sort?: boolean; dropOutOfRange?: boolean; mapping?: InputMapping; sensor?: { width: number; height: number } } = {},
   onProgress?: (p: ReadProgress) => void,
 ): Promise<RunInput> {
   const head = await readHead(path, SNIFF_BYTES);
@@ -77,11 +80,15 @@ export async function inputFromPath(
   } catch (e) {
     throw new ServiceError('BAD_EVENT_FILE', `${path}: ${(e as Error).message}`);
   }
-  if (!isCameraFormat(format)) return inputFromFile(compiled, path, await readBytes(path, 'event file'), options);
+  const { mapping, sensor, ...fileOptions } = options;
+  if (!isCameraFormat(format)) {
+    if (mapping) throw new ServiceError('BAD_INPUT_MAPPING', `${path}: the input mapping (${describeMapping(mapping)}) applies to camera recordings; a .npy / CSV event file is sent as it is`);
+    return inputFromFile(compiled, path, await readBytes(path, 'event file'), fileOptions);
+  }
   const entry = entryOf(compiled);
   try {
-    const read = await readEventPathOffThread(path, format, { inputShape: entry.shape, layer: entry.layer, ...options }, onProgress);
-    return { batch: read.batch, label: path, warnings: read.warnings };
+    const read = await readEventPathOffThread(path, format, { inputShape: entry.shape, layer: entry.layer, ...fileOptions, ...(mapping ? { mapping } : {}), ...(sensor ? { sensor } : {}) }, onProgress);
+    return { batch: read.batch, label: mapping ? `${path} (input mapping: ${describeMapping(mapping)})` : path, warnings: read.warnings, ...(mapping ? { mapping } : {}) };
   } catch (e) {
     throw new ServiceError('BAD_EVENT_FILE', `${path}: ${(e as Error).message}`);
   }

@@ -86,6 +86,7 @@ export class RunLauncher {
         modelVersion: req.modelVersion,
         input: input.batch,
         inputLabel: input.label,
+        ...(input.mapping ? { inputMapping: input.mapping } : {}),
         deploy: req.deploy ?? {},
         ...(req.parentRunId !== undefined ? { parentRunId: req.parentRunId, relation: RERUN_RELATION } : {}),
       },

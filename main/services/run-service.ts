@@ -10,6 +10,7 @@ import type { DeviceManager } from '../devices/device-manager.js';
 import type { DeployOptions, DeviceDriver, ForwardProgress, ForwardStats } from '../devices/driver.js';
 import { ServiceError } from './service-error.js';
 import { LAYER_DVS, sliceBatch, type SpikeBatch } from '../common/spike-batch.js';
+import type { InputMapping } from '../formats/events/input-mapping.js';
 import type { ModelVersionPurpose } from '../store/project.js';
 import type { ProjectStore, RunRecording } from '../store/project-store.js';
 import { endingForDisconnect, endingReason, type RunEnding } from '../store/run-status.js';
@@ -38,6 +39,8 @@ export interface RunParams {
   relation?: string;
   /** What the input was, as the user gave it (file name, example, generator settings); kept with the run. */
   inputLabel?: string;
+  /** How a camera recording was mapped onto the model's input (window, crop, ...); kept with the run. */
+  inputMapping?: InputMapping;
 }
 
 export interface RunListeners {
@@ -165,7 +168,7 @@ export class RunService {
         deviceId: device.id,
         deviceType: device.type,
         // Kept with the run so its replay knows what each recorded layer is.
-        deployOptions: { ...params.deploy, monitored: monitoredLayers(compiled), exitCore, ...(params.inputLabel ? { input: params.inputLabel } : {}) },
+        deployOptions: { ...params.deploy, monitored: monitoredLayers(compiled), exitCore, ...(params.inputLabel ? { input: params.inputLabel } : {}), ...(params.inputMapping ? { inputMapping: params.inputMapping } : {}) },
         monitorLayers: compiled.monitoredCores,
         parentRunId: params.parentRunId ?? null,
         relation: params.relation ?? null,

@@ -1,7 +1,8 @@
 // `dcnn events info FILE [--json]`: what a camera recording holds (format, sensor size,
 // event count, time span, polarity counts, what was skipped and why).
-// `dcnn events convert FILE --out OUT.npy|OUT.csv|OUT.aedat4 [--sensor WxH] [--compression lz4|none]`:
-// the same events as a structured .npy (t int64 µs, x, y, p), a `t,x,y,p` CSV or AEDAT 4.0.
+// `dcnn events convert FILE --out OUT.npy|OUT.csv|OUT.aedat4 [--compression lz4|none] [input mapping]`:
+// the same events (or, with --window/--crop/--downsample/--polarity/--refractory, the
+// mapped ones) as a structured .npy (t int64 µs, x, y, p), a `t,x,y,p` CSV or AEDAT 4.0.
 // Both stream the file in 1 MiB pieces: memory stays bounded for multi-GB recordings. A
 // conversion is written to OUT.partial and renamed at the end, so a failure leaves no
 // half file under the asked name.
@@ -16,9 +17,11 @@ import { CAMERA_FORMAT_LABEL, type CameraFormat, type DecodeReport } from '../..
 import { EventSummary, type EventSummaryView } from '../../formats/events/event-summary.js';
 import { createEventWriter, eventOutputFormatOf, type EventWriter } from '../../formats/events/event-writers.js';
 import { CAMERA_CHUNK_BYTES } from '../../formats/event-files.js';
+import { describeMapping, InputMapper, InputMappingError, mappingNote } from '../../formats/events/input-mapping.js';
 import { CliError, type CliIO } from '../cli-io.js';
+import { INPUT_MAPPING_OPTIONS, INPUT_MAPPING_USAGE, parseInputMapping, parseSensorSize } from '../input-mapping-args.js';
 
-const USAGE = 'dcnn events info FILE [--json] | dcnn events convert FILE --out OUT.npy|OUT.csv|OUT.aedat4 [--sensor WxH] [--compression lz4|none]';
+const USAGE = `dcnn events info FILE [--json] | dcnn events convert FILE --out OUT.npy|OUT.csv|OUT.aedat4 [--compression lz4|none] ${INPUT_MAPPING_USAGE}`;
 
 async function openInput(path: string): Promise<{ handle: FileHandle; size: number; format: CameraFormat }> {
   let handle: FileHandle;
@@ -116,18 +119,11 @@ async function infoCommand(argv: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
-function parseSensor(text: string | undefined): { width: number; height: number } | undefined {
-  if (text === undefined) return undefined;
-  const m = /^(\d+)x(\d+)$/i.exec(text.trim());
-  if (!m) throw new CliError(`--sensor must be WIDTHxHEIGHT (e.g. 346x260); got "${text}"`);
-  return { width: Number(m[1]), height: Number(m[2]) };
-}
-
 async function convertCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { out: { type: 'string' }, sensor: { type: 'string' }, compression: { type: 'string', default: 'lz4' } },
+    options: { out: { type: 'string' }, compression: { type: 'string', default: 'lz4' }, ...INPUT_MAPPING_OPTIONS },
   });
   if (!positionals[0]) throw new CliError(`the recording is required: ${USAGE}`);
   if (!values.out) throw new CliError(`--out is required: ${USAGE}`);
@@ -135,7 +131,9 @@ async function convertCommand(argv: string[], io: CliIO): Promise<number> {
   if (!outFormat) throw new CliError(`--out must end in .npy, .csv or .aedat4; got "${values.out}"`);
   if (values.compression !== 'lz4' && values.compression !== 'none') throw new CliError(`--compression must be lz4 or none; got "${values.compression}"`);
   const compression = values.compression;
-  const sensorOption = parseSensor(values.sensor);
+  const sensorOption = parseSensorSize(values.sensor);
+  const mapping = parseInputMapping(values);
+  let mapper: InputMapper | null = null;
   const path = resolve(io.cwd, positionals[0]);
   const outPath = resolve(io.cwd, values.out);
   if (outPath === path) throw new CliError('--out names the input file; choose another name');
@@ -154,7 +152,16 @@ async function convertCommand(argv: string[], io: CliIO): Promise<number> {
       path,
       io,
       (format, report) => {
-        const sensor = sensorOption ?? (report.sensor ? { width: report.sensor.width, height: report.sensor.height } : undefined);
+        const sourceSensor = sensorOption ?? (report.sensor ? { width: report.sensor.width, height: report.sensor.height } : undefined);
+        if (mapping) {
+          try {
+            mapper = new InputMapper(mapping, sourceSensor ?? null);
+          } catch (e) {
+            if (e instanceof InputMappingError) throw new CliError(`${basename(path)}: ${e.message}`);
+            throw e;
+          }
+        }
+        const sensor = mapper ? { width: mapper.size.width, height: mapper.size.height } : sourceSensor;
         if (outFormat === 'aedat4' && !sensor) {
           throw new CliError(`${CAMERA_FORMAT_LABEL[format]} files carry no sensor size; give it for the AEDAT4 header with --sensor WxH (e.g. --sensor 34x34 for N-MNIST)`);
         }
@@ -163,7 +170,7 @@ async function convertCommand(argv: string[], io: CliIO): Promise<number> {
       async (block) => {
         if (!writer) return;
         if (outPosition === 0) await write(writer.start());
-        for (const piece of writer.add(block)) await write(piece);
+        for (const piece of writer.add(mapper ? mapper.map(block) : block)) await write(piece);
       },
     );
     const w = writer as EventWriter | null;
@@ -176,8 +183,12 @@ async function convertCommand(argv: string[], io: CliIO): Promise<number> {
     await rename(partial, outPath);
     done = true;
     const written = (await stat(outPath)).size;
-    io.out(`${outPath}: ${result.report.events} events from ${CAMERA_FORMAT_LABEL[result.format]} (${written} bytes)`);
+    const kept = (mapper as InputMapper | null)?.report().kept ?? result.report.events;
+    io.out(`${outPath}: ${kept} events from ${CAMERA_FORMAT_LABEL[result.format]}${mapping ? ` (input mapping: ${describeMapping(mapping)})` : ''} (${written} bytes)`);
     for (const w2 of result.report.warnings) io.err(`note: ${w2}`);
+    const m = mapper as InputMapper | null;
+    const note = m && mapping ? mappingNote(mapping, m.report()) : null;
+    if (note) io.err(`note: ${note}`);
     return 0;
   } finally {
     if (!done) {

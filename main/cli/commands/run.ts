@@ -15,6 +15,7 @@ import { openProject, ProjectWriteError, type Project } from '../../store/projec
 import { CliError, type CliIO } from '../cli-io.js';
 import { withServices } from '../cli-services.js';
 import { formatCompileResult } from '../compile-table.js';
+import { INPUT_MAPPING_OPTIONS, parseInputMapping, parseSensorSize } from '../input-mapping-args.js';
 import { formatRun, runJson } from '../run-report.js';
 import { COMPILE_OPTIONS, prepareCompile } from './compile.js';
 
@@ -60,8 +61,11 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       'data-dir': { type: 'string' },
       python: { type: 'string' },
       json: { type: 'boolean' },
+      ...INPUT_MAPPING_OPTIONS,
     },
   });
+  const mapping = parseInputMapping(values);
+  const sensor = parseSensorSize(values.sensor);
   if (!values.events) throw new CliError('--events FILE (.npy, .csv, or a camera recording: .aedat4 .aedat .dat .bin .raw) is required: the input events to send');
   const order = values.order;
   if (order !== undefined && order !== 'depth-first' && order !== 'breadth-first') throw new CliError(`--order must be depth-first or breadth-first; got "${order}"`);
@@ -82,7 +86,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     }
     const eventsPath = resolve(io.cwd, values.events!);
     let shown = 0;
-    const input = await inputFromPath(compiled, eventsPath, {}, (p) => {
+    const input = await inputFromPath(compiled, eventsPath, { ...(mapping ? { mapping } : {}), ...(sensor ? { sensor } : {}) }, (p) => {
       // Progress only for big recordings, every 10 %: a lab user sees a 5 GB file move.
       const f = p.bytes / p.total;
       if (values.json || p.total < 64 * 1024 * 1024 || (f < shown + 0.1 && f < 1)) return;

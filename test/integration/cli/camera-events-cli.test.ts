@@ -1,11 +1,13 @@
 // Camera recordings through `dcnn` as a user runs it (a child process): the real N-MNIST
 // .bin runs on a 2x34x34 model and is recorded; a DVXplorer AEDAT4 recording on the same
 // model has its out-of-input events dropped with a warning that says what to do.
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { decodeCameraBytes } from '../../../main/formats/events/camera-formats.js';
 import { packageRoot } from '../../../main/services/package-root.js';
+import { openProject } from '../../../main/store/project.js';
 import { runDcnn, type DcnnResult } from '../../helpers/dcnn-process.js';
 
 const REAL = `${packageRoot()}/test/fixtures/real/events/`;
@@ -54,6 +56,32 @@ describe('dcnn run --events with camera recordings', () => {
     const out = JSON.parse(stdout);
     expect(out.events_in).toBeGreaterThan(0);
     expect(out.events_in).toBeLessThan(111954);
+  });
+
+  it('with an input mapping (window, crop, downsample to 34x34) every event kept fits, and the mapping is stored with the run', { timeout: 120_000 }, async () => {
+    copyFileSync(`${REAL}tonic_sample.aedat4`, join(dir, 'mapped.aedat4'));
+    const { events } = decodeCameraBytes(readFileSync(`${REAL}tonic_sample.aedat4`), 'aedat4');
+    let inWindow = 0;
+    for (let i = 0; i < events.length; i++) if (events.t[i]! - events.t[0]! < 200_000) inWindow++;
+    const { code, stdout, stderr } = await dcnn(['run', ...args, '--events', 'mapped.aedat4', '--window', '0:200000', '--crop', '0,0,320,240', '--downsample', '34x34', '--project', 'mapped.dcnnproj', '--json']);
+    expect(code).toBe(0);
+    expect(stderr).not.toContain("outside the model's input");
+    expect(stderr).toContain(`input mapping (window 0..200000 µs, crop 0,0 320x240, downsample to 34x34): ${inWindow} of 111954 events kept; dropped ${111954 - inWindow} outside the time window`);
+    expect(JSON.parse(stdout)).toMatchObject({ status: 'completed', events_in: inWindow });
+    const project = openProject(join(dir, 'mapped.dcnnproj'));
+    const run = project.getRun(1);
+    project.close();
+    expect((run?.deployOptions as { inputMapping?: unknown }).inputMapping).toEqual({ window: { fromUs: 0, toUs: 200000 }, crop: { x: 0, y: 0, width: 320, height: 240 }, downsample: { width: 34, height: 34 } });
+    expect((run?.deployOptions as { input?: string }).input).toContain('(input mapping: window 0..200000 µs, crop 0,0 320x240, downsample to 34x34)');
+  });
+
+  it('a bad mapping is refused before anything runs', async () => {
+    const r = await dcnn(['run', ...args, '--events', `${REAL}tonic_sample.aedat4`, '--crop', '300,0,64,64']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('reaches outside the 320x240 sensor');
+    const npy = await dcnn(['run', ...args, '--events', 'digit.bin', '--polarity', 'sideways']);
+    expect(npy.code).toBe(2);
+    expect(npy.stderr).toContain('--polarity must be two, merge, on or off');
   });
 
   it('a file named .raw that is not a recording is refused with exit code 2', async () => {

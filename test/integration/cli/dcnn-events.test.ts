@@ -147,6 +147,19 @@ describe('dcnn events convert', () => {
     expect(existsSync(join(dir, 'cut.npy.partial'))).toBe(false);
   });
 
+  it('converts through an input mapping: ON events only, cropped, give exactly the ON events inside the crop', async () => {
+    const { events } = decodeCameraBytes(readFileSync(`${REAL}tonic_sample.aedat4`), 'aedat4');
+    let expectedKept = 0;
+    for (let i = 0; i < events.length; i++) if (events.p[i] === 1 && events.x[i]! >= 100 && events.x[i]! < 164 && events.y[i]! >= 50 && events.y[i]! < 114) expectedKept++;
+    const r = await dcnn(['events', 'convert', `${REAL}tonic_sample.aedat4`, '--out', 'on.aedat4', '--crop', '100,50,64,64', '--polarity', 'on']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`${expectedKept} events`);
+    const back = decodeCameraBytes(readFileSync(join(dir, 'on.aedat4')), 'aedat4');
+    expect(back.report.sensor).toMatchObject({ width: 64, height: 64 });
+    expect(back.events.length).toBe(expectedKept);
+    expect(Math.max(...back.events.x)).toBeLessThan(64);
+  });
+
   it('refuses an output format it does not write', async () => {
     const r = await dcnn(['events', 'convert', `${REAL}tonic_sample.aedat4`, '--out', 'x.h5']);
     expect(r.code).toBe(2);
