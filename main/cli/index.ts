@@ -29,6 +29,7 @@ const USAGE: Record<string, string> = {
   run:
     'dcnn run MODEL.py|MODEL.pt --weights W [--weights-key K] --input-shape C,H,W --events input.npy|input.csv [--device sim-speck2fdevkit:0]\n' +
     '  [--monitor -1|all|0,2] [--project exp.dcnnproj] [--out out.npy] [--slow-clock HZ] [--order ...] [--data-dir D] [--json]\n' +
+    '  input from a dataset: --dataset DIR --class NAME|CHANNEL [--index I] (instead of --events)\n' +
     '  camera recordings: [--window FROM:TO] [--crop X,Y,W,H] [--downsample F|WxH] [--polarity two|merge|on|off] [--refractory US] [--sensor WxH]',
   eval:
     'dcnn eval MODEL --weights W --input-shape C,H,W --dataset DIR [--mode event|timestep] [--workers N]\n' +
@@ -43,7 +44,7 @@ const USAGE: Record<string, string> = {
     '  | dcnn export --nir OUT.nir MODEL --weights W --input-shape C,H,W [compile options]',
   import: 'dcnn import PROJECT FILE.npy|FILE.csv [--stream input|output] [--model-version N]',
   check: 'dcnn check PROJECT.dcnnproj [--json]',
-  events: 'dcnn events info FILE [--json] | dcnn events convert FILE --out OUT.npy|OUT.csv|OUT.aedat4 [--compression lz4|none] [input mapping: --window --crop --downsample --polarity --refractory --sensor]',
+  events: 'dcnn events info FILE [--json] | dcnn events dataset DIR [--json] | dcnn events convert FILE --out OUT.npy|OUT.csv|OUT.aedat4 [--compression lz4|none] [input mapping: --window --crop --downsample --polarity --refractory --sensor]',
   web: 'dcnn web [--port 8686] [--host 127.0.0.1] [--data-dir D] [--project P] [--no-usb]',
 };
 

@@ -79,3 +79,22 @@ export function listDataset(root: string): Dataset {
   if (samples.length === 0) throw new ServiceError('BAD_DATASET', `${root} holds no samples: expected <class>/<file> with files ending in ${SAMPLE_ENDINGS.join(', ')} (or a labels.csv)`);
   return { root, layout: 'class-folders', classes, samples };
 }
+
+/** One sample by class (name, or output channel number) and index within the class (0-based). */
+export function pickSample(dataset: Dataset, className: string, index: number): DatasetSample {
+  const byNumber = /^\d+$/.test(className) && !dataset.classes.includes(className) ? dataset.classes[Number(className)] : undefined;
+  const label = byNumber ?? className;
+  if (!dataset.classes.includes(label)) {
+    throw new ServiceError('BAD_DATASET', `${dataset.root} has no class "${className}" (classes: ${dataset.classes.join(', ')}; a class is named, or given by its output channel 0..${dataset.classes.length - 1})`);
+  }
+  const inClass = dataset.samples.filter((s) => s.label === label);
+  if (!Number.isInteger(index) || index < 0 || index >= inClass.length) {
+    throw new ServiceError('BAD_DATASET', `class "${label}" of ${dataset.root} has ${inClass.length} samples (index 0..${inClass.length - 1}); got index ${index}`);
+  }
+  return inClass[index]!;
+}
+
+/** Classes with their sample counts, in output-channel order. */
+export function datasetClasses(dataset: Dataset): Array<{ channel: number; name: string; samples: number }> {
+  return dataset.classes.map((name, channel) => ({ channel, name, samples: dataset.samples.filter((s) => s.label === name).length }));
+}

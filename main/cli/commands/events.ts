@@ -18,10 +18,11 @@ import { EventSummary, type EventSummaryView } from '../../formats/events/event-
 import { createEventWriter, eventOutputFormatOf, type EventWriter } from '../../formats/events/event-writers.js';
 import { CAMERA_CHUNK_BYTES } from '../../formats/event-files.js';
 import { describeMapping, InputMapper, InputMappingError, mappingNote } from '../../formats/events/input-mapping.js';
+import { datasetClasses, listDataset } from '../../services/dataset.js';
 import { CliError, type CliIO } from '../cli-io.js';
 import { INPUT_MAPPING_OPTIONS, INPUT_MAPPING_USAGE, parseInputMapping, parseSensorSize } from '../input-mapping-args.js';
 
-const USAGE = `dcnn events info FILE [--json] | dcnn events convert FILE --out OUT.npy|OUT.csv|OUT.aedat4 [--compression lz4|none] ${INPUT_MAPPING_USAGE}`;
+const USAGE = `dcnn events info FILE [--json] | dcnn events dataset DIR [--json] | dcnn events convert FILE --out OUT.npy|OUT.csv|OUT.aedat4 [--compression lz4|none] ${INPUT_MAPPING_USAGE}`;
 
 async function openInput(path: string): Promise<{ handle: FileHandle; size: number; format: CameraFormat }> {
   let handle: FileHandle;
@@ -198,9 +199,30 @@ async function convertCommand(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
+function datasetCommand(argv: string[], io: CliIO): number {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' } } });
+  if (!positionals[0]) throw new CliError(`the dataset folder is required: ${USAGE}`);
+  let dataset;
+  try {
+    dataset = listDataset(resolve(io.cwd, positionals[0]));
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  const classes = datasetClasses(dataset);
+  if (values.json) {
+    io.out(JSON.stringify({ root: dataset.root, layout: dataset.layout, samples: dataset.samples.length, classes }));
+    return 0;
+  }
+  io.out(`${dataset.root}: ${dataset.samples.length} samples in ${classes.length} classes (${dataset.layout === 'labels-csv' ? 'labels.csv' : 'one folder per class'})`);
+  for (const c of classes) io.out(`  ${String(c.channel).padStart(3)}  ${c.name.padEnd(24)} ${c.samples} samples`);
+  io.out('pick one: dcnn run MODEL ... --dataset DIR --class NAME|CHANNEL --index I');
+  return 0;
+}
+
 export async function eventsCommand(argv: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'info') return infoCommand(rest, io);
   if (sub === 'convert') return convertCommand(rest, io);
-  throw new CliError(`dcnn events needs info or convert: ${USAGE}`);
+  if (sub === 'dataset') return datasetCommand(rest, io);
+  throw new CliError(`dcnn events needs info, convert or dataset: ${USAGE}`);
 }

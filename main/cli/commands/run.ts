@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compileModel } from '../../compiler/compile.js';
 import { writeEventFile } from '../../formats/event-files.js';
+import { listDataset, pickSample, type DatasetSample } from '../../services/dataset.js';
 import { inputFromPath } from '../../services/run-inputs.js';
 import { localProjectStore } from '../../store/project-store.js';
 import { concatBatches, type SpikeBatch } from '../../common/spike-batch.js';
@@ -18,6 +19,17 @@ import { formatCompileResult } from '../compile-table.js';
 import { INPUT_MAPPING_OPTIONS, parseInputMapping, parseSensorSize } from '../input-mapping-args.js';
 import { formatRun, runJson } from '../run-report.js';
 import { COMPILE_OPTIONS, prepareCompile } from './compile.js';
+
+function datasetSample(io: CliIO, dir: string, className: string | undefined, indexText: string): DatasetSample {
+  if (className === undefined) throw new CliError('--dataset needs --class C (a class name, or its output channel number) and optionally --index I (default 0)');
+  const index = Number(indexText);
+  if (!/^\d+$/.test(indexText)) throw new CliError(`--index must be a whole number >= 0; got "${indexText}"`);
+  try {
+    return pickSample(listDataset(resolve(io.cwd, dir)), className, index);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+}
 
 /**
  * Opens a project for a command: 'create' and 'write' need to save runs; 'view' opens
@@ -62,11 +74,16 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       python: { type: 'string' },
       json: { type: 'boolean' },
       ...INPUT_MAPPING_OPTIONS,
+      dataset: { type: 'string' },
+      class: { type: 'string' },
+      index: { type: 'string', default: '0' },
     },
   });
   const mapping = parseInputMapping(values);
   const sensor = parseSensorSize(values.sensor);
-  if (!values.events) throw new CliError('--events FILE (.npy, .csv, or a camera recording: .aedat4 .aedat .dat .bin .raw) is required: the input events to send');
+  const sample = values.dataset !== undefined ? datasetSample(io, values.dataset, values.class, values.index) : null;
+  if (sample && values.events) throw new CliError('give --events FILE or --dataset DIR --class C [--index I], not both');
+  if (!values.events && !sample) throw new CliError('--events FILE (.npy, .csv, or a camera recording: .aedat4 .aedat .dat .bin .raw), or --dataset DIR --class C [--index I], is required: the input events to send');
   const order = values.order;
   if (order !== undefined && order !== 'depth-first' && order !== 'breadth-first') throw new CliError(`--order must be depth-first or breadth-first; got "${order}"`);
   const slowClockHz = parseSlowClock(values['slow-clock']);
@@ -84,7 +101,8 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       io.err(formatCompileResult(compiled, { model: prepared.modelPath, weights: prepared.weightsLabel }));
       return 1;
     }
-    const eventsPath = resolve(io.cwd, values.events!);
+    const eventsPath = sample ? sample.path : resolve(io.cwd, values.events!);
+    if (sample) io.err(`sample ${values.index} of class "${sample.label}" (output channel ${sample.labelIndex}): ${sample.file}`);
     let shown = 0;
     const input = await inputFromPath(compiled, eventsPath, { ...(mapping ? { mapping } : {}), ...(sensor ? { sensor } : {}) }, (p) => {
       // Progress only for big recordings, every 10 %: a lab user sees a 5 GB file move.

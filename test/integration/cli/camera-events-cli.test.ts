@@ -1,7 +1,7 @@
 // Camera recordings through `dcnn` as a user runs it (a child process): the real N-MNIST
 // .bin runs on a 2x34x34 model and is recorded; a DVXplorer AEDAT4 recording on the same
 // model has its out-of-input events dropped with a warning that says what to do.
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -82,6 +82,36 @@ describe('dcnn run --events with camera recordings', () => {
     const npy = await dcnn(['run', ...args, '--events', 'digit.bin', '--polarity', 'sideways']);
     expect(npy.code).toBe(2);
     expect(npy.stderr).toContain('--polarity must be two, merge, on or off');
+  });
+
+  it('picks a sample from a dataset folder by class (name or output channel) and index', { timeout: 120_000 }, async () => {
+    const root = join(dir, 'digits');
+    const bytes = readFileSync(`${REAL}tonic_sample_nmnist.bin`);
+    // Class "three" holds two samples: the real one and its first 1000 events (5000 bytes, 5 per event).
+    mkdirSync(join(root, 'three'), { recursive: true });
+    mkdirSync(join(root, 'seven'), { recursive: true });
+    writeFileSync(join(root, 'three', 'a.bin'), bytes);
+    writeFileSync(join(root, 'three', 'b.bin'), bytes.subarray(0, 5000));
+    writeFileSync(join(root, 'seven', 'c.bin'), bytes);
+    const listed = await dcnn(['events', 'dataset', 'digits', '--json']);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toMatchObject({ layout: 'class-folders', samples: 3, classes: [{ channel: 0, name: 'seven', samples: 1 }, { channel: 1, name: 'three', samples: 2 }] });
+
+    const second = await dcnn(['run', ...args, '--dataset', 'digits', '--class', 'three', '--index', '1', '--json']);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain('sample 1 of class "three" (output channel 1): three/b.bin');
+    expect(JSON.parse(second.stdout)).toMatchObject({ status: 'completed', events_in: 1000 });
+    const byChannel = await dcnn(['run', ...args, '--dataset', 'digits', '--class', '0', '--json']);
+    expect(byChannel.code).toBe(0);
+    expect(JSON.parse(byChannel.stdout)).toMatchObject({ events_in: 4325 });
+
+    const noClass = await dcnn(['run', ...args, '--dataset', 'digits', '--class', 'nine']);
+    expect(noClass.code).toBe(2);
+    expect(noClass.stderr).toContain('has no class "nine" (classes: seven, three');
+    const noIndex = await dcnn(['run', ...args, '--dataset', 'digits', '--class', 'seven', '--index', '4']);
+    expect(noIndex.code).toBe(2);
+    expect(noIndex.stderr).toContain('class "seven" of');
+    expect(noIndex.stderr).toContain('has 1 samples (index 0..0); got index 4');
   });
 
   it('a file named .raw that is not a recording is refused with exit code 2', async () => {
