@@ -3,6 +3,7 @@
 // by the number of samples in flight (results are small rows; events never come back).
 // It does not store results (the CLI prints them) and knows no transport.
 
+import type { InputMapping } from '../formats/events/input-mapping.js';
 import Tinypool from 'tinypool';
 import { availableParallelism } from 'node:os';
 import type { CompileResult } from '../compiler/compile-types.js';
@@ -20,6 +21,9 @@ export interface EvaluationOptions {
   dtUs?: number;
   readout?: ReadoutRule;
   windowUs?: number | null;
+  /** Camera recordings: mapped onto the model's input (see main/formats/events/input-mapping.ts). */
+  mapping?: InputMapping;
+  sensor?: { width: number; height: number };
   signal?: AbortSignal;
   onProgress?: (p: { done: number; total: number; samplesPerSecond: number; etaSeconds: number | null }) => void;
 }
@@ -71,6 +75,8 @@ export async function evaluateDataset(compiled: CompileResult, dataset: Dataset,
     mode: options.mode,
     dtUs: options.dtUs ?? 1000,
     windowUs: options.windowUs ?? null,
+    ...(options.mapping ? { mapping: options.mapping } : {}),
+    ...(options.sensor ? { sensor: options.sensor } : {}),
   };
   const pool = new Tinypool({ filename: poolWorkerFile(new URL('../threads/eval-worker.js', import.meta.url)), minThreads: workers, maxThreads: workers });
   const t0 = performance.now();

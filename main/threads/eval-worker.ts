@@ -4,9 +4,10 @@
 
 import { readFileSync } from 'node:fs';
 import type { ChipConfig } from '../chips/chip-config.js';
-import { detectEventFormat, readEventFile } from '../formats/event-files.js';
+import { detectEventInputFormat, readEventFile } from '../formats/event-files.js';
 import { runSample, type SampleEntry, type SampleMode, type SampleResult } from '../sim/sample-run.js';
 import { sliceBatch } from '../common/spike-batch.js';
+import type { InputMapping } from '../formats/events/input-mapping.js';
 
 export interface EvalTask {
   config: ChipConfig;
@@ -18,6 +19,9 @@ export interface EvalTask {
   dtUs: number;
   /** Only the first `windowUs` µs of the sample (from its first event) are fed; null: all. */
   windowUs: number | null;
+  /** Camera recordings: the input mapping (window, crop, downsample, polarity, refractory) and the sensor size. */
+  mapping?: InputMapping;
+  sensor?: { width: number; height: number };
 }
 
 export type EvalTaskResult = (SampleResult & { ok: true; warnings: string[]; wallMs: number }) | { ok: false; error: string };
@@ -26,7 +30,14 @@ export default function evaluateSample(task: EvalTask): EvalTaskResult {
   const t0 = performance.now();
   try {
     const bytes = new Uint8Array(readFileSync(task.path));
-    const read = readEventFile(bytes, detectEventFormat(task.path, bytes), { inputShape: task.entry.shape, layer: task.entry.layer, sort: true, dropOutOfRange: true });
+    const read = readEventFile(bytes, detectEventInputFormat(task.path, bytes), {
+      inputShape: task.entry.shape,
+      layer: task.entry.layer,
+      sort: true,
+      dropOutOfRange: true,
+      ...(task.mapping ? { mapping: task.mapping } : {}),
+      ...(task.sensor ? { sensor: task.sensor } : {}),
+    });
     let input = read.batch;
     if (task.windowUs !== null && input.length > 0) {
       const end = input.t[0]! + task.windowUs;

@@ -6,6 +6,7 @@
 
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { INPUT_MAPPING_OPTIONS, parseInputMapping, parseSensorSize } from '../input-mapping-args.js';
 import { compileModel } from '../../compiler/compile.js';
 import { listDataset } from '../../services/dataset.js';
 import { evaluateDataset, type EvaluationResult } from '../../services/evaluation.js';
@@ -52,8 +53,11 @@ export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
       'window-us': { type: 'string' },
       'dt-us': { type: 'string', default: '1000' },
       json: { type: 'boolean' },
+      ...INPUT_MAPPING_OPTIONS,
     },
   });
+  const mapping = parseInputMapping(values);
+  const sensor = parseSensorSize(values.sensor);
   const mode = values.mode;
   if (mode !== 'event' && mode !== 'timestep') throw new CliError(`--mode must be "event" or "timestep"; got "${mode}"`);
   const readout = values.readout;
@@ -77,6 +81,8 @@ export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
     readout,
     dtUs,
     windowUs: windowUs ?? null,
+    ...(mapping ? { mapping } : {}),
+    ...(sensor ? { sensor } : {}),
     signal: abort.signal,
     ...(workers !== undefined ? { workers } : {}),
     onProgress: (p) => {

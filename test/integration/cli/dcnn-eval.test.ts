@@ -2,11 +2,12 @@
 // `dcnn run` (the virtual devkit, a separate worker and run service) predicts for that
 // file alone; 1 and 2 pool workers give the same rows; bad datasets are clear errors.
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeEventFile } from '../../../main/formats/event-files.js';
+import { decodeCameraBytes } from '../../../main/formats/events/camera-formats.js';
 import { movingBar, poissonRateImage } from '../../../main/sim/input-generators.js';
 import { EXAMPLES_DIR } from '../../helpers/fixtures.js';
 import { runDcnn, type DcnnResult } from '../../helpers/dcnn-process.js';
@@ -82,5 +83,22 @@ describe('dcnn eval', () => {
     const many = await dcnn(['eval', ...lenet, '--dataset', 'many']);
     expect(many.code).toBe(1);
     expect(many.stderr).toContain('11 classes but the model');
+  });
+
+  it('maps camera recordings onto the model input (window, crop, downsample, merged polarities) for every sample', async () => {
+    const real = join(EXAMPLES_DIR, '..', 'test', 'fixtures', 'real', 'events', 'tonic_sample.aedat4');
+    const bytes = readFileSync(real);
+    for (const cls of ['a', 'b']) {
+      mkdirSync(join(dir, 'cam', cls), { recursive: true });
+      writeFileSync(join(dir, 'cam', cls, 'rec.aedat4'), bytes);
+    }
+    const { events } = decodeCameraBytes(bytes, 'aedat4');
+    let inWindow = 0;
+    for (let i = 0; i < events.length; i++) if (events.t[i]! - events.t[0]! < 50_000) inWindow++;
+    const r = await dcnn(['eval', ...lenet, '--dataset', 'cam', '--workers', '1', '--window', '0:50000', '--crop', '0,0,320,240', '--downsample', '28x28', '--polarity', 'merge', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { failed: number; samples: Array<{ events_in: number; error?: string }> };
+    expect(out.failed).toBe(0);
+    expect(out.samples.map((s) => s.events_in)).toEqual([inWindow, inWindow]);
   });
 });
