@@ -40,7 +40,7 @@ const USAGE: Record<string, string> = {
   rerun: 'dcnn rerun PROJECT RUN (--model M.py --weights W [--weights-key K] [--input-shape C,H,W] | --device ID) [--json]',
   compare: 'dcnn compare PROJECT RUN_A RUN_B [--stream output|input] [--json]',
   export:
-    'dcnn export PROJECT RUN --stream input|output --out file.npy|file.csv [--columns layered|xytp]\n' +
+    'dcnn export PROJECT RUN --stream input|output --out file.npy|file.csv [--columns layered|xytp] | --out file.aedat4 [--sensor WxH]\n' +
     '  | dcnn export --nir OUT.nir MODEL --weights W --input-shape C,H,W [compile options]',
   import: 'dcnn import PROJECT FILE.npy|FILE.csv [--stream input|output] [--model-version N]',
   check: 'dcnn check PROJECT.dcnnproj [--json]',

@@ -6,6 +6,7 @@
 
 import { readEventFile, writeEventFile, type EventColumns, type EventFileFormat, type ReadEventFileOptions } from '../formats/event-files.js';
 import { concatBatches, type SpikeBatch } from '../common/spike-batch.js';
+import type { EventBlock } from '../formats/events/event-block.js';
 import type { Project, RunInfo } from './project.js';
 import type { RecordingStream, RecordingWriterOptions } from './recording-writer.js';
 
@@ -70,4 +71,29 @@ export function importRecording(project: Project, input: ImportRecordingInput): 
     throw e;
   }
   return { run: project.getRun(recorder.runId)!, events: contents.batch.length, warnings: contents.warnings };
+}
+
+/** Why a recording cannot be an AEDAT4 file (camera events: one layer, channels 0/1), or its size. */
+export function aedat4Shape(project: Project, runId: number, stream: RecordingStream): { width: number; height: number; layer: number | null } {
+  let layer: number | null = null;
+  let maxX = -1;
+  let maxY = -1;
+  for (const b of project.openRecording(runId, stream).read()) {
+    for (let i = 0; i < b.length; i++) {
+      const l = b.layer[i]!;
+      if (layer === null) layer = l;
+      else if (l !== layer) throw new RangeError(`the ${stream} of run ${runId} holds events of layers ${layer} and ${l}; AEDAT4 holds one camera's events: export it as .npy or .csv`);
+      if (b.channel[i]! > 1) throw new RangeError(`the ${stream} of run ${runId} has channel ${b.channel[i]!}; AEDAT4 events have a polarity (channel 0 or 1): export it as .npy or .csv`);
+      if (b.x[i]! > maxX) maxX = b.x[i]!;
+      if (b.y[i]! > maxY) maxY = b.y[i]!;
+    }
+  }
+  return { width: Math.max(1, maxX + 1), height: Math.max(1, maxY + 1), layer };
+}
+
+/** A recording's events as camera event blocks (channel = polarity), chunk by chunk. */
+export function* recordingAsCameraEvents(project: Project, runId: number, stream: RecordingStream): Generator<EventBlock> {
+  for (const b of project.openRecording(runId, stream).read()) {
+    yield { length: b.length, t: b.t.subarray(0, b.length), x: b.x.subarray(0, b.length), y: b.y.subarray(0, b.length), p: Uint8Array.from(b.channel.subarray(0, b.length)) };
+  }
 }

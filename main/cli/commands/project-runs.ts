@@ -3,11 +3,10 @@
 //   dcnn replay P RUN [--speed 1|10|max] [--from T] [--to T] [--stream output|input] [--events]
 //   dcnn rerun P RUN (--model M --weights W [--input-shape ...] | --device ID [--recompile]) [--json]
 //   dcnn compare P RUN_A RUN_B [--json]
-//   dcnn export P RUN --stream input|output --out file.npy|file.csv
+//   dcnn export P RUN --stream input|output --out file.npy|file.csv|file.aedat4 [--sensor WxH]
 //   dcnn import P FILE [--stream input|output] [--model-version N]
 
-import { writeFile } from 'node:fs/promises';
-import { localProjectStore } from '../../store/project-store.js';
+import { open, rename, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compileModel } from '../../compiler/compile.js';
@@ -19,7 +18,9 @@ import type { Project, RunInfo } from '../../store/project.js';
 import { basename } from 'node:path';
 import { detectEventFormat } from '../../formats/event-files.js';
 import { readBytes } from '../../services/model-files.js';
-import { exportRecording, importRecording } from '../../store/recording-files.js';
+import { createEventWriter } from '../../formats/events/event-writers.js';
+import { localProjectStore } from '../../store/project-store.js';
+import { aedat4Shape, exportRecording, importRecording, recordingAsCameraEvents } from '../../store/recording-files.js';
 import { Replayer } from '../../store/replayer.js';
 import { compareRuns } from '../../store/run-compare.js';
 import { runsReport } from '../../store/runs-report.js';
@@ -27,6 +28,7 @@ import { RecordingDamagedError } from '../../store/recording-reader.js';
 import { CliError, type CliIO } from '../cli-io.js';
 import { withServices } from '../cli-services.js';
 import { formatCompileResult, table } from '../compile-table.js';
+import { parseSensorSize } from '../input-mapping-args.js';
 import { formatRun, runJson } from '../run-report.js';
 import { COMPILE_OPTIONS, prepareCompile } from './compile.js';
 import { exportNirCommand, wantsNirExport } from './export-nir.js';
@@ -204,16 +206,22 @@ export async function compareCommand(argv: string[], io: CliIO): Promise<number>
 
 export async function exportCommand(argv: string[], io: CliIO): Promise<number> {
   if (wantsNirExport(argv)) return exportNirCommand(argv, io);
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { stream: { type: 'string', default: 'output' }, out: { type: 'string' }, columns: { type: 'string', default: 'layered' } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { stream: { type: 'string', default: 'output' }, out: { type: 'string' }, columns: { type: 'string', default: 'layered' }, sensor: { type: 'string' } },
+  });
   const id = runId(positionals[1]);
   const stream = values.stream;
   if (stream !== 'input' && stream !== 'output') throw new CliError(`--stream must be input or output; got "${stream}"`);
-  if (!values.out) throw new CliError('--out FILE.npy or FILE.csv is required');
+  if (!values.out) throw new CliError('--out FILE.npy, FILE.csv or FILE.aedat4 is required');
   const columns = values.columns;
   if (columns !== 'layered' && columns !== 'xytp') throw new CliError(`--columns must be layered or xytp; got "${columns}"`);
   const path = resolve(io.cwd, values.out);
+  const sensor = parseSensorSize(values.sensor);
+  if (path.toLowerCase().endsWith('.aedat4')) return withProject(positionals[0], io, async (p) => exportAedat4(p, id, stream, path, sensor, io));
   const format = path.endsWith('.csv') ? 'csv' : path.endsWith('.npy') ? 'npy' : null;
-  if (!format) throw new CliError(`--out must end in .npy or .csv; got ${values.out}`);
+  if (!format) throw new CliError(`--out must end in .npy, .csv or .aedat4; got ${values.out}`);
   return withProject(positionals[0], io, async (p) => {
     requireRun(p, id);
     let bytes: Uint8Array;
@@ -227,6 +235,39 @@ export async function exportCommand(argv: string[], io: CliIO): Promise<number> 
     io.out(`wrote the ${stream} of run ${id} (${p.openRecording(id, stream).count} events) to ${path}`);
     return 0;
   });
+}
+
+/** A run's stream as AEDAT 4.0, written chunk by chunk (to OUT.partial, renamed when whole). */
+async function exportAedat4(p: Project, id: number, stream: 'input' | 'output', path: string, sensor: { width: number; height: number } | undefined, io: CliIO): Promise<number> {
+  requireRun(p, id);
+  let shape;
+  try {
+    shape = aedat4Shape(p, id, stream);
+  } catch (e) {
+    throw new CliError((e as Error).message, e instanceof RecordingDamagedError ? 1 : 2);
+  }
+  const size = sensor ?? { width: shape.width, height: shape.height };
+  if (size.width < shape.width || size.height < shape.height) throw new CliError(`--sensor ${size.width}x${size.height} is smaller than the events (x up to ${shape.width - 1}, y up to ${shape.height - 1})`);
+  const writer = createEventWriter('aedat4', { sensor: size, source: `run ${id} (${stream}) of ${basename(p.path)}` });
+  const partial = `${path}.partial`;
+  const out = await open(partial, 'w');
+  let done = false;
+  try {
+    await out.write(writer.start());
+    for (const block of recordingAsCameraEvents(p, id, stream)) for (const piece of writer.add(block)) await out.write(piece);
+    await out.close();
+    await rename(partial, path);
+    done = true;
+  } catch (e) {
+    throw new CliError((e as Error).message, e instanceof RecordingDamagedError ? 1 : 2);
+  } finally {
+    if (!done) {
+      await out.close().catch(() => undefined);
+      await rm(partial, { force: true });
+    }
+  }
+  io.out(`wrote the ${stream} of run ${id} (${p.openRecording(id, stream).count} events, ${size.width}x${size.height}) to ${path}`);
+  return 0;
 }
 
 export async function importCommand(argv: string[], io: CliIO): Promise<number> {

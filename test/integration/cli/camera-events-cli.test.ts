@@ -1,13 +1,14 @@
 // Camera recordings through `dcnn` as a user runs it (a child process): the real N-MNIST
 // .bin runs on a 2x34x34 model and is recorded; a DVXplorer AEDAT4 recording on the same
 // model has its out-of-input events dropped with a warning that says what to do.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeCameraBytes } from '../../../main/formats/events/camera-formats.js';
 import { packageRoot } from '../../../main/services/package-root.js';
 import { openProject } from '../../../main/store/project.js';
+import { readWholeRecording } from '../../../main/store/recording-files.js';
 import { runDcnn, type DcnnResult } from '../../helpers/dcnn-process.js';
 
 const REAL = `${packageRoot()}/test/fixtures/real/events/`;
@@ -73,6 +74,24 @@ describe('dcnn run --events with camera recordings', () => {
     project.close();
     expect((run?.deployOptions as { inputMapping?: unknown }).inputMapping).toEqual({ window: { fromUs: 0, toUs: 200000 }, crop: { x: 0, y: 0, width: 320, height: 240 }, downsample: { width: 34, height: 34 } });
     expect((run?.deployOptions as { input?: string }).input).toContain('(input mapping: window 0..200000 µs, crop 0,0 320x240, downsample to 34x34)');
+
+    // The recorded (mapped) input, exported as AEDAT4, reads back as the same events.
+    const exported = await dcnn(['export', 'mapped.dcnnproj', '1', '--stream', 'input', '--out', 'mapped-in.aedat4', '--sensor', '34x34']);
+    expect(exported.code, exported.stderr).toBe(0);
+    const back = decodeCameraBytes(readFileSync(join(dir, 'mapped-in.aedat4')), 'aedat4');
+    expect(back.report.sensor).toMatchObject({ width: 34, height: 34 });
+    const again = openProject(join(dir, 'mapped.dcnnproj'));
+    const recorded = readWholeRecording(again, 1, 'input');
+    again.close();
+    expect(back.events.length).toBe(inWindow);
+    expect(Array.from(back.events.t)).toEqual(Array.from(recorded.t));
+    expect(Array.from(back.events.x)).toEqual(Array.from(recorded.x));
+    expect(Array.from(back.events.p)).toEqual(Array.from(recorded.channel));
+    // The output holds ten class channels: not camera events.
+    const refused = await dcnn(['export', 'mapped.dcnnproj', '1', '--stream', 'output', '--out', 'out.aedat4']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/AEDAT4 (events have a polarity|holds one camera's events)/);
+    expect(existsSync(join(dir, 'out.aedat4'))).toBe(false);
   });
 
   it('a bad mapping is refused before anything runs', async () => {
