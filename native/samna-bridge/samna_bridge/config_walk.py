@@ -99,10 +99,12 @@ def dvs_used(dvs):
 def walk_dvs(cfg_dvs, dvs):
     p = "dvs_layer"
     _set(cfg_dvs, "pass_sensor_events", False, p)
-    if dvs["merge"]:
-        _set(cfg_dvs, "merge", True, p)
+    # Without a DVS layer sinabs v3 writes nothing else (the workbench's merge = True for
+    # 1-channel input is sinabs v2's habit and does nothing while no events are routed).
     if not dvs_used(dvs):
         return False
+    if dvs["merge"]:
+        _set(cfg_dvs, "merge", True, p)
     _set(cfg_dvs, "mirror", {"x": bool(dvs["mirror"]["x"]), "y": bool(dvs["mirror"]["y"])}, p)
     _set(cfg_dvs, "mirror_diagonal", bool(dvs["mirror_diagonal"]), p)
     _set(cfg_dvs, "cut", {"x": int(dvs["cut"]["x"]), "y": int(dvs["cut"]["y"])}, p)

@@ -77,9 +77,7 @@ describe('discovery through the device manager', () => {
 
   it('two boards of one type, listed by samna out of address order and apart: numbered by USB address within the type', async () => {
     // samna lists the address-9 board first and a Speck2e in between (sinabs' groupby would lose one of the two 2f boards).
-    const m = await startManager(
-      setup([speck2f('SN-HIGH', 1, 9), { device_type_name: 'Speck2eDevKit', serial_number: 'SN-E', usb_bus_number: 1, usb_device_address: 3 }, speck2f('SN-LOW', 1, 4)]),
-    );
+    const m = await startManager(setup([speck2f('SN-HIGH', 1, 9), { device_type_name: 'Speck2eDevKit', serial_number: 'SN-E', usb_bus_number: 1, usb_device_address: 3 }, speck2f('SN-LOW', 1, 4)]));
     expect(real(m)).toEqual([
       { id: 'speck2edevkit:0', serial: 'SN-E', status: 'available', at: '1-3' },
       { id: 'speck2fdevkit:0', serial: 'SN-LOW', status: 'available', at: '1-4' },
