@@ -1,0 +1,159 @@
+// Events through the samna bridge and the fake samna: spike batches go in through the
+// SamnaDriver (packed frames to the real bridge process, samna Spike/DvsEvent objects into
+// the fake's source node), the fake's chip rule (test/fake-samna/README.md) makes output
+// events, which come back as packed batches. Expected outputs are written out here from
+// that rule: for each input event, in arrival order, one Spike per monitored core m with
+// feature % F_m, x % W_m, y % H_m and the same timestamp. Then a whole run on the board
+// through the RunService, recorded in a real project file.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeviceRegistry } from '../../../main/chips/device-registry.js';
+import { allocateBatch, concatBatches, eventsOfBatch, LAYER_DVS, type SpikeBatch, type SpikeEvent } from '../../../main/common/spike-batch.js';
+import { compileModel } from '../../../main/compiler/compile.js';
+import type { CompileRequest, CompileResult } from '../../../main/compiler/compile-types.js';
+import { DeviceManager } from '../../../main/devices/device-manager.js';
+import type { SamnaDriver } from '../../../main/devices/samna-driver.js';
+import { RunService } from '../../../main/services/run-service.js';
+import { openProject } from '../../../main/store/project.js';
+import { fixtureWeights, loadFixture } from '../../helpers/fixtures.js';
+import { FakeSamna, speck2f } from './samna-fake.js';
+
+const SERIAL = 'SN-EVENTS';
+// two_conv_bias on cores [0, 1] (fixture placement): core 0 has an 8x8x8 neuron map, core 1 4x6x6 (fixture neuron_shape [C, H, W]).
+const CORE0 = { core: 0, f: 8, w: 8, h: 8 };
+const CORE1 = { core: 1, f: 4, w: 6, h: 6 };
+/** An input time origin far from zero: integer µs above 2^40 survive the round trip as float64. */
+const T0 = 2 ** 40 + 12345;
+
+let fake: FakeSamna;
+let driver: SamnaDriver;
+
+function compileTwoConv(extra: Partial<CompileRequest>): CompileResult {
+  const f = loadFixture('two_conv_bias');
+  const req: CompileRequest = { source: f.model_text, weights: fixtureWeights(f), inputShape: f.input_shape, device: 'speck2fdevkit', ...extra };
+  if (f.conversion) req.conversion = { spikeThreshold: f.conversion.spike_threshold, minVMem: f.conversion.min_v_mem, reset: f.conversion.reset };
+  const r = compileModel(req, { modelKind: f.kind });
+  expect(r.error).toBeNull();
+  expect(r.placement!.ordering).toEqual([0, 1]);
+  return r;
+}
+
+/** Input event i: 10 µs apart from T0, into `layer`, channel i mod 2, x = i mod 10, y = 3i mod 10. */
+function input(n: number, layer: number, stepUs = 10): SpikeBatch {
+  const b = allocateBatch(n);
+  for (let i = 0; i < n; i++) {
+    b.t[i] = T0 + stepUs * i;
+    b.layer[i] = layer;
+    b.channel[i] = i % 2;
+    b.x[i] = i % 10;
+    b.y[i] = (3 * i) % 10;
+  }
+  return b;
+}
+
+/** The fake's chip rule per input event, monitored cores in ascending order (DVS events first answer as layer 13). */
+function expectedOutput(inp: SpikeBatch, monitored: Array<{ core: number; f: number; w: number; h: number }>, dvsMonitored = false): SpikeEvent[] {
+  const out: SpikeEvent[] = [];
+  for (const e of eventsOfBatch(inp)) {
+    if (dvsMonitored && e.layer === LAYER_DVS) out.push({ t: e.t, layer: LAYER_DVS, channel: e.channel, x: e.x, y: e.y });
+    for (const m of monitored) out.push({ t: e.t, layer: m.core, channel: e.channel % m.f, x: e.x % m.w, y: e.y % m.h });
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  fake = new FakeSamna([speck2f(SERIAL, 1, 5)]);
+  const type = new DeviceRegistry().get('speck2fdevkit')!;
+  driver = fake.host().create({ id: 'speck2fdevkit:0', type, usb: { bus: 1, address: 5, vendorId: 0, productId: 0 } }) as SamnaDriver;
+  await driver.open();
+});
+
+afterAll(async () => {
+  await driver?.close();
+  await fake?.cleanup();
+});
+
+describe('forward through the driver', () => {
+  it('a spike batch into the entry core comes back as the monitored cores answer it, timestamps and order kept', async () => {
+    await driver.writeConfig(compileTwoConv({ monitorLayers: 'all' }).config!);
+    expect(driver.lastApplied).toEqual({ cores: [0, 1], monitored: [0, 1], dvs: false, validation: '' });
+    const inp = input(300, 0);
+    const r = await driver.forward(inp);
+    expect(r.cancelled).toBe(false);
+    expect(eventsOfBatch(r.output!)).toEqual(expectedOutput(inp, [CORE0, CORE1]));
+    expect(r.stats.eventsIn).toBe(300);
+    expect(r.stats.eventsOut).toBe(600);
+    expect(r.stats.perCore).toEqual([
+      { core: 0, eventsIn: 300, spikesOut: 300, dropped: 0 },
+      { core: 1, eventsIn: 0, spikesOut: 300, dropped: 0 },
+    ]);
+  });
+
+  it('a batch larger than one frame (70,000 events) streams in parts and comes back whole, in order', async () => {
+    await driver.writeConfig(compileTwoConv({}).config!);
+    const inp = input(70_000, 0, 1);
+    const parts: SpikeBatch[] = [];
+    const r = await driver.forward(inp, { onOutput: (b) => parts.push(b) });
+    expect(r.output).toBeNull();
+    expect(parts.length).toBeGreaterThan(1);
+    expect(eventsOfBatch(concatBatches(parts))).toEqual(expectedOutput(inp, [CORE1]));
+  });
+
+  it('DVS events (layer 13) enter the DVS layer: monitored, they come back as layer-13 spikes with the polarity as channel', async () => {
+    await driver.writeConfig(compileTwoConv({ dvsInput: true, monitorLayers: ['dvs', -1] }).config!);
+    expect(driver.lastApplied).toMatchObject({ monitored: [1, 13], dvs: true });
+    const inp = input(50, LAYER_DVS);
+    const r = await driver.forward(inp);
+    expect(eventsOfBatch(r.output!)).toEqual(expectedOutput(inp, [CORE1], true));
+  });
+
+  it('readNeuron answers with the events the core received (the fake chip rule); resetStates re-applies and zeroes it', async () => {
+    await driver.writeConfig(compileTwoConv({}).config!);
+    await driver.forward(input(37, 0));
+    expect(await driver.readNeuron(0, 5)).toBe(37);
+    expect(await driver.readNeuron(1, 5)).toBe(0);
+    await driver.resetStates();
+    expect(await driver.readNeuron(0, 5)).toBe(0);
+  });
+});
+
+describe('a run on the board, recorded', () => {
+  let dir: string;
+  let manager: DeviceManager;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dcnn-samna-run-'));
+    const host = fake.host();
+    manager = await DeviceManager.create({ usb: null, boards: host, realDrivers: host, defaultVirtuals: false });
+  });
+
+  afterAll(async () => {
+    await manager.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs through the RunService on speck2fdevkit:0 and the project holds the input and the output events', async () => {
+    // The board of the driver tests is this board too; close that handle first (samna opens a board in one process only).
+    await driver.close();
+    const project = openProject(join(dir, 'board.dcnnproj'), { create: true });
+    try {
+      const compiled = compileTwoConv({});
+      const inp = input(500, 0);
+      const runs = new RunService(manager);
+      const handle = await runs.start({ project, deviceId: 'speck2fdevkit:0', compiled, modelVersion: { source: 'two_conv_bias', weights: null, compileOptions: {} }, input: inp, deploy: {} });
+      const summary = await handle.done;
+      expect(summary).toMatchObject({ status: 'completed', reason: null, eventsIn: 500, eventsOut: 500 });
+      const run = project.getRun(summary.runId)!;
+      expect(run).toMatchObject({ status: 'completed', deviceId: 'speck2fdevkit:0', deviceType: 'speck2fdevkit', eventsIn: 500, eventsOut: 500 });
+      expect(eventsOfBatch(concatBatches([...project.openRecording(run.id, 'input').read()]))).toEqual(eventsOfBatch(inp));
+      expect(eventsOfBatch(concatBatches([...project.openRecording(run.id, 'output').read()]))).toEqual(expectedOutput(inp, [CORE1]));
+      // The device is free again after the run.
+      expect(manager.resolve('speck2fdevkit:0').status).toBe('available');
+    } finally {
+      project.close();
+    }
+  });
+});
