@@ -11,58 +11,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceRegistry } from '../../../main/chips/device-registry.js';
-import { allocateBatch, concatBatches, eventsOfBatch, LAYER_DVS, type SpikeBatch, type SpikeEvent } from '../../../main/common/spike-batch.js';
-import { compileModel } from '../../../main/compiler/compile.js';
-import type { CompileRequest, CompileResult } from '../../../main/compiler/compile-types.js';
+import { concatBatches, eventsOfBatch, LAYER_DVS, type SpikeBatch } from '../../../main/common/spike-batch.js';
 import { DeviceManager } from '../../../main/devices/device-manager.js';
 import type { SamnaDriver } from '../../../main/devices/samna-driver.js';
 import { RunService } from '../../../main/services/run-service.js';
 import { openProject } from '../../../main/store/project.js';
-import { fixtureWeights, loadFixture } from '../../helpers/fixtures.js';
 import { FakeSamna, speck2f } from './samna-fake.js';
+import { compileTwoConv, CORE0, CORE1, expectedOutput, inputBatch } from './samna-model.js';
 
 const SERIAL = 'SN-EVENTS';
-// two_conv_bias on cores [0, 1] (fixture placement): core 0 has an 8x8x8 neuron map, core 1 4x6x6 (fixture neuron_shape [C, H, W]).
-const CORE0 = { core: 0, f: 8, w: 8, h: 8 };
-const CORE1 = { core: 1, f: 4, w: 6, h: 6 };
-/** An input time origin far from zero: integer µs above 2^40 survive the round trip as float64. */
-const T0 = 2 ** 40 + 12345;
 
 let fake: FakeSamna;
 let driver: SamnaDriver;
-
-function compileTwoConv(extra: Partial<CompileRequest>): CompileResult {
-  const f = loadFixture('two_conv_bias');
-  const req: CompileRequest = { source: f.model_text, weights: fixtureWeights(f), inputShape: f.input_shape, device: 'speck2fdevkit', ...extra };
-  if (f.conversion) req.conversion = { spikeThreshold: f.conversion.spike_threshold, minVMem: f.conversion.min_v_mem, reset: f.conversion.reset };
-  const r = compileModel(req, { modelKind: f.kind });
-  expect(r.error).toBeNull();
-  expect(r.placement!.ordering).toEqual([0, 1]);
-  return r;
-}
-
-/** Input event i: 10 µs apart from T0, into `layer`, channel i mod 2, x = i mod 10, y = 3i mod 10. */
-function input(n: number, layer: number, stepUs = 10): SpikeBatch {
-  const b = allocateBatch(n);
-  for (let i = 0; i < n; i++) {
-    b.t[i] = T0 + stepUs * i;
-    b.layer[i] = layer;
-    b.channel[i] = i % 2;
-    b.x[i] = i % 10;
-    b.y[i] = (3 * i) % 10;
-  }
-  return b;
-}
-
-/** The fake's chip rule per input event, monitored cores in ascending order (DVS events first answer as layer 13). */
-function expectedOutput(inp: SpikeBatch, monitored: Array<{ core: number; f: number; w: number; h: number }>, dvsMonitored = false): SpikeEvent[] {
-  const out: SpikeEvent[] = [];
-  for (const e of eventsOfBatch(inp)) {
-    if (dvsMonitored && e.layer === LAYER_DVS) out.push({ t: e.t, layer: LAYER_DVS, channel: e.channel, x: e.x, y: e.y });
-    for (const m of monitored) out.push({ t: e.t, layer: m.core, channel: e.channel % m.f, x: e.x % m.w, y: e.y % m.h });
-  }
-  return out;
-}
 
 beforeAll(async () => {
   fake = new FakeSamna([speck2f(SERIAL, 1, 5)]);
@@ -80,7 +40,7 @@ describe('forward through the driver', () => {
   it('a spike batch into the entry core comes back as the monitored cores answer it, timestamps and order kept', async () => {
     await driver.writeConfig(compileTwoConv({ monitorLayers: 'all' }).config!);
     expect(driver.lastApplied).toEqual({ cores: [0, 1], monitored: [0, 1], dvs: false, validation: '' });
-    const inp = input(300, 0);
+    const inp = inputBatch(300, 0);
     const r = await driver.forward(inp);
     expect(r.cancelled).toBe(false);
     expect(eventsOfBatch(r.output!)).toEqual(expectedOutput(inp, [CORE0, CORE1]));
@@ -94,7 +54,7 @@ describe('forward through the driver', () => {
 
   it('a batch larger than one frame (70,000 events) streams in parts and comes back whole, in order', async () => {
     await driver.writeConfig(compileTwoConv({}).config!);
-    const inp = input(70_000, 0, 1);
+    const inp = inputBatch(70_000, 0, 1);
     const parts: SpikeBatch[] = [];
     const r = await driver.forward(inp, { onOutput: (b) => parts.push(b) });
     expect(r.output).toBeNull();
@@ -105,14 +65,14 @@ describe('forward through the driver', () => {
   it('DVS events (layer 13) enter the DVS layer: monitored, they come back as layer-13 spikes with the polarity as channel', async () => {
     await driver.writeConfig(compileTwoConv({ dvsInput: true, monitorLayers: ['dvs', -1] }).config!);
     expect(driver.lastApplied).toMatchObject({ monitored: [1, 13], dvs: true });
-    const inp = input(50, LAYER_DVS);
+    const inp = inputBatch(50, LAYER_DVS);
     const r = await driver.forward(inp);
     expect(eventsOfBatch(r.output!)).toEqual(expectedOutput(inp, [CORE1], true));
   });
 
   it('readNeuron answers with the events the core received (the fake chip rule); resetStates re-applies and zeroes it', async () => {
     await driver.writeConfig(compileTwoConv({}).config!);
-    await driver.forward(input(37, 0));
+    await driver.forward(inputBatch(37, 0));
     expect(await driver.readNeuron(0, 5)).toBe(37);
     expect(await driver.readNeuron(1, 5)).toBe(0);
     await driver.resetStates();
@@ -141,7 +101,7 @@ describe('a run on the board, recorded', () => {
     const project = openProject(join(dir, 'board.dcnnproj'), { create: true });
     try {
       const compiled = compileTwoConv({});
-      const inp = input(500, 0);
+      const inp = inputBatch(500, 0);
       const runs = new RunService(manager);
       const handle = await runs.start({ project, deviceId: 'speck2fdevkit:0', compiled, modelVersion: { source: 'two_conv_bias', weights: null, compileOptions: {} }, input: inp, deploy: {} });
       const summary = await handle.done;

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { packageRoot } from '../../../main/services/package-root.js';
 import type { PythonCandidate } from '../../../main/devices/python-locator.js';
+import type { SamnaTimings } from '../../../main/devices/samna-driver.js';
 import { SamnaHost, type SamnaHostOptions } from '../../../main/devices/samna-host.js';
 
 export const FAKE_SAMNA_DIR = join(packageRoot(), 'test', 'fake-samna');
@@ -30,7 +31,7 @@ export interface FakeKnobs {
 }
 
 /** No settle sleep after apply, a short quiet time: the fake answers at once. */
-export const FAST_TIMINGS = { settleS: 0, quietMs: 60, stallMs: 3000, applyTimeoutMs: 3000 } as const;
+export const FAST_TIMINGS: SamnaTimings = { settleS: 0, quietMs: 60, stallMs: 3000, applyTimeoutMs: 3000 };
 
 export const PYTHON3: PythonCandidate[] = [{ command: 'python3', source: 'path' }];
 
@@ -89,6 +90,11 @@ export class FakeSamna {
       .map((n) => ({ n: Number(n.slice(prefix.length, -5)), n2: n }))
       .sort((a, b) => a.n - b.n)
       .map(({ n2 }) => JSON.parse(readFileSync(join(this.recordDir, n2), 'utf8')) as Record<string, unknown>);
+  }
+
+  /** The id of the process that opened the board (the bridge holding it), from the fake's pid file. */
+  openerPid(serial: string): number {
+    return Number(readFileSync(join(this.recordDir, `${serial}.pid`), 'utf8'));
   }
 
   async cleanup(): Promise<void> {
