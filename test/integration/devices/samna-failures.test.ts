@@ -18,6 +18,7 @@ import { SamnaHost } from '../../../main/devices/samna-host.js';
 import { RunService } from '../../../main/services/run-service.js';
 import { openProject } from '../../../main/store/project.js';
 import { runDcnn } from '../../helpers/dcnn-process.js';
+import { board, FakeUsb } from '../../unit/devices/fake-devices.js';
 import { FAST_TIMINGS, FakeSamna, PYTHON3, speck2f } from './samna-fake.js';
 import { compileTwoConv, CORE1, expectedOutput, inputBatch } from './samna-model.js';
 
@@ -105,6 +106,41 @@ describe('bridge killed in the middle of a run', () => {
     const again = await runs.start({ project, deviceId: 'speck2fdevkit:0', compiled, modelVersion: run.modelVersionId, input: inputBatch(20, 0), deploy: {} });
     expect(await again.done).toMatchObject({ status: 'completed', eventsIn: 20, eventsOut: 20 });
     expect(fake.openerPid(SERIAL)).not.toBe(killed);
+  });
+});
+
+describe('board unplugged in the middle of a run', () => {
+  it('samna stops listing it and USB reports the detach: the run ends interrupted (device-unplugged), recordings kept, the board is no longer listed', async () => {
+    const fake = fakeWithBoard();
+    const usb = new FakeUsb([board(1, 5, 0x1234, 0xabcd)]);
+    const host = fake.host();
+    const manager = await DeviceManager.create({ usb: () => Promise.resolve(usb), boards: host, realDrivers: host });
+    cleanups.push(() => manager.dispose());
+    const project = openProject(join(tempDir(), 'unplugged.dcnnproj'), { create: true });
+    cleanups.push(() => project.close());
+    const inp = inputBatch(500, 0, 20_000);
+    const detached = new Promise<string>((resolve) => manager.on('detach', (d) => resolve(`${d.id} ${d.status}`)));
+    let unplugged = false;
+    const handle = await new RunService(manager).start(
+      { project, deviceId: 'speck2fdevkit:0', compiled: compileTwoConv(), modelVersion: { source: 'two_conv_bias', weights: null, compileOptions: {} }, input: inp, deploy: {} },
+      {
+        onSpikes: () => {
+          if (unplugged) return;
+          unplugged = true;
+          fake.setBoards([]);
+          usb.unplug(1, 5);
+        },
+      },
+    );
+    const summary = await handle.done;
+    expect(await detached).toBe('speck2fdevkit:0 disconnected');
+    expect(summary).toMatchObject({ status: 'interrupted', reason: 'device-unplugged' });
+    const run = project.getRun(summary.runId)!;
+    expect(eventsOfBatch(concatBatches([...project.openRecording(run.id, 'input').read()]))).toEqual(eventsOfBatch(inp));
+    const out = eventsOfBatch(concatBatches([...project.openRecording(run.id, 'output').read()]));
+    expect(out.length).toBeGreaterThan(0);
+    expect(out).toEqual(expectedOutput(inp, [CORE1]).slice(0, out.length));
+    expect(manager.list().filter((d) => !d.virtual)).toEqual([]);
   });
 });
 
