@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeviceManager, type DeviceInfo } from '../../../main/devices/device-manager.js';
 import { packageRoot } from '../../../main/services/package-root.js';
+import { runDcnn } from '../../helpers/dcnn-process.js';
 import { board, FakeUsb } from '../../unit/devices/fake-devices.js';
 import { FakeSamna, speck2f, type FakeBoard } from './samna-fake.js';
 
@@ -67,6 +68,19 @@ describe('handshake', () => {
   });
 });
 
+describe('shutdown', () => {
+  it('stop() ends the bridge cleanly: exit code 0, before the grace time runs out', async () => {
+    const f = setup([speck2f('SN-0001', 2, 9)]);
+    const bridge = f.host().newBridge();
+    await bridge.start();
+    await bridge.request('list');
+    const ended = new Promise<string>((resolve) => bridge.onExit((e) => resolve(e.detail)));
+    // A long grace: a bridge that does not end by itself would be killed only after 20 s (and the test time out).
+    await bridge.stop(20_000);
+    expect(await ended).toBe('exit 0');
+  }, 10_000);
+});
+
 describe('discovery through the device manager', () => {
   it('one board: listed as speck2fdevkit:0 with its serial number and USB place, next to the virtual devkits', async () => {
     const m = await startManager(setup([speck2f('SN-0001', 2, 9)]));
@@ -93,6 +107,17 @@ describe('discovery through the device manager', () => {
       ]),
     );
     expect(real(m)).toEqual([{ id: 'davis346:0', serial: 'CAM', status: 'unsupported', at: '1-2' }]);
+  });
+});
+
+describe('from the command line', () => {
+  it('dcnn devices --json (a child process whose bridge finds the fake through PYTHONPATH) lists the board with its serial and the samna status', async () => {
+    const f = setup([speck2f('SN-CLI', 4, 2)]);
+    const r = await runDcnn(['devices', '--json'], { cwd: f.dir, env: { ...f.env(), DCNN_DATA_DIR: join(f.dir, 'data') } });
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { samna: { status: string; samnaVersion: string }; devices: Array<{ id: string; serial?: string; virtual: boolean }> };
+    expect(out.samna).toMatchObject({ status: 'ok', samnaVersion: '0.0.0+fake' });
+    expect(out.devices.filter((d) => !d.virtual)).toEqual([expect.objectContaining({ id: 'speck2fdevkit:0', serial: 'SN-CLI', status: 'available' })]);
   });
 });
 
