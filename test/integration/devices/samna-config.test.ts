@@ -8,19 +8,16 @@
 //   sinabs assigned to a recording samna): those writes, with the weights of the layers.
 // Leaves sinabs never writes keep the fake's defaults (a fresh SpeckConfiguration()).
 
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceRegistry } from '../../../main/chips/device-registry.js';
 import { compileModel } from '../../../main/compiler/compile.js';
 import type { CompileRequest, CompileResult } from '../../../main/compiler/compile-types.js';
 import { graphReport } from '../../../main/compiler/graph/graph-report.js';
 import type { SamnaDriver } from '../../../main/devices/samna-driver.js';
-import { fixtureNames, fixtureWeights, loadFixture, type Fixture, type FixtureLayer } from '../../helpers/fixtures.js';
+import { fixtureNames, fixtureWeights, loadFixture } from '../../helpers/fixtures.js';
 import { graphFixtureNames, graphFixtureWeights, loadGraphFixture, type GraphFixture } from '../../helpers/graph-fixtures.js';
+import { clone, coreWrites, differences, expectedSequential, fakeDefaults, setCore, withDefaults, type Json, type Obj } from './samna-expected-config.js';
 import { FakeSamna, speck2f } from './samna-fake.js';
-
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-type Obj = { [k: string]: Json };
 
 const SERIAL = 'SN-CONFIG';
 /** sinabs configures it but cannot run it (its Linear takes one branch's shape); the workbench refuses it at compile time. */
@@ -35,101 +32,13 @@ beforeAll(async () => {
   const type = new DeviceRegistry().get('speck2fdevkit')!;
   driver = fake.host().create({ id: 'speck2fdevkit:0', type, usb: { bus: 1, address: 5, vendorId: 0, productId: 0 } }) as SamnaDriver;
   await driver.open();
-  const text = execFileSync('python3', ['-c', 'import samna; print(samna.speck2f.configuration.SpeckConfiguration().to_json())'], { env: fake.env(), encoding: 'utf8' });
-  defaults = JSON.parse(text) as Obj;
+  defaults = fakeDefaults(fake.env(), 'speck2f', 'SpeckConfiguration');
 });
 
 afterAll(async () => {
   await driver?.close();
   await fake?.cleanup();
 });
-
-/** Every leaf as path -> value (arrays of scalars are leaves element by element). */
-function leaves(v: Json, path = '', out = new Map<string, Json>()): Map<string, Json> {
-  if (Array.isArray(v)) {
-    if (v.length === 0) out.set(path, []);
-    v.forEach((x, i) => leaves(x, `${path}[${i}]`, out));
-  } else if (v !== null && typeof v === 'object') {
-    for (const [k, x] of Object.entries(v)) leaves(x, path ? `${path}.${k}` : k, out);
-  } else out.set(path, v);
-  return out;
-}
-
-/** The leaves that differ, as "path: got X, want Y" (empty when equal). */
-function differences(got: Json, want: Json): string[] {
-  const g = leaves(got);
-  const w = leaves(want);
-  const out: string[] = [];
-  for (const [p, v] of w) if (JSON.stringify(g.get(p)) !== JSON.stringify(v)) out.push(`${p}: got ${JSON.stringify(g.get(p))}, want ${JSON.stringify(v)}`);
-  for (const p of g.keys()) if (!w.has(p)) out.push(`${p}: not in the expected configuration`);
-  return out;
-}
-
-function zeros(f: number, x: number, y: number): number[][][] {
-  return Array.from({ length: f }, () => Array.from({ length: x }, () => new Array<number>(y).fill(0)));
-}
-
-/** sinabs: `weight.transpose(2, 3).tolist()`: [out][in][kx][ky] from the fixture's [out, in, kh, kw]. */
-function samnaWeights(l: FixtureLayer): number[][][][] {
-  const [out, inp, kh, kw] = l.weights.shape as [number, number, number, number];
-  const d = l.weights.data;
-  return Array.from({ length: out }, (_, o) =>
-    Array.from({ length: inp }, (_, i) => Array.from({ length: kw }, (_, kx) => Array.from({ length: kh }, (_, ky) => d[((o * inp + i) * kh + ky) * kw + kx]!))),
-  );
-}
-
-/** What sinabs writes into one core for a layer (spec/samna.md §3.1), except destinations. */
-function coreWrites(l: FixtureLayer, monitored: boolean): Obj {
-  const [cin, hin, win] = l.input_shape;
-  const [f, h, w] = l.neuron_shape;
-  const biases = l.biases ?? new Array<number>(f).fill(0);
-  return {
-    dimensions: {
-      input_shape: { size: { x: win, y: hin }, feature_count: cin },
-      output_shape: { size: { x: w, y: h }, feature_count: f },
-      padding: { x: l.conv.padding[1], y: l.conv.padding[0] },
-      stride: { x: l.conv.stride[1], y: l.conv.stride[0] },
-      kernel_size: l.conv.kernel_size[0],
-    },
-    weights: samnaWeights(l),
-    biases,
-    leak_enable: biases.some((b) => b !== 0),
-    return_to_zero: l.reset === 'zero',
-    threshold_high: l.spike_threshold,
-    threshold_low: l.min_v_mem,
-    monitor_enable: monitored,
-    neurons_initial_value: zeros(f, w, h),
-  };
-}
-
-function clone<T>(v: T): T {
-  return JSON.parse(JSON.stringify(v)) as T;
-}
-
-function withDefaults(): { cfg: Obj; cores: Obj[] } {
-  const cfg = clone(defaults);
-  return { cfg, cores: cfg.cnn_layers as Obj[] };
-}
-
-function setCore(cores: Obj[], core: number, writes: Obj, dests: Array<{ layer: number; pooling: number }>): void {
-  const c = cores[core]!;
-  Object.assign(c, writes);
-  const slots = c.destinations as Obj[];
-  dests.forEach((d, s) => Object.assign(slots[s]!, { layer: d.layer, enable: true, pooling: d.pooling }));
-}
-
-/** The sequential fixture's configuration as sinabs v3.1.3 writes it. */
-function expectedSequential(f: Fixture): Obj {
-  const { cfg, cores } = withDefaults();
-  const ordering = f.expected.mapping!.speck2fdevkit!.chip_layers_ordering!;
-  f.expected.layers!.forEach((l, i) => {
-    // Exit destinations (< 0) write nothing; the others fill the slots in order, pooling as one number.
-    const dests = l.destinations.flatMap((d, j) => (d < 0 ? [] : [{ layer: ordering[d]!, pooling: l.pooling[j]![0] }]));
-    setCore(cores, ordering[i]!, coreWrites(l, f.expected.exit_layers!.includes(i)), dests);
-  });
-  (cfg.dvs_layer as Obj).pass_sensor_events = false;
-  return cfg;
-}
 
 /**
  * The graph fixture's configuration: the recorded writes, plus the weights of each layer.
@@ -138,7 +47,7 @@ function expectedSequential(f: Fixture): Obj {
  * (layer_index_hash_dependence.stable false), which branch lands on which core is arbitrary.
  */
 function expectedGraph(f: GraphFixture, coreOf: (theirCore: number) => number): Obj {
-  const { cfg, cores } = withDefaults();
+  const { cfg, cores } = withDefaults(defaults);
   const rec = f.expected.config!;
   for (const c of rec.cores) {
     const l = f.expected.layers!.find((x) => x.index === c.layer)!;
@@ -204,7 +113,7 @@ describe('sequential golden fixtures written through the bridge equal sinabs mak
       const req: CompileRequest = { source: f.model_text, weights: fixtureWeights(f), inputShape: f.input_shape, device: 'speck2fdevkit' };
       if (f.conversion) req.conversion = { spikeThreshold: f.conversion.spike_threshold, minVMem: f.conversion.min_v_mem, reset: f.conversion.reset };
       const { got } = await deployAndReadBack(req, f.kind);
-      expect(differences(got, expectedSequential(f))).toEqual([]);
+      expect(differences(got, expectedSequential(f, defaults))).toEqual([]);
     });
   }
 });
