@@ -136,3 +136,22 @@ describe('graph golden fixtures with a recorded sinabs configuration, leaf by le
     });
   }
 });
+
+describe('a configuration samna refuses', () => {
+  it("validate_configuration's message is shown, naming the core, and the board keeps its last configuration", async () => {
+    const f = loadFixture('two_conv_bias');
+    const req: CompileRequest = { source: f.model_text, weights: fixtureWeights(f), inputShape: f.input_shape, device: 'speck2fdevkit' };
+    if (f.conversion) req.conversion = { spikeThreshold: f.conversion.spike_threshold, minVMem: f.conversion.min_v_mem, reset: f.conversion.reset };
+    const config = compileModel(req, { modelKind: f.kind }).config!;
+    // Core 0 sends to core 10: neither a core (0-8) nor the readout (12); the fake's rule from chip.md.
+    config.cnn_layers[0]!.destinations[0]!.layer = 10;
+    const before = fake.recorded(SERIAL).length;
+    const err = await driver.writeConfig(config).then(
+      () => null,
+      (e: unknown) => e as Error & { type?: string },
+    );
+    expect(err?.type).toBe('config-invalid');
+    expect(err?.message).toBe("samna's validate_configuration refused the configuration: layer 0: destination 0 targets layer 10");
+    expect(fake.recorded(SERIAL)).toHaveLength(before);
+  });
+});

@@ -80,6 +80,30 @@ describe('forward through the driver', () => {
   });
 });
 
+describe('cancel', () => {
+  it('an aborted forward pass ends at once as cancelled, with the output so far, without waiting for the replay time', async () => {
+    await driver.writeConfig(compileTwoConv({}).config!);
+    // 200 events over 20 s of input time: only a cancel can end this pass within the test's time.
+    const inp = inputBatch(200, 0, 100_000);
+    const abort = new AbortController();
+    const got: SpikeBatch[] = [];
+    const r = await driver.forward(inp, {
+      signal: abort.signal,
+      onOutput: (b) => {
+        got.push(b);
+        abort.abort();
+      },
+    });
+    expect(r.cancelled).toBe(true);
+    const out = eventsOfBatch(concatBatches(got));
+    expect(out.length).toBeGreaterThan(0);
+    expect(out).toEqual(expectedOutput(inp, [CORE1]).slice(0, out.length));
+    // The bridge is ready for the next pass.
+    const again = await driver.forward(inputBatch(5, 0));
+    expect(eventsOfBatch(again.output!)).toEqual(expectedOutput(inputBatch(5, 0), [CORE1]));
+  });
+});
+
 describe('a run on the board, recorded', () => {
   let dir: string;
   let manager: DeviceManager;
