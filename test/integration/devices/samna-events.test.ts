@@ -141,3 +141,37 @@ describe('a run on the board, recorded', () => {
     }
   });
 });
+
+describe('two boards of one type at once', () => {
+  it('two runs at the same time, one per board, each through its own bridge, each get their own output', async () => {
+    const two = new FakeSamna([speck2f('SN-ONE', 2, 3), speck2f('SN-TWO', 2, 4)]);
+    const host = two.host();
+    const m = await DeviceManager.create({ usb: null, boards: host, realDrivers: host, defaultVirtuals: false });
+    try {
+      const runs = new RunService(m);
+      const compiled = compileTwoConv({});
+      const a = inputBatch(120, 0);
+      const b = inputBatch(80, 0, 7);
+      const outA: SpikeBatch[] = [];
+      const outB: SpikeBatch[] = [];
+      const mv = { source: 'two_conv_bias', weights: null, compileOptions: {} };
+      const [ra, rb] = await Promise.all([
+        runs.start({ project: null, deviceId: 'speck2fdevkit:0', compiled, modelVersion: mv, input: a, deploy: {} }, { onSpikes: (_, x) => outA.push(x) }),
+        runs.start({ project: null, deviceId: 'speck2fdevkit:1', compiled, modelVersion: mv, input: b, deploy: {} }, { onSpikes: (_, x) => outB.push(x) }),
+      ]);
+      expect(m.resolve('speck2fdevkit:0').status).toBe('busy');
+      expect(m.resolve('speck2fdevkit:1').status).toBe('busy');
+      const pids = [two.openerPid('SN-ONE'), two.openerPid('SN-TWO')];
+      expect(new Set(pids).size).toBe(2);
+      expect(await ra.done).toMatchObject({ status: 'completed', eventsIn: 120, eventsOut: 120 });
+      expect(await rb.done).toMatchObject({ status: 'completed', eventsIn: 80, eventsOut: 80 });
+      expect(eventsOfBatch(concatBatches(outA))).toEqual(expectedOutput(a, [CORE1]));
+      expect(eventsOfBatch(concatBatches(outB))).toEqual(expectedOutput(b, [CORE1]));
+      expect(two.recorded('SN-ONE')).toHaveLength(1);
+      expect(two.recorded('SN-TWO')).toHaveLength(1);
+    } finally {
+      await m.dispose();
+      await two.cleanup();
+    }
+  });
+});
