@@ -186,6 +186,16 @@ describe('bridge that stops answering', () => {
     expect(manager.boardStatus()!.message).toContain('request list got no answer within 700 ms');
     expect(manager.list().filter((d) => !d.virtual)).toEqual([]);
     expect(manager.resolve('sim-speck2fdevkit:0').status).toBe('available');
+    // samna answers again: Refresh starts a new bridge and the board appears.
+    fake.setKnobs({});
+    await manager.refresh();
+    expect(manager.boardStatus()!.status).toBe('ok');
+    expect(
+      manager
+        .list()
+        .filter((d) => !d.virtual)
+        .map((d) => `${d.id} ${d.serial}`),
+    ).toEqual([`speck2fdevkit:0 ${SERIAL}`]);
   });
 });
 
@@ -203,6 +213,13 @@ describe('no Python, no samna', () => {
     const runs = new RunService(manager);
     const run = await runs.start({ project: null, deviceId: 'sim-speck2fdevkit:0', compiled: compileTwoConv(), modelVersion: 0, input: inputBatch(40, 0), deploy: {} });
     expect(await run.done).toMatchObject({ status: 'completed', eventsIn: 40 });
+  });
+
+  it('a name on PATH that is not there is skipped for the next one (python3 then python)', async () => {
+    const fake = fakeWithBoard();
+    const host = fake.host({ python: [{ command: 'python3-not-installed-here', source: 'path' }, ...PYTHON3] });
+    expect(await host.list()).toHaveLength(1);
+    expect(host.status().status).toBe('ok');
   });
 
   it('Python missing, from the command line: dcnn devices --json --python says the same and lists the virtual devkits', async () => {
