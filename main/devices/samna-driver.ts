@@ -50,6 +50,8 @@ export class SamnaDriver implements ManagedDeviceDriver {
   readonly virtual = false;
   private state: 'closed' | 'open' | 'gone' = 'closed';
   private goneReason: DisconnectReason | null = null;
+  /** How the bridge went (which request timed out, or how it exited), for the errors that follow. */
+  private goneDetail: string | null = null;
   private bridge: SamnaBridge | null = null;
   private unsubscribeExit: (() => void) | null = null;
   private applied: AppliedSummary | null = null;
@@ -71,12 +73,12 @@ export class SamnaDriver implements ManagedDeviceDriver {
   }
 
   async open(): Promise<void> {
-    if (this.state === 'gone') throw new DeviceDisconnectedError(this.id, this.goneReason ?? 'device-unplugged');
+    if (this.state === 'gone') throw this.goneError();
     if (this.state === 'open') return;
     const bridge = this.newBridge();
     await bridge.start();
     this.bridge = bridge;
-    this.unsubscribeExit = bridge.onExit(() => void this.disconnect('bridge-exited'));
+    this.unsubscribeExit = bridge.onExit((e) => void this.bridgeGone(e));
     try {
       await bridge.request('open', { device: this.id, bus: this.device.usb.bus, address: this.device.usb.address });
     } catch (e) {
@@ -208,7 +210,7 @@ export class SamnaDriver implements ManagedDeviceDriver {
     if (this.state === 'gone') return;
     this.state = 'gone';
     this.goneReason = reason;
-    this.running?.gone(new DeviceDisconnectedError(this.id, reason));
+    this.running?.gone(this.goneError());
     for (const listener of [...this.listeners]) {
       try {
         listener(reason);
@@ -231,15 +233,25 @@ export class SamnaDriver implements ManagedDeviceDriver {
       return await fn();
     } catch (e) {
       if (e instanceof BridgeExitedError) {
-        await this.disconnect('bridge-exited');
-        throw new DeviceDisconnectedError(this.id, `bridge-exited: ${e.message}`);
+        await this.bridgeGone(e);
+        throw this.goneError();
       }
       throw e;
     }
   }
 
+  /** The bridge ended or was ended (a request timed out): the error names what happened. */
+  private bridgeGone(e: BridgeExitedError): Promise<void> {
+    if (this.state !== 'gone') this.goneDetail = `bridge-exited: ${e.message}`;
+    return this.disconnect('bridge-exited');
+  }
+
+  private goneError(): DeviceDisconnectedError {
+    return new DeviceDisconnectedError(this.id, this.goneDetail ?? this.goneReason ?? 'device-unplugged');
+  }
+
   private usable(): SamnaBridge {
-    if (this.state === 'gone') throw new DeviceDisconnectedError(this.id, this.goneReason ?? 'device-unplugged');
+    if (this.state === 'gone') throw this.goneError();
     if (this.state !== 'open' || !this.bridge) throw new DeviceStateError(this.id, 'closed');
     return this.bridge;
   }

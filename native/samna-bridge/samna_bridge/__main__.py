@@ -1,5 +1,6 @@
 """`python -m samna_bridge`: the handshake (or a typed "samna missing" error), then the loop."""
 
+import os
 import sys
 
 from . import BRIDGE_VERSION, PROTOCOL_VERSION
@@ -21,8 +22,16 @@ def main():
         stdout.flush()
         return 0
     from .server import Server
-    Server(samna, stdin, stdout).run()
-    return 0
+    try:
+        Server(samna, stdin, stdout).run()
+    except SystemExit:
+        pass  # end of input inside a forward pass
+    # The stdin reader thread may still sit in read(): a normal interpreter exit would wait
+    # for its lock and abort ("could not acquire lock for <stdin> at interpreter shutdown").
+    # Everything is flushed and every board closed by now, so leave at once.
+    stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -96,13 +96,17 @@ def dvs_used(dvs):
     return any(d["enable"] for d in dvs["destinations"]) or dvs["monitor_enable"] or dvs["raw_monitor_enable"]
 
 
-def walk_dvs(cfg_dvs, dvs):
+def walk_dvs(fam, cfg_dvs, dvs):
     p = "dvs_layer"
     _set(cfg_dvs, "pass_sensor_events", False, p)
+    if not dvs_used(dvs):
+        # Without a DVS layer sinabs v3 writes nothing else; sinabs v2 (the families
+        # configured its way) also sets merge for a 1-channel input (S2 dc/dynapcnn_network.py:263-264).
+        if fam.s2 and dvs["merge"]:
+            _set(cfg_dvs, "merge", True, p)
+        return False
     if dvs["merge"]:
         _set(cfg_dvs, "merge", True, p)
-    if not dvs_used(dvs):
-        return False
     _set(cfg_dvs, "mirror", {"x": bool(dvs["mirror"]["x"]), "y": bool(dvs["mirror"]["y"])}, p)
     _set(cfg_dvs, "mirror_diagonal", bool(dvs["mirror_diagonal"]), p)
     _set(cfg_dvs, "cut", {"x": int(dvs["cut"]["x"]), "y": int(dvs["cut"]["y"])}, p)
@@ -142,7 +146,7 @@ def build_configuration(samna_module, fam, config_json):
         cores.append(c)
         if j["monitor_enable"]:
             monitored.append(c)
-    dvs = walk_dvs(cfg.dvs_layer, config_json["dvs_layer"])
+    dvs = walk_dvs(fam, cfg.dvs_layer, config_json["dvs_layer"])
     if config_json["dvs_layer"]["monitor_enable"]:
         monitored.append(13)
     readout = config_json.get("readout")

@@ -416,6 +416,20 @@ class Server:
         ops = {"list": self.op_list, "open": self.op_open, "close": self.op_close, "apply": self.op_apply,
                "forward": self.op_forward, "read_neuron": self.op_read_neuron, "reset_states": self.op_reset_states,
                "reset": self.op_reset}
+        try:
+            self.loop(ops)
+        finally:
+            self.close_all()
+
+    def close_all(self):
+        """Closes every board still open (end of input or shutdown): stop graphs, close_device."""
+        for device_id in list(self.open):
+            try:
+                self.op_close({"device": device_id})
+            except Exception as e:
+                sys.stderr.write("closing %s at shutdown failed: %s\n" % (device_id, e))
+
+    def loop(self, ops):
         while True:
             frame = self.q.get()
             if frame is None:

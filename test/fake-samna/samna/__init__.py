@@ -230,6 +230,7 @@ def _open_device(info, default_config=None):
     if handle is None or handle.closed:
         handle = DeviceHandle(info)
         _opened[info.key()] = handle
+        _chip.record_opener(info)
     return handle
 
 

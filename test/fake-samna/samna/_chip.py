@@ -208,3 +208,14 @@ def record(device, cfg):
     n = len([f for f in os.listdir(folder) if f.startswith(device.serial_number + "-")])
     with open(os.path.join(folder, "%s-%d.json" % (device.serial_number, n)), "w") as fh:
         json.dump(cfg.to_dict(), fh)
+
+
+def record_opener(info):
+    """Writes the id of the process that opened a board to $FAKE_SAMNA_RECORD/<serial>.pid
+    (tests end or stop exactly that process: a bridge killed or hung mid-run)."""
+    folder = os.environ.get("FAKE_SAMNA_RECORD")
+    if not folder:
+        return
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "%s.pid" % info.serial_number), "w") as fh:
+        fh.write(str(os.getpid()))
