@@ -15,6 +15,7 @@ import { concatBatches, eventsOfBatch, LAYER_DVS, type SpikeBatch } from '../../
 import { DeviceManager } from '../../../main/devices/device-manager.js';
 import type { SamnaDriver } from '../../../main/devices/samna-driver.js';
 import { RunService } from '../../../main/services/run-service.js';
+import { localProjectStore } from '../../../main/store/project-store.js';
 import { openProject } from '../../../main/store/project.js';
 import { FakeSamna, speck2f } from './samna-fake.js';
 import { compileTwoConv, CORE0, CORE1, expectedOutput, inputBatch } from './samna-model.js';
@@ -127,7 +128,7 @@ describe('a run on the board, recorded', () => {
       const compiled = compileTwoConv({});
       const inp = inputBatch(500, 0);
       const runs = new RunService(manager);
-      const handle = await runs.start({ project, deviceId: 'speck2fdevkit:0', compiled, modelVersion: { source: 'two_conv_bias', weights: null, compileOptions: {} }, input: inp, deploy: {} });
+      const handle = await runs.start({ project: localProjectStore(project), deviceId: 'speck2fdevkit:0', compiled, modelVersion: { source: 'two_conv_bias', weights: null, compileOptions: {} }, input: inp, deploy: {} });
       const summary = await handle.done;
       expect(summary).toMatchObject({ status: 'completed', reason: null, eventsIn: 500, eventsOut: 500 });
       const run = project.getRun(summary.runId)!;

@@ -16,6 +16,7 @@ import { DeviceDisconnectedError } from '../../../main/devices/device-errors.js'
 import type { SamnaDriver, SamnaTimings } from '../../../main/devices/samna-driver.js';
 import { SamnaHost } from '../../../main/devices/samna-host.js';
 import { RunService } from '../../../main/services/run-service.js';
+import { localProjectStore } from '../../../main/store/project-store.js';
 import { openProject } from '../../../main/store/project.js';
 import { runDcnn } from '../../helpers/dcnn-process.js';
 import { board, FakeUsb } from '../../unit/devices/fake-devices.js';
@@ -77,7 +78,7 @@ describe('bridge killed in the middle of a run', () => {
     let killed = 0;
     const seen: Array<ReturnType<typeof eventsOfBatch>> = [];
     const handle = await runs.start(
-      { project, deviceId: 'speck2fdevkit:0', compiled, modelVersion: { source: 'two_conv_bias', weights: null, compileOptions: {} }, input: inp, deploy: {} },
+      { project: localProjectStore(project), deviceId: 'speck2fdevkit:0', compiled, modelVersion: { source: 'two_conv_bias', weights: null, compileOptions: {} }, input: inp, deploy: {} },
       {
         onSpikes: (_, batch) => {
           seen.push(eventsOfBatch(batch));
@@ -103,7 +104,7 @@ describe('bridge killed in the middle of a run', () => {
 
     // The board itself is still there: the next run opens it with a new bridge and completes.
     expect(manager.resolve('speck2fdevkit:0').status).toBe('available');
-    const again = await runs.start({ project, deviceId: 'speck2fdevkit:0', compiled, modelVersion: run.modelVersionId, input: inputBatch(20, 0), deploy: {} });
+    const again = await runs.start({ project: localProjectStore(project), deviceId: 'speck2fdevkit:0', compiled, modelVersion: run.modelVersionId, input: inputBatch(20, 0), deploy: {} });
     expect(await again.done).toMatchObject({ status: 'completed', eventsIn: 20, eventsOut: 20 });
     expect(fake.openerPid(SERIAL)).not.toBe(killed);
   });
@@ -122,7 +123,7 @@ describe('board unplugged in the middle of a run', () => {
     const detached = new Promise<string>((resolve) => manager.on('detach', (d) => resolve(`${d.id} ${d.status}`)));
     let unplugged = false;
     const handle = await new RunService(manager).start(
-      { project, deviceId: 'speck2fdevkit:0', compiled: compileTwoConv(), modelVersion: { source: 'two_conv_bias', weights: null, compileOptions: {} }, input: inp, deploy: {} },
+      { project: localProjectStore(project), deviceId: 'speck2fdevkit:0', compiled: compileTwoConv(), modelVersion: { source: 'two_conv_bias', weights: null, compileOptions: {} }, input: inp, deploy: {} },
       {
         onSpikes: () => {
           if (unplugged) return;
