@@ -5,6 +5,7 @@ import { ServiceError } from '../services/service-error.js';
 import { ProjectWriteError } from '../store/project-write-error.js';
 import { CliError, processIO, type CliIO } from './cli-io.js';
 import { eventsCommand } from './commands/events.js';
+import { deployCommand } from './commands/deploy.js';
 import { checkCommand } from './commands/check.js';
 import { compileCommand } from './commands/compile.js';
 import { demoCommand } from './commands/demo.js';
@@ -34,6 +35,7 @@ const USAGE: Record<string, string> = {
   eval:
     'dcnn eval MODEL --weights W --input-shape C,H,W --dataset DIR [--mode event|timestep] [--workers N]\n' +
     '  [--readout count|first] [--window-us US] [--dt-us 1000] [--device TYPE] [--json]',
+  deploy: 'dcnn deploy MODEL --weights W --input-shape C,H,W --device TYPE:INDEX [--monitor ...] [--config-patch P] [--slow-clock HZ] [--python PATH] [--json]',
   devices: 'dcnn devices [--json] | --types [--json] | --watch | --udev [--data-dir D]',
   runs: 'dcnn runs PROJECT.dcnnproj [--json]',
   replay: 'dcnn replay PROJECT RUN [--speed 1|10|max] [--from T_us] [--to T_us] [--stream output|input] [--events]',
@@ -54,6 +56,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   simulate: { run: simulateCommand, summary: 'run a raster [T,C,H,W] through the quantized model (event-driven or time-stepped)' },
   run: { run: runCommand, summary: 'deploy to a device (default sim-speck2fdevkit:0) and stream an event file through it' },
   eval: { run: evalCommand, summary: 'evaluate a model on a dataset (a folder per class): accuracy, per class, confusion, on all cores' },
+  deploy: { run: deployCommand, summary: "compile for a device and write the configuration to it, then exit (sinabs' .to(device))" },
   devices: { run: devicesCommand, summary: 'connected devices and virtual devkits (--types: the registry, --watch: hot-plug)' },
   runs: { run: runsCommand, summary: 'the runs recorded in a project' },
   replay: { run: replayCommand, summary: 'play a recorded stream back (real time, N times, or max speed)' },
