@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { runCompileBench } from './compile-bench.js';
 import { runFormatsBench } from './formats-bench.js';
 import { runParseBench } from './parse-bench.js';
+import { runSamnaBench } from './samna-bench.js';
 import { runSimBench } from './sim-bench.js';
 import { runStoreBench } from './store-bench.js';
 import { runTorchBench } from './torch-bench.js';
@@ -25,6 +26,7 @@ const suites: Array<[string, () => Promise<Row[]>]> = [
   ['event files', runFormatsBench],
   ['torch files', runTorchBench],
   ['web host', runWebSocketBench],
+  ['samna bridge', runSamnaBench],
 ];
 
 const only = process.argv.slice(2);
