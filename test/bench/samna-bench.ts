@@ -23,7 +23,9 @@ type Row = { name: string; value: number; unit: string };
 function input(n: number): SpikeBatch {
   const b = allocateBatch(n);
   for (let i = 0; i < n; i++) {
-    b.t[i] = 1000 + i;
+    // One timestamp for all: the bridge waits out the input's time span as a board replays
+    // it in real time; equal timestamps leave only the transfer and conversion to time.
+    b.t[i] = 1000;
     b.layer[i] = 0;
     b.channel[i] = i % 2;
     b.x[i] = i % 10;
