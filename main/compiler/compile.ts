@@ -19,6 +19,7 @@ import {
   type ConversionOptions,
 } from './compile-types.js';
 import { buildChipConfig } from './config-builder.js';
+import { validateChipConfig } from '../chips/chip-config-rules.js';
 import { buildGraphChipConfig, slotOverflow } from './graph/graph-config.js';
 import { buildGraphChipLayers } from './graph/graph-layers.js';
 import { patchChipConfig } from './config-patch.js';
@@ -158,6 +159,9 @@ export function compileModel(request: CompileRequest, options: CompileOptions = 
   result.dvs = grouped.dvs;
   const violations = [...checkHardwareLimits(grouped.layers, grouped.dvs), ...(graphLayers?.poolingViolations ?? [])];
 
+  const broken = nonFiniteParameters(grouped.layers);
+  if (broken) return stop(broken);
+
   // Quantization and memory (also done when limits fail, so the inspector can show them).
   const t2 = now();
   const states: Array<Int16Array | null> = [];
@@ -258,11 +262,63 @@ export function compileModel(request: CompileRequest, options: CompileOptions = 
     }
     config = patched.config;
   }
+  // The same rules the device applies when the configuration is written (chip-config-rules.ts):
+  // a configuration a device would refuse is a compile error, not a run failure later.
+  const refused = validateChipConfig(config);
+  if (refused.length > 0) {
+    timings.configMs = now() - t4;
+    return stop({
+      stage: 'config',
+      class: 'ValueError',
+      code: 'DEVICE_WOULD_REFUSE',
+      message: `The configuration would be refused by the device: ${refused.slice(0, 5).join('; ')}${refused.length > 5 ? ` (and ${refused.length - 5} more)` : ''}.`,
+      hint: 'A threshold that quantizes to 0 comes from a spike_threshold too small for the weights: raise spike_threshold, or scale the weights.',
+    });
+  }
   result.config = config;
   timings.configMs = now() - t4;
   result.ok = true;
   timings.totalMs = now() - t0;
   return result;
+}
+
+/** The first chip layer whose float parameters hold NaN or ±Infinity, as a compile error. */
+function nonFiniteParameters(layers: readonly ChipLayerDraft[]): CompileError | null {
+  for (const [li, draft] of layers.entries()) {
+    for (const [what, values] of [
+      ['weights', draft.float.weights],
+      ['biases', draft.float.biases],
+    ] as const) {
+      if (!values) continue;
+      let bad = 0;
+      let first = -1;
+      for (let i = 0; i < values.length; i++) {
+        if (!Number.isFinite(values[i]!)) {
+          bad++;
+          if (first < 0) first = i;
+        }
+      }
+      if (bad > 0) {
+        return {
+          stage: 'weights',
+          class: 'ValueError',
+          code: 'NON_FINITE_WEIGHTS',
+          layer: li,
+          message: `Chip layer ${li} has ${bad} ${what} that are NaN or infinite (the first at index ${first}, value ${values[first]}); they cannot be quantized.`,
+          hint: 'The weights file is broken (a training run that diverged, or a bad export): check it with numpy (np.isfinite) and re-export it.',
+        };
+      }
+    }
+    for (const [what, v] of [
+      ['spike_threshold', draft.float.spikeThreshold],
+      ['min_v_mem', draft.float.minVMem],
+    ] as const) {
+      if (v !== null && v !== undefined && !Number.isFinite(v)) {
+        return { stage: 'conversion', class: 'ValueError', code: 'NON_FINITE_WEIGHTS', layer: li, message: `Chip layer ${li} has ${what} = ${v}; it must be a finite number.` };
+      }
+    }
+  }
+  return null;
 }
 
 function finishLayer(draft: ChipLayerDraft, family: ChipFamily): { layer: ChipLayer; state: Int16Array | null; nonZeroFloatWeights: number } {
