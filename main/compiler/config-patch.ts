@@ -19,8 +19,15 @@ function isIndexPatch(patch: Record<string, unknown>): boolean {
   return keys.length > 0 && keys.every((k) => /^(0|[1-9][0-9]*)$/.test(k));
 }
 
+// Keys that would reach Object's own machinery instead of a field (`base.__proto__ = v`
+// swaps the prototype): refused by name, as no configuration field is called that.
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 export function applyMergePatch(target: unknown, patch: unknown): unknown {
   if (!isObject(patch)) return structuredClone(patch);
+  for (const k of Object.keys(patch)) {
+    if (FORBIDDEN_KEYS.has(k)) throw new RangeError(`the patch key "${k}" is not a configuration field`);
+  }
   if (Array.isArray(target) && isIndexPatch(patch)) {
     const out = [...target];
     for (const [k, v] of Object.entries(patch)) {

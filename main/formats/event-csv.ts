@@ -97,7 +97,9 @@ function parseHeader(bytes: Uint8Array): Header {
   const targets: number[] = [];
   const seen = new Map<number, string>();
   for (const name of names) {
-    const target = ALIASES[name.toLowerCase()];
+    // Own keys only: 'constructor', '__proto__' and the like are unknown columns, not Object's members.
+    const key = name.toLowerCase();
+    const target = Object.hasOwn(ALIASES, key) ? ALIASES[key] : undefined;
     if (target === undefined) {
       const looksNumeric = /^-?\d+$/.test(name);
       const otherSeparator = /[;\t|]/.test(name);

@@ -36,6 +36,12 @@ describe('monitor layers', () => {
 });
 
 describe('JSON merge patch (RFC 7396) with array index objects', () => {
+  it('refuses __proto__, constructor and prototype keys by name, at any depth (they are no fields)', () => {
+    for (const text of ['{"__proto__": {"family": "x"}}', '{"cnn_layers": {"0": {"constructor": 1}}}', '{"dvs_layer": {"prototype": {}}}']) {
+      expect(() => applyMergePatch({ cnn_layers: [{}], dvs_layer: {} }, JSON.parse(text))).toThrow(/the patch key "(__proto__|constructor|prototype)" is not a configuration field/);
+    }
+  });
+
   it('RFC 7396 examples', () => {
     expect(applyMergePatch({ a: 'b' }, { a: 'c' })).toEqual({ a: 'c' });
     expect(applyMergePatch({ a: 'b' }, { b: 'c' })).toEqual({ a: 'b', b: 'c' });

@@ -85,6 +85,13 @@ describe('header errors', () => {
     expect(e.details).toEqual({ line: 1, field: 'q' });
   });
 
+  it('names of Object members (constructor, __proto__, toString) are unknown columns, not aliases', () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const e = err(`t,x,y,p,${name}\n1,2,3,0,5\n`);
+      expect(e.message).toContain(`unknown column "${name}"`);
+    }
+  });
+
   it('other separators than commas', () => {
     const e = err('t;x;y;p\n1;2;3;4\n');
     expect(e.message).toBe('line 1: the header "t;x;y;p" does not use commas between columns; save the file with comma separators (t,x,y,p or t,layer,x,y,feature)');
