@@ -32,6 +32,9 @@ export function isDict(v: PyValue | undefined): v is ReadonlyMap<string, PyValue
 }
 
 /** Parse one Python literal filling the whole text (surrounding whitespace allowed). */
+/** Deepest nesting of brackets a literal may have (.npy headers use two or three levels). */
+export const MAX_LITERAL_DEPTH = 64;
+
 export function parsePythonLiteral(text: string): PyValue {
   const p = new Parser(text);
   p.skipSpace();
@@ -72,13 +75,21 @@ class Parser {
     }
   }
 
+  private depth = 0;
+
   value(): PyValue {
     const s = this.s;
     const c = s[this.pos];
     if (c === undefined) this.error('unexpected end of text');
-    if (c === '{') return this.dict();
-    if (c === '[') return this.sequence(']', false);
-    if (c === '(') return this.sequence(')', true);
+    if (c === '{' || c === '[' || c === '(') {
+      // Each bracket is one level of recursion: bound it so no header can exhaust the stack.
+      if (++this.depth > MAX_LITERAL_DEPTH) this.error(`brackets are nested more than ${MAX_LITERAL_DEPTH} levels deep`);
+      try {
+        return c === '{' ? this.dict() : c === '[' ? this.sequence(']', false) : this.sequence(')', true);
+      } finally {
+        this.depth--;
+      }
+    }
     if (c === "'" || c === '"') return this.string();
     if ((c === 'u' || c === 'U') && (s[this.pos + 1] === "'" || s[this.pos + 1] === '"')) {
       this.pos++;

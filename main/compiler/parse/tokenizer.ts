@@ -52,6 +52,9 @@ function isStringPrefix(word: string): boolean {
   return w === 'r' || w === 'u' || w === 'b' || w === 'f' || w === 'br' || w === 'rb' || w === 'fr' || w === 'rf';
 }
 
+/** Deepest bracket nesting a model text may have (models need a handful of levels). */
+export const MAX_BRACKET_DEPTH = 200;
+
 export function tokenize(src: string, sink: DiagnosticSink): Token[] {
   const tokens: Token[] = [];
   const n = src.length;
@@ -294,6 +297,11 @@ export function tokenize(src: string, sink: DiagnosticSink): Token[] {
       push('op', i, i + 1, one);
       if (c === 40 || c === 91 || c === 123) depth++;
       i++;
+      if (depth > MAX_BRACKET_DEPTH) {
+        // The parser recurses per bracket; a bound here keeps any text from exhausting the stack.
+        fail(i - 1, i, `brackets are nested more than ${MAX_BRACKET_DEPTH} levels deep`, 'a model needs a few levels; this text is not a model definition');
+        break;
+      }
       continue;
     }
     fail(i, i + 1, `unexpected character '${one}'`);
