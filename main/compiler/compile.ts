@@ -27,6 +27,7 @@ import type { CompileError, Diagnostic } from './diagnostics.js';
 import { checkHardwareLimits, limitsError } from './hardware-limits.js';
 import { translateMonitorLayers } from './monitor.js';
 import { parseModel } from './parse/parse-model.js';
+import type { LayerIR } from './model-ir.js';
 import { placeAuto, placeManual } from './placement.js';
 import { quantizeLayer } from './quantize.js';
 import { bindWeights, randomWeights } from './weights.js';
@@ -121,6 +122,13 @@ export function compileModel(request: CompileRequest, options: CompileOptions = 
   }
   if (target.error) return stop(target.error);
   const family = target.family!;
+
+  // Before any weights are made or bound: a layer so large that making its weights would
+  // exhaust memory (nn.Linear(100000000, 100) is 40 GB of floats) is refused by its size.
+  // Smaller layers that still fit no core go on to placement, which names the memory like
+  // the reference library does.
+  const oversized = oversizedLayer(model.layers, family);
+  if (oversized) return stop(oversized);
 
   // Weights.
   const t1 = now();
@@ -280,6 +288,31 @@ export function compileModel(request: CompileRequest, options: CompileOptions = 
   result.ok = true;
   timings.totalMs = now() - t0;
   return result;
+}
+
+/** 2^26 weights (256 MiB as float32): a thousand times the largest core's kernel memory. */
+const MAX_LAYER_WEIGHTS = 2 ** 26;
+
+/** The first model layer with more weights than the compiler will make in memory. */
+function oversizedLayer(layers: readonly LayerIR[], family: ChipFamily): CompileError | null {
+  const largest = Math.max(...family.cores.map((c) => c.kernel));
+  for (const layer of layers) {
+    let count: number;
+    if (layer.kind === 'conv2d') count = layer.outChannels * (layer.inChannels / Math.max(1, layer.groups)) * layer.kernelSize[0] * layer.kernelSize[1];
+    else if (layer.kind === 'linear') count = layer.outFeatures * layer.inFeatures;
+    else continue;
+    if (!(count <= MAX_LAYER_WEIGHTS)) {
+      return {
+        stage: 'limits',
+        class: 'ValueError',
+        code: 'LAYER_TOO_LARGE',
+        message: `Layer ${layer.index} (${layer.kind === 'linear' ? 'nn.Linear' : 'nn.Conv2d'}) has ${count.toLocaleString('en-US')} weights, more than the ${MAX_LAYER_WEIGHTS.toLocaleString('en-US')} the compiler holds in memory; the largest core of ${family.name} holds ${largest.toLocaleString('en-US')}.`,
+        hint: 'Make the layer smaller (fewer channels or features, a smaller kernel), or split it across layers.',
+        ...(layer.span ? { span: layer.span } : {}),
+      };
+    }
+  }
+  return null;
 }
 
 /** The first chip layer whose float parameters hold NaN or ±Infinity, as a compile error. */

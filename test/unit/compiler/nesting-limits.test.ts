@@ -50,3 +50,22 @@ describe('nesting limits', () => {
     expect(() => parsePythonLiteral('('.repeat(MAX_LITERAL_DEPTH + 1) + '1' + ')'.repeat(MAX_LITERAL_DEPTH + 1))).toThrow(/nested more than/);
   });
 });
+
+describe('layer size limit', () => {
+  it('nn.Linear(100000000, 100) is refused by its size before any weight is made', () => {
+    const source = 'nn.Sequential(nn.Flatten(), nn.Linear(100000000, 100), nn.ReLU())';
+    const r = compileModel({ source, initSeed: 1, inputShape: [1, 10000, 10000], device: 'speck2fdevkit' });
+    expect(r.ok).toBe(false);
+    expect(r.error?.code).toBe('LAYER_TOO_LARGE');
+    expect(r.error?.message).toContain('has 10,000,000,000 weights');
+    expect(r.error?.message).toContain('the largest core of');
+  });
+
+  it('a grouped or 1x1 convolution just under the limit goes on to placement instead', () => {
+    // 8192 x 8192 x 1 x 1 = 2^26 weights: not refused by size, but by the chip's memory.
+    const source = 'nn.Sequential(nn.Conv2d(8192, 8192, 1, bias=False), nn.ReLU())';
+    const r = compileModel({ source, initSeed: 1, inputShape: [8192, 1, 1], device: 'speck2fdevkit' });
+    expect(r.ok).toBe(false);
+    expect(r.error?.code).not.toBe('LAYER_TOO_LARGE');
+  });
+});
