@@ -420,6 +420,12 @@ export const REQUEST_CHANNELS = [
   'settings.set',
 ] as const satisfies readonly RequestChannel[];
 
+// Every channel of `Requests` is in the list: a channel left out fails to compile here
+// (the dispatcher refuses channels not in the list as UNKNOWN_CHANNEL).
+type UnlistedChannel = Exclude<RequestChannel, (typeof REQUEST_CHANNELS)[number]>;
+const everyChannelListed: [UnlistedChannel] extends [never] ? true : UnlistedChannel = true;
+void everyChannelListed;
+
 // ---------------------------------------------------------------- event streams
 
 /**
@@ -468,9 +474,83 @@ export const MAX_REQUEST_BYTES = 256 * 1024 * 1024;
 
 // ---------------------------------------------------------------- the API object
 
+/**
+ * Every code a failed request can carry. Anything the workbench expects to go wrong (bad
+ * input, a busy device, a damaged file, a full disk) has its own code; `INTERNAL` means a
+ * bug, and only it is logged as a crash.
+ */
+export const API_ERROR_CODES = [
+  // the request itself
+  'UNKNOWN_CHANNEL',
+  'PAYLOAD_TOO_LARGE',
+  'INVALID_PAYLOAD',
+  'UNTRUSTED_SENDER',
+  // projects and their files
+  'NO_PROJECT',
+  'PROJECT_EXISTS',
+  'BAD_PROJECT_PATH',
+  'CANNOT_OPEN_PROJECT',
+  'PATH_OUTSIDE_DATA',
+  'FILE_NOT_FOUND',
+  'FOLDER_NOT_FOUND',
+  'PERMISSION_DENIED',
+  'NOT_A_PROJECT',
+  'PROJECT_TOO_NEW',
+  'PROJECT_DAMAGED',
+  'PROJECT_READ_ONLY',
+  'PROJECT_LOCKED',
+  'PROJECT_UPGRADE_FAILED',
+  'DISK_FULL',
+  'RECORDING_DAMAGED',
+  'EVENTS_OUT_OF_ORDER',
+  'STORE_STOPPED',
+  'UNKNOWN_RUN',
+  'UNKNOWN_MODEL_VERSION',
+  'UNKNOWN_REPLAY',
+  'NOT_IN_PROJECT',
+  'BAD_SETTING',
+  // models, weights and inputs
+  'COMPILE_FAILED',
+  'CONFIG_PATCH_JSON',
+  'NEEDS_RECOMPILE',
+  'UNKNOWN_EXAMPLE',
+  'UNKNOWN_WEIGHTS',
+  'NO_EXAMPLE_INPUT',
+  'BAD_WEIGHTS_FILE',
+  'BAD_INPUT_FILE',
+  'BAD_EVENT_FILE',
+  'BAD_FILE_FORMAT',
+  'BAD_INPUT_MAPPING',
+  'BAD_DATASET',
+  'EMPTY_INPUT',
+  'BAD_SIM_CONFIG',
+  'SIMULATION_RUNAWAY',
+  // devices and runs
+  'BAD_DEVICE_ID',
+  'DEVICE_NOT_FOUND',
+  'DEVICE_BUSY',
+  'DEVICE_DISCONNECTED',
+  'DEVICE_NOT_READY',
+  'DEVICE_TYPE_MISMATCH',
+  'NOT_A_VIRTUAL_DEVKIT',
+  'NOT_DEPLOYABLE',
+  'CONFIG_FAMILY_MISMATCH',
+  'VENDOR_PROTOCOL_UNAVAILABLE',
+  'SAMNA_UNAVAILABLE',
+  'SAMNA_REFUSED',
+  'SAMNA_BRIDGE_EXITED',
+  'RUN_NOT_ACTIVE',
+  // the transport (web host): the connection was lost
+  'DISCONNECTED',
+  // a bug
+  'INTERNAL',
+] as const;
+
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
 /** A failed request: what went wrong, for people; `code` for programs. */
 export interface ApiErrorPayload {
-  code: string;
+  code: ApiErrorCode;
   message: string;
   /** Offending payload field, for validation errors. */
   path?: string;

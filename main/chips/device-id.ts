@@ -25,6 +25,7 @@ export type DeviceIdProblem = 'too-many-parts' | 'empty-type' | 'bad-index';
 /** An id whose text cannot be read; `problem` says which part is wrong. */
 export class DeviceIdSyntaxError extends Error {
   override readonly name = 'DeviceIdSyntaxError';
+  readonly code = 'BAD_DEVICE_ID';
   constructor(
     readonly input: string,
     readonly problem: DeviceIdProblem,

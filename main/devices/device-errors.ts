@@ -15,6 +15,7 @@ function listOr(ids: readonly string[], none: string): string {
 /** An id naming no device that is there: unknown type, or known type but not connected. */
 export class DeviceNotFoundError extends Error {
   override readonly name = 'DeviceNotFoundError';
+  readonly code = 'DEVICE_NOT_FOUND';
   constructor(
     /** Standardized id that was asked for. */
     readonly id: string,
@@ -41,6 +42,7 @@ export class DeviceNotFoundError extends Error {
 /** The device is held by another run (or, for remove/reset, by any run). */
 export class DeviceBusyError extends Error {
   override readonly name = 'DeviceBusyError';
+  readonly code = 'DEVICE_BUSY';
   constructor(
     readonly id: string,
     readonly heldBy: DeviceHold,
@@ -60,6 +62,7 @@ export class DeviceBusyError extends Error {
 /** `removeVirtual` was given a real board's id. */
 export class NotAVirtualDevkitError extends Error {
   override readonly name = 'NotAVirtualDevkitError';
+  readonly code = 'NOT_A_VIRTUAL_DEVKIT';
   constructor(readonly id: string) {
     super(`${id} is a real board: only virtual devkits (sim-TYPE:INDEX) can be added and removed; unplug a real board to remove it.`);
   }
@@ -68,6 +71,7 @@ export class NotAVirtualDevkitError extends Error {
 /** Real boards need SynSense's vendor protocol (samna), which the workbench does not include. */
 export class VendorProtocolUnavailableError extends Error {
   override readonly name = 'VendorProtocolUnavailableError';
+  readonly code = 'VENDOR_PROTOCOL_UNAVAILABLE';
   constructor(
     readonly id: string,
     readonly type: string,
@@ -84,6 +88,7 @@ export class VendorProtocolUnavailableError extends Error {
 /** A virtual devkit was asked for a type the workbench cannot build configurations for. */
 export class DeviceTypeNotDeployableError extends Error {
   override readonly name = 'DeviceTypeNotDeployableError';
+  readonly code = 'NOT_DEPLOYABLE';
   constructor(
     readonly type: string,
     readonly reason: string,
@@ -96,6 +101,7 @@ export class DeviceTypeNotDeployableError extends Error {
 /** A configuration built for one chip family written to a device of another. */
 export class ConfigFamilyMismatchError extends Error {
   override readonly name = 'ConfigFamilyMismatchError';
+  readonly code = 'CONFIG_FAMILY_MISMATCH';
   constructor(
     readonly id: string,
     readonly deviceFamily: string,
@@ -110,6 +116,7 @@ export class ConfigFamilyMismatchError extends Error {
 /** An operation on a device that has gone away (unplugged, removed, or its worker died). */
 export class DeviceDisconnectedError extends Error {
   override readonly name = 'DeviceDisconnectedError';
+  readonly code = 'DEVICE_DISCONNECTED';
   constructor(
     readonly id: string,
     readonly reason: string,
@@ -121,6 +128,7 @@ export class DeviceDisconnectedError extends Error {
 /** An operation that needs an open device (or one that needs a configuration first). */
 export class DeviceStateError extends Error {
   override readonly name = 'DeviceStateError';
+  readonly code = 'DEVICE_NOT_READY';
   constructor(
     readonly id: string,
     readonly state: 'closed' | 'not-configured',

@@ -26,6 +26,7 @@ export interface BridgeHello {
 /** The bridge could not be started: no Python, no samna in it, or the bridge itself failed. */
 export class BridgeUnavailableError extends Error {
   override readonly name = 'BridgeUnavailableError';
+  readonly code = 'SAMNA_UNAVAILABLE';
   constructor(
     readonly kind: 'python-missing' | 'samna-missing' | 'bridge-failed',
     /** The interpreter(s) tried, as "python3 (from PATH)". */
@@ -40,6 +41,7 @@ export class BridgeUnavailableError extends Error {
 /** The bridge answered a request with a typed error (samna refused, not found, ...). */
 export class BridgeRequestError extends Error {
   override readonly name = 'BridgeRequestError';
+  readonly code = 'SAMNA_REFUSED';
   constructor(
     readonly op: string,
     readonly type: string,
@@ -53,6 +55,7 @@ export class BridgeRequestError extends Error {
 /** The bridge process ended (or was ended because it stopped answering) with requests open. */
 export class BridgeExitedError extends Error {
   override readonly name = 'BridgeExitedError';
+  readonly code = 'SAMNA_BRIDGE_EXITED';
   constructor(
     readonly how: 'exited' | 'hung' | 'stopped',
     readonly detail: string,

@@ -13,6 +13,7 @@ export interface PySequence {
 export type PyValue = string | number | boolean | null | PySequence | ReadonlyMap<string, PyValue>;
 
 export class PythonLiteralError extends Error {
+  readonly code = 'BAD_FILE_FORMAT';
   override readonly name = 'PythonLiteralError';
   constructor(
     message: string,

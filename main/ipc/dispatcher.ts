@@ -3,8 +3,9 @@
 // are answered with an error reply; handler failures become error replies too. It never
 // throws, so a hostile or buggy renderer cannot crash the process.
 
-import { MAX_REQUEST_BYTES, REQUEST_CHANNELS, type ApiErrorPayload, type ReplyOf, type RequestChannel, type RequestOf } from '../../preload/api.js';
+import { MAX_REQUEST_BYTES, REQUEST_CHANNELS, type ApiErrorCode, type ApiErrorPayload, type ReplyOf, type RequestChannel, type RequestOf } from '../../preload/api.js';
 import type { ReplyEnvelope } from '../../preload/client-api.js';
+import { toApiError } from '../services/api-error.js';
 import { ServiceError } from '../services/service-error.js';
 import { requestSchemas } from './schemas.js';
 
@@ -32,7 +33,7 @@ export function payloadBytes(payload: unknown): number {
   return binary + (json?.length ?? 0);
 }
 
-function failure(code: string, message: string, extra: Partial<ApiErrorPayload> = {}): ReplyEnvelope {
+function failure(code: ApiErrorCode, message: string, extra: Partial<ApiErrorPayload> = {}): ReplyEnvelope {
   return { ok: false, error: { code, message, ...extra } };
 }
 
@@ -61,11 +62,10 @@ export function createDispatcher(handlers: Handlers, log: (message: string) => v
         const handler = handlers[c] as (req: unknown) => Promise<unknown> | unknown;
         return { ok: true, value: await handler(parsed.data) };
       } catch (e) {
-        if (e instanceof ServiceError) return failure(e.code, e.message, e.details ? { details: e.details } : {});
-        const err = e as Error;
-        log(`${c} failed: ${err.stack ?? err.message}`);
-        const named = err as { code?: unknown };
-        return failure(typeof named.code === 'string' ? named.code : 'INTERNAL', err.message || String(e));
+        const mapped = toApiError(e);
+        // Expected failures (bad input, busy device, damaged file) are answers, not crashes.
+        if (mapped.internal) log(`${c} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        return { ok: false, error: mapped.payload };
       }
     },
   };

@@ -12,6 +12,7 @@ import { looksLikeTorchFile } from '../formats/torch/torch-archive.js';
 import { listCandidates, readTorchContents, stateDictOf, type CheckpointCandidate } from '../formats/torch/torch-contents.js';
 
 export class InputFileError extends Error {
+  readonly code = 'BAD_INPUT_FILE';
   constructor(
     readonly path: string,
     readonly what: string,

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ModelSpec, ModelVersionView, ProjectView, RecentProjectView, RunView } from '../../preload/api.js';
 import { chipConfigToJson } from '../chips/chip-config-json.js';
+import { toApiError } from './api-error.js';
 import { ServiceError } from './service-error.js';
 import type { AppDatabase } from '../store/app-database.js';
 import { PROJECT_EXTENSION, type ModelVersion, type OpenProjectOptions, type RunInfo } from '../store/project.js';
@@ -13,6 +14,7 @@ import type { ProjectStore } from '../store/project-store.js';
 import { RERUN_RELATION } from '../store/run-status.js';
 import type { CompileService } from './compile-service.js';
 import type { EventBus } from './event-bus.js';
+import { UNCONFINED, type PathConfinement } from './path-confinement.js';
 
 /** The part of a ModelSpec stored as a model version's compile options. */
 export type StoredSpec = Omit<ModelSpec, 'source' | 'weightsId'>;
@@ -107,6 +109,8 @@ export class ProjectSession {
     private readonly appDb: AppDatabase,
     private readonly compiler: CompileService,
     private readonly bus: EventBus,
+    /** Web mode: where a requested path may point (the app and the CLI: anywhere). */
+    private readonly confinement: PathConfinement = UNCONFINED,
   ) {}
 
   get current(): ProjectStore | null {
@@ -141,13 +145,20 @@ export class ProjectSession {
     return this.project ? (await this.project.listRuns()).map(runView) : [];
   }
 
+  /** Projects this session may not open are left out: the list would only show refusals and whether those files exist. */
   recent(): RecentProjectView[] {
-    return this.appDb.recentProjects().map((r) => ({ path: r.path, name: r.name, lastOpened: r.lastOpenedAt, missing: r.missing }));
+    return this.appDb
+      .recentProjects()
+      .filter((r) => this.confinement.allows(r.path))
+      .map((r) => ({ path: r.path, name: r.name, lastOpened: r.lastOpenedAt, missing: r.missing }));
   }
 
   /** Creates a project file; `path` defaults to <data dir>/projects/<name>.dcnnproj. */
   async create(input: { name: string; path?: string; exampleId?: string }): Promise<ProjectView> {
-    const path = resolve(input.path ?? join(this.dataDir, 'projects', `${fileSafe(input.name)}${PROJECT_EXTENSION}`));
+    // Confined before any other check, whose messages name the path. The default path is
+    // ours (the name is made file-safe), so a data folder whose projects/ is a link elsewhere still works.
+    const path =
+      input.path !== undefined ? this.confinement.check(input.path) : resolve(join(this.dataDir, 'projects', `${fileSafe(input.name)}${PROJECT_EXTENSION}`));
     if (!path.endsWith(PROJECT_EXTENSION)) throw new ServiceError('BAD_PROJECT_PATH', `a project file must end in ${PROJECT_EXTENSION}: ${path}`);
     if (existsSync(path)) throw new ServiceError('PROJECT_EXISTS', `${path} already exists: open it, or choose another name`);
     mkdirSync(dirname(path), { recursive: true });
@@ -161,12 +172,15 @@ export class ProjectSession {
   }
 
   async open(path: string): Promise<ProjectView> {
-    const full = resolve(path);
+    // Before the store looks at the file: its errors tell whether a file exists and what it holds.
+    const full = this.confinement.check(path);
     let project: ProjectStore;
     try {
       project = await this.openStore(full, {});
     } catch (e) {
-      throw new ServiceError('CANNOT_OPEN_PROJECT', (e as Error).message);
+      // The file's own reason (not found, not a project, too new, damaged) when it has one.
+      const mapped = toApiError(e);
+      throw new ServiceError(mapped.internal ? 'CANNOT_OPEN_PROJECT' : mapped.payload.code, mapped.payload.message);
     }
     await this.switchTo(project);
     return (await this.view())!;

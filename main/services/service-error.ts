@@ -2,11 +2,11 @@
 // on, both reaching the UI (through the dispatcher) and the CLI as they are. Services
 // throw it; the transports only carry it.
 
-import type { ApiErrorPayload } from '../../preload/api.js';
+import type { ApiErrorCode, ApiErrorPayload } from '../../preload/api.js';
 
 export class ServiceError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ApiErrorCode,
     message: string,
     readonly details?: ApiErrorPayload['details'],
   ) {

@@ -20,6 +20,7 @@ export interface SimIssue {
 }
 
 export class SimConfigError extends Error {
+  readonly code = 'BAD_SIM_CONFIG';
   constructor(readonly issues: SimIssue[]) {
     super(
       `The chip configuration cannot be simulated:\n${issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n')}`,

@@ -51,6 +51,7 @@ export interface ProcessOptions {
 export type EmitOutput = (batch: SpikeBatch) => void;
 
 export class SimulationRunawayError extends Error {
+  readonly code = 'SIMULATION_RUNAWAY';
   constructor(readonly limit: number, readonly timeUs: number) {
     super(
       `More than ${limit} internal events followed one input event at t = ${timeUs} µs: the routing cycle keeps itself busy. Break the cycle or lower the weights on it.`,

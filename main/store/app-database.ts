@@ -43,6 +43,7 @@ export type SettingValue<K extends SettingKey> = z.output<(typeof SETTINGS)[K]>;
 
 /** A value refused by a setting's schema. */
 export class SettingValueError extends Error {
+  readonly code = 'BAD_SETTING';
   constructor(
     readonly key: string,
     readonly value: unknown,

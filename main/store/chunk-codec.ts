@@ -35,6 +35,7 @@ const LAYER_COLUMN = 1;
 
 /** Raised when stored chunk bytes do not decode to the count the index promises. */
 export class ChunkDecodeError extends Error {
+  readonly code = 'RECORDING_DAMAGED';
   constructor(
     readonly codec: string,
     readonly detail: string,

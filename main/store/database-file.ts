@@ -30,6 +30,24 @@ export type DatabaseFileProblem =
 
 /** A file we refuse to open; the file has not been modified. */
 export class DatabaseFileError extends Error {
+  get code(): 'FILE_NOT_FOUND' | 'FOLDER_NOT_FOUND' | 'NOT_A_PROJECT' | 'PROJECT_TOO_NEW' | 'PROJECT_DAMAGED' | 'PROJECT_READ_ONLY' {
+    switch (this.problem.kind) {
+      case 'not-found':
+        return 'FILE_NOT_FOUND';
+      case 'no-folder':
+        return 'FOLDER_NOT_FOUND';
+      case 'newer-schema':
+        return 'PROJECT_TOO_NEW';
+      case 'corrupt':
+        return 'PROJECT_DAMAGED';
+      case 'older-schema-read-only':
+      case 'unviewable':
+        return 'PROJECT_READ_ONLY';
+      default:
+        return 'NOT_A_PROJECT';
+    }
+  }
+
   constructor(
     readonly path: string,
     readonly label: string,

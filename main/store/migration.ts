@@ -17,6 +17,7 @@ export interface Migration {
 
 /** Raised when a migration fails; the transaction has been rolled back. */
 export class MigrationError extends Error {
+  readonly code = 'PROJECT_UPGRADE_FAILED';
   constructor(
     readonly path: string,
     readonly version: number,

@@ -10,6 +10,9 @@ export type ProjectWriteProblem = 'disk-full' | 'read-only';
 
 export class ProjectWriteError extends Error {
   /** The problem and what to do about it, without the operation. */
+  get code(): 'DISK_FULL' | 'PROJECT_READ_ONLY' {
+    return this.problem === 'disk-full' ? 'DISK_FULL' : 'PROJECT_READ_ONLY';
+  }
   readonly reason: string;
 
   constructor(

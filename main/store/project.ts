@@ -149,6 +149,7 @@ export interface OpenProjectOptions {
 
 /** A run, model version or recording that the project does not hold. */
 export class NotInProjectError extends Error {
+  readonly code = 'NOT_IN_PROJECT';
   constructor(
     readonly what: 'run' | 'model version' | 'recording',
     readonly id: number | string,

@@ -52,6 +52,7 @@ export interface RecordingPosition {
 
 /** A stored chunk cannot be read back; carries where it is so a user can report it. */
 export class RecordingDamagedError extends Error {
+  readonly code = 'RECORDING_DAMAGED';
   constructor(
     readonly runId: number,
     readonly stream: RecordingStream,

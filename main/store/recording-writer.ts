@@ -60,6 +60,7 @@ export const DEFAULT_MAX_LATENCY_MS = 1000;
 
 /** Timestamps went backwards: seeking would break, so the batch is refused whole. */
 export class RecordingOrderError extends Error {
+  readonly code = 'EVENTS_OUT_OF_ORDER';
   constructor(
     readonly stream: RecordingStream,
     readonly eventIndex: number,

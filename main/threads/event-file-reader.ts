@@ -11,7 +11,9 @@ import { spawnWorker } from './spawn-worker.js';
 /** Files below this size are parsed on the calling thread. */
 export const OFF_THREAD_BYTES = 4 * 1024 * 1024;
 
-export class EventFileReadError extends Error {}
+export class EventFileReadError extends Error {
+  readonly code = 'BAD_EVENT_FILE';
+}
 
 export interface ReadProgress {
   bytes: number;

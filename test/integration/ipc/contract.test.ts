@@ -124,7 +124,7 @@ describe('the same contract over Electron IPC and over the WebSocket', () => {
     expect(viaWeb).toEqual(viaElectron);
     // The sequence really exercised failures: the bad shape is refused by validation.
     expect(viaElectron[4]).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD', path: 'spec.inputShape' } });
-    expect(viaElectron[7]).toMatchObject({ ok: false, error: { code: 'CANNOT_OPEN_PROJECT' } });
+    expect(viaElectron[7]).toMatchObject({ ok: false, error: { code: 'FILE_NOT_FOUND' } });
   });
 
   it('delivers the same events to both', async () => {
