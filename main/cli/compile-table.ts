@@ -2,7 +2,7 @@
 // core as text bars, and the diagnostics. JSON output is compile-report.ts' job.
 
 import { CHIP_FAMILIES } from '../chips/families.js';
-import { formatEntries } from '../common/memory-fit.js';
+import { formatEntries } from '../common/number-format.js';
 import type { ChipLayer, CompileResult } from '../compiler/compile-types.js';
 import { formatDiagnostic } from '../compiler/diagnostics.js';
 

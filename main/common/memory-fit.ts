@@ -25,9 +25,3 @@ export function overflows(m: LayerMemory, core: CoreCapacity): Array<{ memory: '
   return out;
 }
 
-/** Memory sizes as people read them: 16384 -> "16 Ki", 1500 -> "1.46 Ki", 500 -> "500". */
-export function formatEntries(n: number): string {
-  if (n < 1024) return String(n);
-  const ki = n / 1024;
-  return `${Number.isInteger(ki) ? ki : ki.toFixed(2)} Ki`;
-}

@@ -3,6 +3,10 @@
 // stage cannot go on, one CompileError naming the stage. Text for people is built from
 // these fields in one place (`formatDiagnostic`).
 
+import { lineColumnAt } from '../common/json-text.js';
+
+export { lineColumnAt };
+
 /** 1-based line and column, `start`/`end` are 0-based offsets into the source (end exclusive). */
 export interface SourceSpan {
   start: number;
@@ -58,15 +62,3 @@ export function spanOf(source: string, start: number, end: number): SourceSpan {
   return { start, end, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
 }
 
-export function lineColumnAt(source: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  const stop = Math.min(offset, source.length);
-  for (let i = 0; i < stop; i++) {
-    if (source.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: offset - lineStart + 1 };
-}

@@ -5,7 +5,8 @@
 
 import type { ChipFamily, CoreLimits } from '../chips/families.js';
 import { hallViolator, maximumBipartiteMatching } from './bipartite-matching.js';
-import { fitsCore, formatEntries, overflows, type LayerMemory } from '../common/memory-fit.js';
+import { fitsCore, overflows, type LayerMemory } from '../common/memory-fit.js';
+import { formatEntries } from '../common/number-format.js';
 
 export interface PlacementLayer {
   index: number;

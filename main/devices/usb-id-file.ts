@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { DeviceRegistry, hex4, type UsbIdEntry, type UsbIdFileProblem } from '../chips/device-registry.js';
 import { deviceTypes } from '../chips/device-types.js';
-import { JsonSyntaxError, parseJsonWithPositions, type JsonPath, type PositionedJson } from './json-text-positions.js';
+import { JsonTextError, parseJsonText, type JsonPath, type JsonText } from '../common/json-text.js';
 
 export const USB_ID_FILE_NAME = 'usb-ids.json';
 
@@ -63,7 +63,7 @@ function describePath(path: JsonPath): string {
   return path.map((k, n) => (typeof k === 'number' ? `[${k}]` : n === 0 ? k : `.${k}`)).join('') || 'the file';
 }
 
-function issueProblem(issue: z.core.$ZodIssue, doc: PositionedJson): UsbIdFileProblem {
+function issueProblem(issue: z.core.$ZodIssue, doc: JsonText): UsbIdFileProblem {
   const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0] ?? '';
@@ -84,11 +84,11 @@ function issueProblem(issue: z.core.$ZodIssue, doc: PositionedJson): UsbIdFilePr
 
 /** Validates the text of a usb-ids.json; `entries` is empty whenever `problems` is not. */
 export function parseUsbIdFile(text: string): UsbIdFileResult {
-  let doc: PositionedJson;
+  let doc: JsonText;
   try {
-    doc = parseJsonWithPositions(text);
+    doc = parseJsonText(text);
   } catch (e) {
-    if (e instanceof JsonSyntaxError) {
+    if (e instanceof JsonTextError) {
       return { entries: [], problems: [{ line: e.position.line, column: e.position.column, message: `not valid JSON: ${e.detail}` }] };
     }
     throw e;

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { CompileView, ExampleModel, ModelSpec, WeightsInfo } from '../../preload/api.js';
 import { compileModel } from '../compiler/compile.js';
 import type { CompileRequest, CompileResult } from '../compiler/compile-types.js';
-import { lineColumnAt, spanOf } from '../compiler/diagnostics.js';
+import { spanOf } from '../compiler/diagnostics.js';
+import { JsonTextError, parseJsonText } from '../common/json-text.js';
 import type { Tensor } from '../formats/tensor.js';
 import { ServiceError } from './service-error.js';
 import { compileView } from './compile-view.js';
@@ -143,19 +144,17 @@ export class CompileService {
     if (spec.conversion) request.conversion = { ...spec.conversion };
     if (spec.configPatch.trim() !== '') {
       try {
-        request.configPatch = JSON.parse(spec.configPatch) as unknown;
+        request.configPatch = parseJsonText(spec.configPatch).value;
       } catch (e) {
-        const message = (e as Error).message;
-        const at = /position (\d+)/.exec(message);
-        const offset = at ? Number(at[1]) : 0;
-        const { line, column } = lineColumnAt(spec.configPatch, offset);
+        if (!(e instanceof JsonTextError)) throw e;
+        const offset = e.position.offset;
         const s = spanOf(spec.configPatch, offset, Math.min(offset + 1, spec.configPatch.length));
         return {
           patchError: {
             stage: 'limits',
             class: 'SyntaxError',
             code: 'CONFIG_PATCH_JSON',
-            message: `The config patch is not valid JSON (line ${line}, column ${column}): ${message}`,
+            message: `The config patch is not valid JSON (line ${e.position.line}, column ${e.position.column}): ${e.detail}`,
             span: { line: s.line, column: s.column, endLine: s.endLine, endColumn: s.endColumn },
           },
         };

@@ -4,7 +4,7 @@
 // the editor; "show" jumps there.
 
 import type { ChipLayerView, CompileView, ModelLayerView } from '../../preload/api';
-import { formatEntries } from '../../main/common/memory-fit';
+import { formatEntries, formatFloat } from '../../main/common/number-format';
 import { CapacityBar, Histogram } from './small-charts';
 
 export interface InspectorProps {
@@ -110,9 +110,9 @@ export function ConversionInspector(p: InspectorProps) {
                     <td className="num">{l.pooling}</td>
                     <td className="mono">{shape(l.outputShape)}</td>
                     <td className="num" title={`threshold ${l.threshold.float} → ${l.threshold.int}; low bound ${l.minVMem.float ?? 'none'} → ${l.minVMem.int}; reset ${l.reset}`}>
-                      {fmtFloat(l.threshold.float)} → {l.threshold.int}
+                      {formatFloat(l.threshold.float)} → {l.threshold.int}
                     </td>
-                    <td className="num">{fmtFloat(l.scale)}</td>
+                    <td className="num">{formatFloat(l.scale)}</td>
                     <td>
                       <div className="hist-pair">
                         <Histogram h={l.floatHistogram} label={`Layer ${l.index} float weights`} width={56} />
@@ -146,11 +146,3 @@ export function ConversionInspector(p: InspectorProps) {
   );
 }
 
-function fmtFloat(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  const a = Math.abs(v);
-  if (a >= 1000) return v.toFixed(0);
-  if (a >= 10) return v.toFixed(1);
-  if (a >= 0.01) return v.toFixed(3);
-  return v.toExponential(2);
-}

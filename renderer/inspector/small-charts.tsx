@@ -3,7 +3,7 @@
 // labels carry the meaning.
 
 import type { HistogramView } from '../../preload/api';
-import { formatEntries } from '../../main/common/memory-fit';
+import { formatEntries, formatValue } from '../../main/common/number-format';
 
 export function Histogram(props: { h: HistogramView; label: string; width?: number; height?: number }) {
   const w = props.width ?? 72;
@@ -11,7 +11,7 @@ export function Histogram(props: { h: HistogramView; label: string; width?: numb
   const counts = props.h.counts;
   const max = Math.max(1, ...counts);
   const bw = counts.length > 0 ? w / counts.length : w;
-  const summary = `${props.label}: ${counts.length} bins from ${fmt(props.h.min)} to ${fmt(props.h.max)}, largest bin ${max}`;
+  const summary = `${props.label}: ${counts.length} bins from ${formatValue(props.h.min)} to ${formatValue(props.h.max)}, largest bin ${max}`;
   return (
     <svg className="histogram" width={w} height={h} viewBox={`0 0 ${w} ${h}`} role="img" aria-label={summary}>
       <title>{summary}</title>
@@ -24,10 +24,6 @@ export function Histogram(props: { h: HistogramView; label: string; width?: numb
   );
 }
 
-function fmt(v: number): string {
-  if (Number.isInteger(v)) return String(v);
-  return Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3);
-}
 
 /** "used / capacity" with a bar; `over` turns it red. */
 export function CapacityBar(props: { label: string; used: number; capacity: number; color?: string; compact?: boolean; stacked?: boolean }) {

@@ -4,7 +4,8 @@
 
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { SpikeMonitorModel } from './spike-monitor';
-import { barFractions, eventsPerSecond, formatCount, formatMicros, formatRate, predictedClass } from './class-rates';
+import { formatCount, formatMicros, formatRate } from '../../main/common/number-format';
+import { barFractions, eventsPerSecond, predictedClass } from './class-rates';
 import { RasterCanvas } from './raster-canvas';
 import { useFrameVersion } from './use-frame';
 

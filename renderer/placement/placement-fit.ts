@@ -5,7 +5,8 @@
 // this only lets the view answer "does it fit?" the moment the user picks a core.
 
 import type { ChipLayerView, CoreLimitsView, MemoryView, PlacementProblemView } from '../../preload/api';
-import { formatEntries, overflows } from '../../main/common/memory-fit';
+import { overflows } from '../../main/common/memory-fit';
+import { formatEntries } from '../../main/common/number-format';
 
 export type MemoryKind = 'kernel' | 'neuron' | 'bias';
 

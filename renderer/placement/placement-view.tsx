@@ -6,7 +6,7 @@
 
 import { useLayoutEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import type { ChipLayerView, CompileView } from '../../preload/api';
-import { formatEntries } from '../../main/common/memory-fit';
+import { formatEntries } from '../../main/common/number-format';
 import { CapacityBar } from '../inspector/small-charts';
 import { assignLayer, baseOrdering, fits, overflowText, overflowsOf, placementPicture, placementProblemText, type CoreUse } from './placement-fit';
 

@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { CompareView, CompileView, RecordingInfoView, RunStartedView, RunView } from '../../preload/api';
 import { errorText, useWorkbench } from '../app/workbench-api';
-import { formatCount, formatMicros } from '../monitor/class-rates';
+import { formatCount, formatMicros } from '../../main/common/number-format';
 import { SpikeMonitorModel } from '../monitor/spike-monitor';
 import { SpikeMonitorView } from '../monitor/spike-monitor-view';
 import { exitCoreOf, layerResolver } from './layers-from-compile';

@@ -3,7 +3,7 @@
 // run's own words, device, model version, input, what it monitored, when and how long.
 
 import type { ModelVersionView, RunView } from '../../preload/api';
-import { formatCount } from '../monitor/class-rates';
+import { formatCount } from '../../main/common/number-format';
 import { runDuration, STATUS_TEXT } from './runs-panel';
 
 export function modelVersionText(id: number, versions: readonly ModelVersionView[]): string {

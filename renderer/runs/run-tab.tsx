@@ -12,7 +12,7 @@ import type {
   RunStartedView,
   RunView,
 } from "../../preload/api";
-import { formatCount, formatMicros } from "../monitor/class-rates";
+import { formatCount, formatMicros } from '../../main/common/number-format';
 import { SpikeMonitorView } from "../monitor/spike-monitor-view";
 import {
   DEFAULT_INPUT,

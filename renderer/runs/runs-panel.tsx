@@ -2,7 +2,7 @@
 // Activating one opens its recording in the Run tab.
 
 import type { ModelVersionView, RunView } from '../../preload/api';
-import { formatMicros } from '../monitor/class-rates';
+import { formatMicros } from '../../main/common/number-format';
 
 export function runDuration(r: RunView): string {
   if (!r.ended) return r.status === 'running' ? 'running' : '';

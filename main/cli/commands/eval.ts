@@ -4,6 +4,7 @@
 // quantized model on all cores and prints accuracy, per-class accuracy, the confusion
 // matrix and, with --json, one row per sample.
 
+import { formatPercent, formatRate } from '../../common/number-format.js';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { INPUT_MAPPING_OPTIONS, parseInputMapping, parseSensorSize } from '../input-mapping-args.js';
@@ -21,17 +22,14 @@ function positiveInt(text: string | undefined, what: string): number | undefined
   return n;
 }
 
-function percent(x: number | null): string {
-  return x === null ? '—' : `${(100 * x).toFixed(1)} %`;
-}
 
 function formatEvaluation(r: EvaluationResult): string {
   const lines = [
     `${r.mode === 'event' ? 'event-driven (chip semantics)' : 'time-stepped (reference)'} evaluation, readout: ${r.readout === 'count' ? 'most exit spikes' : 'first exit spike'}, ${r.workers} worker${r.workers === 1 ? '' : 's'}`,
-    `accuracy: ${percent(r.accuracy)} (${r.correct} of ${r.samples}${r.silent ? `; ${r.silent} without any exit spike` : ''}${r.failed ? `; ${r.failed} unreadable, not counted` : ''})`,
-    `${(r.samples / Math.max(1e-9, r.wallMs / 1000)).toFixed(1)} samples/s`,
+    `accuracy: ${formatPercent(r.accuracy)} (${r.correct} of ${r.samples}${r.silent ? `; ${r.silent} without any exit spike` : ''}${r.failed ? `; ${r.failed} unreadable, not counted` : ''})`,
+    formatRate(r.samples / Math.max(1e-9, r.wallMs / 1000), 'samples/s'),
     '',
-    table([['class', 'samples', 'correct', 'accuracy'], ...r.perClass.map((c) => [c.label, String(c.samples), String(c.correct), percent(c.accuracy)])], ['l', 'r', 'r', 'r']),
+    table([['class', 'samples', 'correct', 'accuracy'], ...r.perClass.map((c) => [c.label, String(c.samples), String(c.correct), formatPercent(c.accuracy)])], ['l', 'r', 'r', 'r']),
     '',
     'confusion (rows: true class, columns: predicted; "none": no exit spike)',
     table([['', ...r.classes, 'none'], ...r.confusion.map((row, i) => [r.classes[i]!, ...row.map(String)])], ['l', ...r.classes.map(() => 'r' as const), 'r']),
@@ -89,7 +87,7 @@ export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
       const now = performance.now();
       if (now - lastLine < 1000 && p.done < p.total) return;
       lastLine = now;
-      io.err(`${p.done}/${p.total} samples, ${p.samplesPerSecond.toFixed(1)} samples/s${p.etaSeconds !== null && p.done < p.total ? `, ETA ${Math.ceil(p.etaSeconds)} s` : ''}`);
+      io.err(`${p.done}/${p.total} samples, ${formatRate(p.samplesPerSecond, 'samples/s')}${p.etaSeconds !== null && p.done < p.total ? `, ETA ${Math.ceil(p.etaSeconds)} s` : ''}`);
     },
   });
   if (values.json) {

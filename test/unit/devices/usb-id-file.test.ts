@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { JsonSyntaxError, parseJsonWithPositions } from '../../../main/devices/json-text-positions.js';
+import { JsonTextError, parseJsonText } from '../../../main/common/json-text.js';
 import { loadDeviceRegistry, parseUsbIdFile, USB_ID_FILE_NAME } from '../../../main/devices/usb-id-file.js';
 
 // Made-up ids, for tests only.
@@ -10,7 +10,7 @@ describe('JSON text positions', () => {
   const text = ['{', '  "usb": [', '    { "type": "speck2fdevkit", "vendorId": "0xaaaa" },', '    { "type": 5 }', '  ]', '}'].join('\n');
 
   it('locates keys of members and starts of array elements (1-based line and column)', () => {
-    const doc = parseJsonWithPositions(text);
+    const doc = parseJsonText(text);
     expect(doc.locate(['usb'])).toMatchObject({ line: 2, column: 3 });
     expect(doc.locate(['usb', 0])).toMatchObject({ line: 3, column: 5 });
     // `    { "type": "speck2fdevkit", ` is 31 characters, so the key starts in column 32.
@@ -19,7 +19,7 @@ describe('JSON text positions', () => {
   });
 
   it('an absent path falls back to the nearest ancestor', () => {
-    const doc = parseJsonWithPositions(text);
+    const doc = parseJsonText(text);
     expect(doc.locate(['usb', 1, 'productId'])).toMatchObject({ line: 4, column: 5 });
   });
 
@@ -34,19 +34,19 @@ describe('JSON text positions', () => {
     ];
     for (const [src, line, column, message] of cases) {
       try {
-        parseJsonWithPositions(src);
+        parseJsonText(src);
         expect.unreachable(src);
       } catch (e) {
-        expect(e, src).toBeInstanceOf(JsonSyntaxError);
-        expect((e as JsonSyntaxError).position, src).toMatchObject({ line, column });
-        expect((e as JsonSyntaxError).detail, src).toMatch(message);
+        expect(e, src).toBeInstanceOf(JsonTextError);
+        expect((e as JsonTextError).position, src).toMatchObject({ line, column });
+        expect((e as JsonTextError).detail, src).toMatch(message);
       }
     }
   });
 
   it('reads the values JSON.parse reads', () => {
     const src = '{"a":[1,-2.5e3,true,false,null,"x\\u0041\\n"],"b":{}}';
-    expect(parseJsonWithPositions(src).value).toEqual(JSON.parse(src));
+    expect(parseJsonText(src).value).toEqual(JSON.parse(src));
   });
 });
 
@@ -161,5 +161,18 @@ describe('loadDeviceRegistry (the data folder)', () => {
     const r = loadDeviceRegistry(d);
     expect(r.status.status).toBe('invalid-user-file');
     expect(r.status.message).toMatch(/cannot be read/);
+  });
+});
+
+describe('usb-ids.json that would have stopped the workbench', () => {
+  it('6000 levels deep: a problem with its place, nothing thrown', () => {
+    const r = parseUsbIdFile('{"usb": ' + '['.repeat(6000) + ']'.repeat(6000) + '}');
+    expect(r.entries).toEqual([]);
+    expect(r.problems[0]).toMatchObject({ line: 1, message: expect.stringMatching(/nested more than 64 levels deep/) });
+  });
+
+  it('a __proto__ key in an entry is refused by name as an unknown key', () => {
+    const r = parseUsbIdFile('{ "usb": [ { "type": "dynapcnndevkit", "vendorId": "0xaaaa", "productId": "0x0003", "__proto__": { "type": "speck2fdevkit" } } ] }');
+    expect(r.problems.map((p) => p.message).join('\n')).toMatch(/__proto__/);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { batchFromEvents, LAYER_DVS, packBatch } from '../../../main/common/spike-batch';
 import { SpikeMonitorModel } from '../../../renderer/monitor/spike-monitor';
-import { barFractions, eventsPerSecond, formatMicros, formatRate, predictedClass } from '../../../renderer/monitor/class-rates';
+import { formatMicros, formatRate } from '../../../main/common/number-format.js';
+import { barFractions, eventsPerSecond, predictedClass } from '../../../renderer/monitor/class-rates';
 
 const monitored = [
   { core: 0, layer: 0, neuronShape: [2, 3, 4] as [number, number, number] },
