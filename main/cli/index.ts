@@ -47,7 +47,7 @@ const USAGE: Record<string, string> = {
   import: 'dcnn import PROJECT FILE.npy|FILE.csv [--stream input|output] [--model-version N]',
   check: 'dcnn check PROJECT.dcnnproj [--json]',
   events: 'dcnn events info FILE [--json] | dcnn events dataset DIR [--json] | dcnn events convert FILE --out OUT.npy|OUT.csv|OUT.aedat4 [--compression lz4|none] [input mapping: --window --crop --downsample --polarity --refractory --sensor]',
-  web: 'dcnn web [--port 8686] [--host 127.0.0.1] [--data-dir D] [--project P] [--no-usb]',
+  web: 'dcnn web [--port 8686] [--host 127.0.0.1] [--data-dir D] [--project P] [--allow-host NAME]... [--allow-dir DIR]... [--no-usb]',
 };
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {

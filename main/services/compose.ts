@@ -17,6 +17,7 @@ import { StoreClient } from '../threads/store-client.js';
 import { CompileService } from './compile-service.js';
 import { devicesView } from './devices-view.js';
 import { EventBus } from './event-bus.js';
+import { confineTo, UNCONFINED } from './path-confinement.js';
 import { ProjectSession, type ProjectOpener } from './project-session.js';
 import { ReplayService } from './replay-service.js';
 import { RunLauncher } from './run-launcher.js';
@@ -42,6 +43,10 @@ export interface ServicesOptions {
   store?: 'worker' | 'in-process';
   /** Where the samna bridge's diagnostics go (default stderr). */
   log?: (message: string) => void;
+  /** Mode 'web': folders besides the data folder where projects may be made and opened (`--allow-dir`). */
+  allowDirs?: readonly string[];
+  /** Mode 'web': single project files that may be opened too (`--project`, named by the person starting the host). */
+  allowFiles?: readonly string[];
 }
 
 export interface Services {
@@ -65,6 +70,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   const bus = new EventBus();
   const appDb = openAppDatabase(options.dataDir);
+  if (appDb.problem) log(`warning: ${appDb.problem}`);
   const compiler = new CompileService();
   const samna =
     options.samna === false ? null : new SamnaHost({ python: pythonCandidates({ option: options.python, setting: appDb.getSetting('devices.python') }), log });
@@ -79,7 +85,9 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const openStore: ProjectOpener = storeThread
     ? (path, openOptions) => storeThread.open(path, openOptions)
     : (path, openOptions) => Promise.resolve().then(() => localProjectStore(openProject(path, openOptions)));
-  const projects = new ProjectSession(openStore, options.dataDir, appDb, compiler, bus);
+  // Only the web host serves requests from a browser tab; the app and the CLI act for the person at the keyboard.
+  const confinement = options.mode === 'web' ? confineTo([options.dataDir, ...(options.allowDirs ?? [])], options.allowFiles ?? []) : UNCONFINED;
+  const projects = new ProjectSession(openStore, options.dataDir, appDb, compiler, bus, confinement);
   const runs = new RunService(devices);
   const launcher = new RunLauncher({ runs, devices, compiler, projects });
   const replays = new ReplayService(bus);

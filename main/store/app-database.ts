@@ -3,11 +3,14 @@
 // validated on write and on read (a hand-edited or outdated value falls back to the
 // default instead of reaching the app). Project contents never live here.
 
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { APP_MIGRATIONS, APP_SCHEMA_VERSION } from './app-migrations/index.js';
+import { DatabaseFileError } from './database-file.js';
 import { openOurDatabase, type DatabaseSpec } from './database-open.js';
+import { openWriteProblemOf } from './project-write-error.js';
 import type Database from 'better-sqlite3';
 
 export const APP_DATABASE_FILE = 'workbench.sqlite';
@@ -68,14 +71,44 @@ function isSettingKey(key: string): key is SettingKey {
   return Object.hasOwn(SETTINGS, key);
 }
 
+/**
+ * Opens (or creates) the app database. It holds conveniences (settings, the recent list),
+ * so a bad file never stops the workbench from starting: a damaged or foreign file is
+ * kept under another name and a new one started; a file of a newer workbench, or a data
+ * folder that cannot be written, leaves it untouched and this session uses a temporary
+ * database. Either way `problem` says what happened and what it means.
+ */
 export function openAppDatabase(dataDir: string): AppDatabase {
-  mkdirSync(dataDir, { recursive: true });
-  const { db } = openOurDatabase(join(dataDir, APP_DATABASE_FILE), APP_DATABASE, { create: true });
-  return new AppDatabase(db);
+  const path = join(dataDir, APP_DATABASE_FILE);
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    return new AppDatabase(openOurDatabase(path, APP_DATABASE, { create: true }).db);
+  } catch (e) {
+    const reason = (e as Error).message;
+    const keep = !(e instanceof DatabaseFileError) || e.problem.kind === 'newer-schema' || e.problem.kind === 'no-folder' || openWriteProblemOf(e) !== null;
+    if (!keep) {
+      const aside = `${path}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      try {
+        renameSync(path, aside);
+        const db = openOurDatabase(path, APP_DATABASE, { create: true }).db;
+        return new AppDatabase(db, `${reason}. It was kept as ${aside} and a new app database was started: settings are back to their defaults and the recent-projects list is empty.`);
+      } catch {
+        // Fall through to a temporary database.
+      }
+    }
+    const temp = mkdtempSync(join(tmpdir(), 'dcnn-appdb-'));
+    const db = openOurDatabase(join(temp, APP_DATABASE_FILE), APP_DATABASE, { create: true }).db;
+    return new AppDatabase(db, `${reason}. This session uses a temporary app database (${temp}): settings changed now are not kept.`, temp);
+  }
 }
 
 export class AppDatabase {
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Database.Database,
+    /** Why the app database in the data folder is not the one in use, or null when it is. */
+    readonly problem: string | null = null,
+    private readonly tempDir: string | null = null,
+  ) {}
 
   /** Puts a project at the top of the recent list (and trims the list). */
   noteProjectOpened(path: string, name: string, when: Date = new Date()): void {
@@ -154,5 +187,6 @@ export class AppDatabase {
 
   close(): void {
     this.db.close();
+    if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
   }
 }

@@ -58,6 +58,11 @@ export class DatabaseFileError extends Error {
   }
 }
 
+/** "a project", "an app database". */
+function article(label: string): string {
+  return /^[aeiou]/i.test(label) ? 'not an' : 'not a';
+}
+
 function describeProblem(path: string, label: string, p: DatabaseFileProblem): string {
   switch (p.kind) {
     case 'not-found':
@@ -65,14 +70,14 @@ function describeProblem(path: string, label: string, p: DatabaseFileProblem): s
     case 'no-folder':
       return `${path}: the folder ${p.folder} does not exist; create it first or pick another place`;
     case 'is-directory':
-      return `${path} is a folder, not a ${label} file`;
+      return `${path} is a folder, ${article(label)} ${label} file`;
     case 'empty':
-      return `${path} is an empty file, not a ${label} file (it was not changed)`;
+      return `${path} is an empty file, ${article(label)} ${label} file (it was not changed)`;
     case 'not-sqlite':
-      return `${path} is not a ${label} file: it is not an SQLite database (${p.size} bytes; it was not changed)`;
+      return `${path} is ${article(label)} ${label} file: it is not an SQLite database (${p.size} bytes; it was not changed)`;
     case 'other-application':
       return (
-        `${path} is not a ${label} file: it is an SQLite database of another program ` +
+        `${path} is ${article(label)} ${label} file: it is an SQLite database of another program ` +
         `(application id 0x${(p.applicationId >>> 0).toString(16).padStart(8, '0')}; it was not changed)`
       );
     case 'newer-schema':

@@ -1,7 +1,8 @@
 // The browser-hosted workbench: serves the built renderer over HTTP and the contract over
 // a WebSocket, through the same dispatcher (validation) and services as the desktop app.
 // Loopback only unless a host is given explicitly; a random token from the printed URL is
-// required on the WebSocket; the page is served with a strict Content-Security-Policy.
+// required on the WebSocket; only the names the server was started for are answered
+// (./allowed-hosts.ts); the page is served with a strict Content-Security-Policy.
 
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
@@ -14,6 +15,7 @@ import type { Dispatcher } from '../ipc/dispatcher.js';
 import { decodeWire, encodeWire, type WireMessage } from '../common/wire-codec.js';
 import type { EventBus } from '../services/event-bus.js';
 import { CONTENT_SECURITY_POLICY } from '../common/content-security-policy.js';
+import { forLog, hostPolicy, type HostPolicy } from './allowed-hosts.js';
 
 
 const MIME: Record<string, string> = {
@@ -40,6 +42,8 @@ export interface WebHostOptions {
   bus: EventBus;
   /** Fixed token (tests); random by default. */
   token?: string;
+  /** Names this machine is reached by besides the listen host, e.g. when bound to 0.0.0.0 (`--allow-host`). */
+  allowHosts?: readonly string[];
   log?: (message: string) => void;
 }
 
@@ -104,9 +108,17 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const log = options.log ?? (() => undefined);
   const sockets = new Set<WebSocket>();
+  // Known once the port is: until then nothing is answered.
+  let hosts: HostPolicy | null = null;
 
   const server = createServer((req, res) => {
     try {
+      if (!hosts?.allowsHost(req.headers.host)) {
+        log(`refused an HTTP request for host ${forLog(req.headers.host)}`);
+        securityHeaders(res);
+        res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end('forbidden: this server does not answer to that host name');
+        return;
+      }
       serveStatic(options.staticDir, req, res);
     } catch (e) {
       log(`http error: ${(e as Error).message}`);
@@ -117,22 +129,37 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 2 * MAX_REQUEST_BYTES });
 
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    // Node leaves an upgrading socket without an error listener: a reset would kill the process.
+    socket.on('error', (e) => log(`upgrade socket error: ${e.message}`));
     const refuse = (status: number, text: string) => {
-      socket.write(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      socket.destroy();
+      // Closed once the reply is out (as ws does), so a client that never reads cannot keep it.
+      socket.once('finish', () => socket.destroy());
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
-    if (url.pathname !== '/ws') return refuse(404, 'Not Found');
-    if (!tokenMatches(token, url.searchParams.get('token'))) {
-      log('refused a WebSocket without the right token');
-      return refuse(401, 'Unauthorized');
+    try {
+      if (!hosts?.allowsHost(req.headers.host)) {
+        log(`refused a WebSocket for host ${forLog(req.headers.host)}`);
+        return refuse(403, 'Forbidden');
+      }
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname !== '/ws') return refuse(404, 'Not Found');
+      if (!tokenMatches(token, url.searchParams.get('token'))) {
+        log('refused a WebSocket without the right token');
+        return refuse(401, 'Unauthorized');
+      }
+      // Browsers always send an Origin; scripts and tests send none and are let in on the
+      // token alone (documented in the README): the Origin check guards against pages, not
+      // against programs that already hold the token.
+      const origin = req.headers.origin;
+      if (origin !== undefined && !hosts.allowsOrigin(origin)) {
+        log(`refused a WebSocket from origin ${forLog(origin)}`);
+        return refuse(403, 'Forbidden');
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    } catch (e) {
+      log(`refused a WebSocket upgrade that failed: ${(e as Error).message}`);
+      refuse(400, 'Bad Request');
     }
-    const origin = req.headers.origin;
-    if (origin && new URL(origin).host !== req.headers.host) {
-      log(`refused a WebSocket from origin ${origin}`);
-      return refuse(403, 'Forbidden');
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
   wss.on('connection', (ws: WebSocket) => {
@@ -171,6 +198,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     server.listen(options.port ?? 0, host, () => resolveListen());
   });
   const port = (server.address() as AddressInfo).port;
+  hosts = hostPolicy(host, port, options.allowHosts);
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${shownHost}:${port}/?token=${token}`,
