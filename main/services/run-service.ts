@@ -160,6 +160,8 @@ export class RunService {
           compileOptions: mv.compileOptions,
           configJson: JSON.stringify(chipConfigToJson(compiled.config)),
             purpose: mv.purpose ?? 'model',
+            // Ten runs of an unchanged model are ten runs of one version.
+            reuseIdentical: true,
           })
         ).id;
       }

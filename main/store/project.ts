@@ -78,6 +78,12 @@ export interface ModelVersionInput {
   configJson: string;
   /** Why the version exists (default "model"); see ModelVersionPurpose. */
   purpose?: ModelVersionPurpose;
+  /**
+   * Reuse the newest version that is the same in every stored field (text, weights,
+   * shape, device, options, configuration, purpose, name) instead of adding one: runs
+   * of an unchanged model share its version.
+   */
+  reuseIdentical?: boolean;
 }
 
 /**
@@ -381,22 +387,32 @@ export class Project {
           .prepare('INSERT OR IGNORE INTO weight_blobs (sha256, byte_length, data) VALUES (?, ?, ?)')
           .run(sha, input.weights.byteLength, toBuffer(input.weights));
       }
+      const fields = [
+        input.name ?? null,
+        input.modelText,
+        sha,
+        JSON.stringify(input.inputShape),
+        input.device,
+        JSON.stringify(input.compileOptions ?? null),
+        input.configJson,
+        input.purpose ?? 'model',
+      ] as const;
+      if (input.reuseIdentical) {
+        const same: unknown = this.db
+          .prepare(
+            `SELECT id FROM model_versions WHERE name IS ? AND model_text = ? AND weights_sha256 IS ? AND input_shape = ?
+               AND device = ? AND compile_options = ? AND config_json = ? AND purpose = ? ORDER BY id DESC LIMIT 1`,
+          )
+          .pluck()
+          .get(...fields);
+        if (typeof same === 'number') return same;
+      }
       return this.db
         .prepare(
           `INSERT INTO model_versions (name, created_at, model_text, weights_sha256, input_shape, device, compile_options, config_json, purpose)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(
-          input.name ?? null,
-          nowIso(),
-          input.modelText,
-          sha,
-          JSON.stringify(input.inputShape),
-          input.device,
-          JSON.stringify(input.compileOptions ?? null),
-          input.configJson,
-          input.purpose ?? 'model',
-        ).lastInsertRowid as number;
+        .run(fields[0], nowIso(), ...fields.slice(1)).lastInsertRowid as number;
     });
     const id = this.write('the model version', () => add());
     return this.getModelVersion(id)!;

@@ -174,6 +174,15 @@ describe('dcnn run, runs, compare, export, devices', () => {
     expect(back.first_divergence).toBeNull();
   });
 
+  it('runs of an unchanged model share one model version; a changed model gets a new one', async () => {
+    const events = ['--events', join(EXAMPLES_DIR, 'lenet', 'input.npy'), '--project', 'versions.dcnnproj', '--json'];
+    for (let i = 0; i < 3; i++) expect((await dcnn(['run', ...lenet, ...events])).code).toBe(0);
+    // Another threshold is another model.
+    expect((await dcnn(['run', ...lenet, '--spike-threshold', '2', ...events])).code).toBe(0);
+    const runs = JSON.parse((await dcnn(['runs', 'versions.dcnnproj', '--json'])).stdout);
+    expect(runs.runs.map((r: { model_version: number }) => r.model_version)).toEqual([1, 1, 1, 2]);
+  }, 120_000);
+
   it('an unknown device is an error that lists the devices there are', async () => {
     const { code, stderr } = await dcnn(['run', ...lenet, '--events', join(EXAMPLES_DIR, 'lenet', 'input.npy'), '--device', 'speck2fdevkit:0']);
     expect(code).not.toBe(0);
