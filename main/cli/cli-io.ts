@@ -5,7 +5,7 @@ export interface CliIO {
   out(text: string): void;
   err(text: string): void;
   cwd: string;
-  /** Resolves when the user interrupts (Ctrl-C); used by long-running commands. */
+  /** Resolves when the user interrupts (Ctrl-C, or SIGTERM); used by long-running commands. */
   interrupted?: Promise<void>;
 }
 
@@ -24,6 +24,26 @@ export function processIO(): CliIO {
     out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
     err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
     cwd: process.cwd(),
-    interrupted: new Promise((resolve) => process.once('SIGINT', () => resolve())),
+    interrupted: interruption(),
   };
+}
+
+/**
+ * Resolves on Ctrl-C (SIGINT) or SIGTERM (a scheduler or `kill` ending the job): both stop
+ * a run the same way, so it is recorded as stopped, not crashed. A second signal while
+ * the command winds down ends the process at once.
+ */
+function interruption(): Promise<void> {
+  return new Promise((resolve) => {
+    const first = (): void => {
+      process.off('SIGINT', first);
+      process.off('SIGTERM', first);
+      const again = (): never => process.exit(130);
+      process.once('SIGINT', again);
+      process.once('SIGTERM', again);
+      resolve();
+    };
+    process.on('SIGINT', first);
+    process.on('SIGTERM', first);
+  });
 }

@@ -3,6 +3,7 @@
 // Deploys the model to a device, streams the event file through it and prints what the
 // monitored layers produced; with --project the run and both streams are recorded.
 
+import { runProgressReporter } from '../run-progress.js';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -58,6 +59,9 @@ export function parseSlowClock(text: string | undefined): number | undefined {
   return hz;
 }
 
+/** Runs of at least this many input events print progress lines. */
+const PROGRESS_FROM_EVENTS = 1_000_000;
+
 export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -104,18 +108,22 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     const eventsPath = sample ? sample.path : resolve(io.cwd, values.events!);
     if (sample) io.err(`sample ${values.index} of class "${sample.label}" (output channel ${sample.labelIndex}): ${sample.file}`);
     let shown = 0;
-    const input = await inputFromPath(compiled, eventsPath, { ...(mapping ? { mapping } : {}), ...(sensor ? { sensor } : {}) }, (p) => {
+    const loading = inputFromPath(compiled, eventsPath, { ...(mapping ? { mapping } : {}), ...(sensor ? { sensor } : {}) }, (p) => {
       // Progress only for big recordings, every 10 %: a lab user sees a 5 GB file move.
       const f = p.bytes / p.total;
       if (values.json || p.total < 64 * 1024 * 1024 || (f < shown + 0.1 && f < 1)) return;
       shown = f;
       io.err(`reading ${eventsPath}: ${Math.round(f * 100)} %`);
-    }).catch((e: Error) => {
-      throw new CliError(e.message);
     });
+    // Ctrl-C while a large recording is still being read ends the command at once.
+    const interrupted = io.interrupted?.then(() => 'interrupted' as const);
+    const input = await Promise.race([loading.catch((e: Error) => Promise.reject(new CliError(e.message))), ...(interrupted ? [interrupted] : [])]);
+    if (input === 'interrupted') throw new CliError('interrupted while reading the input: nothing was run', 130);
     for (const w of input.warnings) io.err(`warning: ${w}`);
     const project = values.project ? openProjectForCli(values.project, io, 'create') : null;
     const outputs: SpikeBatch[] = [];
+    // Runs longer than a moment show progress on stderr (never mixed into --json output).
+    const progress = values.json || input.batch.length < PROGRESS_FROM_EVENTS ? null : runProgressReporter((line) => io.err(line));
     try {
       const { handle } = await services.launcher.launch({
         project: project ? localProjectStore(project) : null,
@@ -128,7 +136,10 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
         },
         input: () => input,
         deploy: { ...(slowClockHz !== undefined ? { slowClockHz } : {}), ...(order ? { order } : {}) },
-        ...(values.out ? { listeners: { onSpikes: (_id: number, b: SpikeBatch) => outputs.push(b) } } : {}),
+        listeners: {
+          ...(values.out ? { onSpikes: (_id: number, b: SpikeBatch) => outputs.push(b) } : {}),
+          ...(progress ? { onProgress: (_id: number, p: { eventsIn: number; totalIn: number }) => progress(p) } : {}),
+        },
       });
       const stop = () => handle.stop();
       void io.interrupted?.then(stop);
