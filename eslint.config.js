@@ -51,6 +51,14 @@ export default tseslint.config(
     },
   },
   {
+    // Worker threads run the simulator and the store for the device and service layers;
+    // an import back up would make the two floors one.
+    files: ['main/threads/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restricted([forbid(['**/ipc/**', '**/web/**', '**/cli/**', '**/renderer/**', '**/app.js', '**/devices/**', '**/services/**'], 'Worker threads sit below devices and services: they import the domain, the store and main/common only.')]),
+    },
+  },
+  {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     rules: {
       'no-restricted-imports': restricted(

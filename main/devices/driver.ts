@@ -4,6 +4,7 @@
 
 import type { ChipConfig } from '../chips/chip-config.js';
 import type { SpikeBatch } from '../common/spike-batch.js';
+import type { ForwardOptions, ForwardResult } from '../sim/forward.js';
 
 export interface DeployOptions {
   /** Slow-clock frequency in Hz: drives leak (bias) ticks. Absent: no slow clock. */
@@ -15,38 +16,9 @@ export interface DeployOptions {
   order?: 'depth-first' | 'breadth-first';
 }
 
-export interface ForwardProgress {
-  eventsIn: number;
-  /** Total input events when known in advance. */
-  totalIn?: number;
-  eventsOut: number;
-  /** Timestamp (µs) of the last processed input event. */
-  timeUs: number;
-}
-
-export interface ForwardOptions {
-  /** Receives output (monitored) events as they are produced; when given, the result holds no events. */
-  onOutput?: (batch: SpikeBatch) => void;
-  onProgress?: (progress: ForwardProgress) => void;
-  signal?: AbortSignal;
-}
-
-export interface ForwardStats {
-  eventsIn: number;
-  eventsOut: number;
-  /** Neuron updates (one synaptic operation each). */
-  synapticOps: number;
-  /** Per core: events received, spikes produced, events dropped (out of range, feature shift). */
-  perCore: Array<{ core: number; eventsIn: number; spikesOut: number; dropped: number }>;
-  wallMs: number;
-}
-
-export interface ForwardResult {
-  stats: ForwardStats;
-  /** Output events when no `onOutput` was given. */
-  output: SpikeBatch | null;
-  cancelled: boolean;
-}
+// The forward run's options and results belong to the simulator's floor, so the worker
+// threads that run it need nothing of the device layer.
+export type { ForwardOptions, ForwardProgress, ForwardResult, ForwardStats } from '../sim/forward.js';
 
 /**
  * Why an open device went away, as passed to `onDisconnect` listeners (the runs record

@@ -6,7 +6,7 @@
 
 import type { Worker } from 'node:worker_threads';
 import type { ChipConfig } from '../chips/chip-config.js';
-import type { ForwardOptions, ForwardResult, ForwardStats } from '../devices/driver.js';
+import type { ForwardOptions, ForwardResult, ForwardStats } from '../sim/forward.js';
 import { SimConfigError, type SimIssue } from '../sim/chip-loader.js';
 import { DROP_REASONS, type DropReason, type SimCounters } from '../sim/sim-counters.js';
 import { concatBatches, sliceBatch, type SpikeBatch } from '../common/spike-batch.js';

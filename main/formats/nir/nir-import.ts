@@ -6,7 +6,7 @@
 // fire and do not leak. Graphs that branch or merge are refused too (sequential only).
 
 import { FormatError } from '../format-error.js';
-import type { ImportedModel } from '../model-importers.js';
+import type { ImportedModel } from '../model-importer.js';
 import type { Tensor } from '../tensor.js';
 import { elementCount, formatShape } from '../tensor.js';
 import type { NirField, NirGraph, NirNode } from './nir-file.js';

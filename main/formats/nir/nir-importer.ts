@@ -1,7 +1,7 @@
 // The NIR row of the model-importer table: an HDF5 file (signature check) read as a NIR
 // graph (nir-file.ts) and turned into model text (nir-import.ts).
 
-import type { ImportedModel, ModelImporter } from '../model-importers.js';
+import type { ImportedModel, ModelImporter } from '../model-importer.js';
 import { hasHdf5Signature } from './hdf5-memory.js';
 import { readNirGraph } from './nir-file.js';
 import { importNirGraph } from './nir-import.js';

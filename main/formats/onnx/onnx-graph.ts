@@ -7,7 +7,7 @@
 // or accept branches: a graph that is not one chain is refused, as is a spiking trace.
 
 import { FormatError } from '../format-error.js';
-import type { ImportedModel } from '../model-importers.js';
+import type { ImportedModel } from '../model-importer.js';
 import type { Tensor } from '../tensor.js';
 import { elementCount, formatShape } from '../tensor.js';
 import { Attributes, int64, tensorFromProto, type NodeProto, type TensorProto } from './onnx-proto-values.js';

@@ -3,7 +3,7 @@
 // read by onnx-graph.ts. Nothing here touches files.
 
 import { FormatError } from '../format-error.js';
-import type { ImportedModel, ModelImporter } from '../model-importers.js';
+import type { ImportedModel, ModelImporter } from '../model-importer.js';
 import { importOnnxGraph } from './onnx-graph.js';
 import { int64, onnx } from './onnx-proto-values.js';
 

@@ -4,7 +4,7 @@
 // what to do instead: give the model text and pass the file as the weights.
 
 import { FormatError } from '../format-error.js';
-import type { ImportedModel, ModelImporter } from '../model-importers.js';
+import type { ImportedModel, ModelImporter } from '../model-importer.js';
 import { moduleTreeText } from './module-text.js';
 import { PickledObject } from './pickle-globals.js';
 import { decodeTensor, looksLikeTorchFile } from './torch-archive.js';
