@@ -7,7 +7,8 @@ import type { Launched } from '../../services/run-launcher.js';
 import { inputFromFile, inputFromGenerator } from '../../services/run-inputs.js';
 import type { RunListeners } from '../../services/run-service.js';
 import { packBatch } from '../../common/spike-batch.js';
-import { ServiceError, type Handlers } from '../dispatcher.js';
+import { ServiceError } from '../../services/service-error.js';
+import type { Handlers } from '../dispatcher.js';
 
 const PROGRESS_INTERVAL_MS = 100;
 
