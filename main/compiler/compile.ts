@@ -24,7 +24,7 @@ import { buildGraphChipConfig, slotOverflow } from './graph/graph-config.js';
 import { buildGraphChipLayers } from './graph/graph-layers.js';
 import { patchChipConfig } from './config-patch.js';
 import type { CompileError, Diagnostic } from './diagnostics.js';
-import { checkHardwareLimits, limitsError } from './hardware-limits.js';
+import { checkHardwareLimits, limitsError, shapeFreeLimitsError } from './hardware-limits.js';
 import { translateMonitorLayers } from './monitor.js';
 import { parseModel } from './parse/parse-model.js';
 import type { LayerIR } from './model-ir.js';
@@ -163,7 +163,8 @@ export function compileModel(request: CompileRequest, options: CompileOptions = 
   diagnostics.push(...grouped.diagnostics);
   result.layerShapes = grouped.layerShapes;
   timings.convertMs = now() - t1;
-  if (grouped.error) return stop(grouped.error);
+  // A shape error caused by a dilated or grouped convolution is named by its cause.
+  if (grouped.error) return stop(shapeFreeLimitsError(model.layers) ?? grouped.error);
   result.dvs = grouped.dvs;
   const violations = [...checkHardwareLimits(grouped.layers, grouped.dvs), ...(graphLayers?.poolingViolations ?? [])];
 

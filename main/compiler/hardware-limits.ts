@@ -6,6 +6,7 @@ import { CHIP_LIMITS } from '../chips/families.js';
 import type { DvsInputLayer } from './compile-types.js';
 import type { ChipLayerDraft } from './chip-layers.js';
 import type { CompileError } from './diagnostics.js';
+import type { LayerIR } from './model-ir.js';
 
 export interface LimitViolation {
   layer: number | 'dvs';
@@ -60,4 +61,36 @@ export function limitsError(violations: readonly LimitViolation[]): CompileError
   };
   if (typeof first.layer === 'number') error.layer = first.layer;
   return error;
+}
+
+/**
+ * The limits a layer breaks whatever the shapes: dilated and grouped convolutions. Checked
+ * on the model's own layers before conversion, so `dilation=2` is named as such, not as the
+ * shape mismatch it causes two layers later.
+ */
+export function shapeFreeLimitsError(layers: readonly LayerIR[]): CompileError | null {
+  for (const l of layers) {
+    if (l.kind !== 'conv2d') continue;
+    const where = `${l.written} (line ${l.span.line})`;
+    let code: string | null = null;
+    let message = '';
+    if (l.dilation[0] !== 1 || l.dilation[1] !== 1) {
+      code = 'DILATION';
+      message = `${where}: dilation ${l.dilation[0]}x${l.dilation[1]}: the chip has no dilated convolutions`;
+    } else if (l.groups !== 1) {
+      code = 'GROUPS';
+      message = `${where}: groups=${l.groups}: the chip has no grouped convolutions`;
+    }
+    if (code) {
+      return {
+        stage: 'limits',
+        class: 'ValueError',
+        code,
+        message: `The model exceeds the chip's limits: ${message}.`,
+        hint: code === 'DILATION' ? 'use dilation=1 (a larger kernel covers the same field)' : 'use groups=1',
+        span: l.span,
+      };
+    }
+  }
+  return null;
 }

@@ -17,6 +17,7 @@ import { isClassModelText, parseClassModel } from './class-model.js';
 import { collectSequential, type ModelContext } from './sequential.js';
 import { dottedName, type CallExpr, type Expr, type ExpressionStatement, type ImportStatement } from './syntax-tree.js';
 import { tokenize } from './tokenizer.js';
+import { guessUnclosedBracket } from './unclosed-bracket.js';
 
 /** Methods people chain onto a model that change nothing the chip sees. */
 const HARMLESS_METHODS = new Set(['eval', 'train', 'cpu', 'cuda', 'to', 'float', 'double', 'half', 'requires_grad_']);
@@ -77,8 +78,39 @@ function byPosition(a: Diagnostic, b: Diagnostic): number {
   return (a.span?.start ?? -1) - (b.span?.start ?? -1);
 }
 
+function hasSyntaxError(ir: ModelIR): boolean {
+  return ir.diagnostics.some((d) => d.code === 'SYNTAX' && d.severity === 'error');
+}
+
 export function parseModel(source: string): ModelIR {
   if (isClassModelText(source)) return parseClassModel(source);
+  const first = parseSequentialText(source);
+  // Only where Python's rule blames the outermost bracket (a ')' missing before a line's
+  // trailing ','); a line without its '),' is already caught by the parser itself.
+  if (!first.diagnostics.some((d) => d.code === 'SYNTAX' && d.message.includes('was never closed'))) return first;
+  // A bracket left open: if closing the likeliest one makes the text parse, report that
+  // one mistake where it is (and what the repaired text says), not its echoes.
+  const lines = new LineIndex(source);
+  const guess = guessUnclosedBracket(tokenize(source, new DiagnosticSink(lines)), source);
+  if (guess === null) return first;
+  const second = parseSequentialText(guess.repaired);
+  if (hasSyntaxError(second)) return first;
+  const shift = guess.repaired.length - source.length;
+  const back = (offset: number) => (offset <= guess.insertedAt ? offset : Math.max(guess.insertedAt, offset - shift));
+  const remapped = second.diagnostics.map((d) => (d.span ? { ...d, span: lines.span(back(d.span.start), back(d.span.end)) } : d));
+  const beforeComma = guess.closer.length === 1;
+  const where = guess.callee ? `'${guess.open.text}' of ${guess.callee}` : `'${guess.open.text}'`;
+  const unclosed: Diagnostic = {
+    severity: 'error',
+    code: 'SYNTAX',
+    message: `${where} on line ${guess.line + 1} is never closed: line ${guess.nextLine + 1} starts the next item at the same indentation`,
+    hint: beforeComma ? `add '${guess.closer}' before the ',' at the end of line ${guess.line + 1}` : `add '${guess.closer[0]}' at the end of line ${guess.line + 1}`,
+    span: lines.span(guess.open.start, guess.open.end),
+  };
+  return { source, layers: [], diagnostics: [unclosed, ...remapped].sort(byPosition) };
+}
+
+function parseSequentialText(source: string): ModelIR {
   const lines = new LineIndex(source);
   const sink = new DiagnosticSink(lines);
   const program = parseProgram(tokenize(source, sink), source, sink);

@@ -317,19 +317,40 @@ describe('BAD_ARGUMENT', () => {
     ]);
   });
 
-  it('a layer where a number belongs suggests a missing parenthesis', () => {
+  it("a layer line that lost its ')' before the ',' is one error at that layer's '(', not at the model's", () => {
     const src = ['nn.Sequential(', '    nn.Conv2d(1, 20, 5,', '    nn.ReLU(),', ')'].join('\n');
-    // The Conv2d call swallows nn.ReLU() (line 3, cols 5-13) as its stride; the model's "(" (1:14) stays open.
+    // Python's rule would blame the model's '(' (1:14) and read nn.ReLU() as the stride (issue 14, item 12).
     expect(diagnose(src)).toEqual([
-      { severity: 'error', code: 'SYNTAX', at: '1:14-1:15', message: "'(' was never closed (the text ends at 4:2 with it still open)", hint: "add the matching ')'" },
       {
         severity: 'error',
-        code: 'BAD_ARGUMENT',
-        at: '3:5-3:14',
-        message: 'nn.Conv2d: stride must be a positive integer or a pair (height, width) of them, got nn.ReLU()',
-        hint: "is a ')' missing before nn.ReLU()?",
+        code: 'SYNTAX',
+        at: '2:14-2:15',
+        message: "'(' of nn.Conv2d on line 2 is never closed: line 3 starts the next item at the same indentation",
+        hint: "add ')' before the ',' at the end of line 2",
       },
     ]);
+  });
+
+  it('a lost bracket in the middle of a long model is one error; problems of the rest are still found', () => {
+    const src = [
+      'nn.Sequential(',
+      '    nn.Conv2d(1, 8, 5, bias=False),',
+      '    nn.ReLU(),',
+      '    nn.Conv2d(8, 16, 5, bias=False,',
+      '    nn.ReLU(),',
+      '    nn.AvgPool2d(2, 2),',
+      '    nn.Flatten(),',
+      '    nn.Linear(256, 10, bias=False, colour=3),',
+      '    nn.ReLU(),',
+      ')',
+    ].join('\n');
+    const d = diagnose(src);
+    expect(d.map((x) => `${x.code} ${x.at}`)).toEqual(['SYNTAX 4:14-4:15', 'UNKNOWN_KEYWORD 8:36-8:42']);
+  });
+
+  it('a bracket left open at the last layer keeps the plain message', () => {
+    const src = ['nn.Sequential(', '    nn.Conv2d(1, 20, 5,', ')'].join('\n');
+    expect(diagnose(src)[0]?.message).toMatch(/was never closed/);
   });
 
   it('OrderedDict names must be unique strings without dots', () => {

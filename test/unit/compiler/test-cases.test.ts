@@ -92,6 +92,16 @@ describe('grouping (TC-03 .. TC-13)', () => {
   });
 });
 
+describe('a dilated convolution that also breaks the shapes', () => {
+  it('is named as dilation, not as the Linear size mismatch it causes two layers later', () => {
+    const src = 'nn.Sequential(nn.Conv2d(1, 8, 5, dilation=2), nn.ReLU(), nn.AvgPool2d(2), nn.Flatten(), nn.Linear(1152, 10), nn.ReLU())';
+    const r = compile(src, [1, 28, 28]);
+    expect(r.error).toMatchObject({ stage: 'limits', code: 'DILATION' });
+    expect(r.error?.message).toContain('nn.Conv2d (line 1): dilation 2x2');
+    expect(r.error?.span?.column).toBe(15);
+  });
+});
+
 describe('hardware limits are model errors naming the layer (chip.md §6)', () => {
   it.each([
     ['stride 3', 'nn.Sequential(nn.Conv2d(1, 4, 3, stride=3), nn.ReLU())', [1, 30, 30], 'STRIDE'],
