@@ -9,7 +9,7 @@ import { deviceType } from '../chips/device-types.js';
 import { candidateCores, layerMemory } from '../chips/core-memory.js';
 import { CHIP_FAMILIES, type ChipFamily } from '../chips/families.js';
 import { toSpikingModel, type ModelKind } from './ann-to-snn.js';
-import { buildChipLayers, type ChipLayerDraft } from './chip-layers.js';
+import { buildChipLayers, checkSupported, ConversionFailure, type ChipLayerDraft } from './chip-layers.js';
 import {
   DEFAULT_CONVERSION,
   type ChipLayer,
@@ -149,7 +149,9 @@ export function compileModel(request: CompileRequest, options: CompileOptions = 
     });
   }
   diagnostics.push(...bound.diagnostics);
-  if (bound.error) return stop(bound.error);
+  // Tensors that do not match a model with a layer the chip cannot run are most often
+  // that layer's doing (it shifts the state_dict names): name the layer.
+  if (bound.error) return stop(unsupportedLayersError(model.layers) ?? bound.error);
 
   // ANN -> SNN, then chip layers.
   // A graph's forward never calls the output layer from_model appends (README of the graph fixtures).
@@ -314,6 +316,17 @@ function oversizedLayer(layers: readonly LayerIR[], family: ChipFamily): Compile
     }
   }
   return null;
+}
+
+/** The conversion's error for layers the chip cannot run (sl.LIFSqueeze, ...), or null. */
+function unsupportedLayersError(layers: readonly LayerIR[]): CompileError | null {
+  try {
+    checkSupported(layers.map((layer) => ({ layer, params: {}, converted: null })));
+    return null;
+  } catch (e) {
+    if (e instanceof ConversionFailure) return e.error;
+    throw e;
+  }
 }
 
 /** The first chip layer whose float parameters hold NaN or ±Infinity, as a compile error. */

@@ -92,6 +92,20 @@ describe('grouping (TC-03 .. TC-13)', () => {
   });
 });
 
+describe('an unsupported layer with a weights file', () => {
+  it('is named as the unsupported layer, not as the tensor names it shifts', () => {
+    // Trained for the model without the LIF layer: every name after it is off by one.
+    const weights = new Map<string, Tensor>([
+      ['0.weight', { dtype: 'F32', shape: [4, 1, 3, 3], data: new Float32Array(36).fill(0.1) }],
+      ['2.weight', { dtype: 'F32', shape: [2, 4, 3, 3], data: new Float32Array(72).fill(0.1) }],
+    ]);
+    const src = 'nn.Sequential(nn.Conv2d(1, 4, 3, bias=False), sl.LIFSqueeze(tau_mem=20.0, batch_size=1), nn.ReLU(), nn.Conv2d(4, 2, 3, bias=False), nn.ReLU())';
+    const r = compileModel({ source: src, weights, inputShape: [1, 8, 8], device: 'speck2fdevkit' });
+    expect(r.error).toMatchObject({ class: 'UnsupportedLayerType', code: 'UNSUPPORTED_LAYER' });
+    expect(r.error?.message).toContain('sl.LIFSqueeze');
+  });
+});
+
 describe('a dilated convolution that also breaks the shapes', () => {
   it('is named as dilation, not as the Linear size mismatch it causes two layers later', () => {
     const src = 'nn.Sequential(nn.Conv2d(1, 8, 5, dilation=2), nn.ReLU(), nn.AvgPool2d(2), nn.Flatten(), nn.Linear(1152, 10), nn.ReLU())';
