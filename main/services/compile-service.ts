@@ -1,6 +1,8 @@
 // Compiling on behalf of the UI and of runs: a cache of loaded weights (by content hash),
 // the built-in examples, ModelSpec -> CompileRequest, and a small cache of recent results
 // so compile-as-you-type and the run that follows do not redo the same work.
+// Examples are listed landing example first (the one whose example.json says
+// "landing": true: the project a new user starts in), then by folder name.
 
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -89,7 +91,7 @@ export class CompileService {
 
   private exampleEntries(): ExampleEntry[] {
     if (this.examplesCache) return this.examplesCache;
-    const out: ExampleEntry[] = [];
+    const out: Array<ExampleEntry & { landing: boolean }> = [];
     const dirs = existsSync(this.examplesDir) ? readdirSync(this.examplesDir, { withFileTypes: true }).filter((d) => d.isDirectory()) : [];
     for (const d of dirs) {
       const dir = join(this.examplesDir, d.name);
@@ -103,12 +105,14 @@ export class CompileService {
         model: string;
         weights: string;
         input?: string;
+        landing?: boolean;
       };
       const weights = this.loadWeights(meta.weights, new Uint8Array(readFileSync(join(dir, meta.weights))));
       const inputFile = meta.input ? join(dir, meta.input) : null;
       out.push({
         dir,
         inputFile,
+        landing: meta.landing === true,
         model: {
           id: d.name,
           name: meta.name,
@@ -127,7 +131,8 @@ export class CompileService {
         },
       });
     }
-    return (this.examplesCache = out);
+    out.sort((a, b) => Number(b.landing) - Number(a.landing) || (a.model.id < b.model.id ? -1 : a.model.id > b.model.id ? 1 : 0));
+    return (this.examplesCache = out.map(({ landing: _landing, ...e }) => e));
   }
 
   requestFor(spec: ModelSpec): { request: CompileRequest } | { patchError: CompileView['error'] } {

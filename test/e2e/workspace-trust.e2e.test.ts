@@ -35,8 +35,11 @@ async function newPage(): Promise<Page> {
 
 const projectName = (page: Page) => text(page.locator('.project-name'));
 
-async function lenetShown(page: Page): Promise<void> {
-  await until('the editor shows the LeNet model', async () => (await editorText(page)).includes('nn.Conv2d(1, 20, 5, 1'), 60_000);
+/** The landing example: the trained moving-bar direction detector (examples/moving-bar). */
+const LANDING = 'moving-bar';
+
+async function landingShown(page: Page): Promise<void> {
+  await until('the editor shows the moving-bar model', async () => (await editorText(page)).includes('nn.Conv2d(2, 8, 3'), 60_000);
 }
 
 beforeAll(async () => {
@@ -69,8 +72,8 @@ describe('a returning user', () => {
   it('the second start on the same data folder reopens the last project with its saved edit', async () => {
     host = await startWebHost(undefined, dataDir);
     await page.goto(host.url);
-    await lenetShown(page);
-    expect(await projectName(page)).toBe('lenet');
+    await landingShown(page);
+    expect(await projectName(page)).toBe(LANDING);
     await appendToModel(page, '# kept across restarts');
     await until('the edit is unsaved', async () => (await saveState(page)).includes('unsaved changes'));
     await page.keyboard.press('Control+S');
@@ -79,9 +82,9 @@ describe('a returning user', () => {
 
     host = await startWebHost(undefined, dataDir);
     await page.goto(host.url);
-    await lenetShown(page);
+    await landingShown(page);
     expect(await page.getByText('could not open').count()).toBe(0);
-    expect(await projectName(page)).toBe('lenet');
+    expect(await projectName(page)).toBe(LANDING);
     expect(await editorText(page)).toContain('# kept across restarts');
     expect(await saveState(page)).toBe('saved');
     await shots(page, 'start-reopens-last-project');
@@ -90,19 +93,19 @@ describe('a returning user', () => {
   });
 
   it('a damaged last project leads to a chooser that names it; a new project from there opens', async () => {
-    const file = join(dataDir, 'projects', 'lenet.dcnnproj');
+    const file = join(dataDir, 'projects', `${LANDING}.dcnnproj`);
     for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
     writeFileSync(file, 'this is not a project file\n'.repeat(200));
     host = await startWebHost(undefined, dataDir);
     await page.goto(host.url);
     await page.getByRole('heading', { name: 'Choose a project' }).waitFor({ timeout: 60_000 });
     const reason = await text(page.getByRole('alert'));
-    expect(reason).toContain(`The last project, "lenet" (${file}), could not be opened`);
+    expect(reason).toContain(`The last project, "${LANDING}" (${file}), could not be opened`);
     await shots(page, 'start-chooser-damaged');
     const form = page.getByRole('form', { name: 'Start a new project' });
     await form.getByLabel('Project name').fill('second');
     await form.getByRole('button', { name: 'Create' }).click();
-    await lenetShown(page);
+    await landingShown(page);
     expect(await projectName(page)).toBe('second');
     await host.stop({ keepData: true });
     host = null;
@@ -128,7 +131,7 @@ describe('unsaved edits', () => {
     host = await startWebHost();
     page = await newPage();
     await page.goto(host.url);
-    await lenetShown(page);
+    await landingShown(page);
   });
   afterAll(async () => {
     await page?.close();
@@ -155,11 +158,11 @@ describe('unsaved edits', () => {
     await until('the edit is unsaved', async () => (await saveState(page)).includes('unsaved changes'));
     await newProject('blank', 'Empty model');
     await question().waitFor();
-    expect(await text(question())).toContain('The model in “lenet” has changes that are not saved.');
+    expect(await text(question())).toContain(`The model in “${LANDING}” has changes that are not saved.`);
     await shots(page, 'unsaved-question');
     await question().getByRole('button', { name: 'Cancel' }).click();
     expect(await question().count()).toBe(0);
-    expect(await projectName(page)).toBe('lenet');
+    expect(await projectName(page)).toBe(LANDING);
     expect(await editorText(page)).toContain('# edit one');
     expect(await saveState(page)).toContain('unsaved changes');
 
@@ -170,23 +173,23 @@ describe('unsaved edits', () => {
 
   it('New project -> Empty model opens an empty model, saved, not the example', async () => {
     await until('the editor shows the empty model', async () => (await editorText(page)).includes('# add layers here'));
-    expect(await editorText(page)).not.toContain('nn.Conv2d(1, 20');
+    expect(await editorText(page)).not.toContain('nn.Linear(128, 4');
     expect(await saveState(page)).toBe('saved');
     await until('the compiler says what an empty model lacks', async () => /no layers the chip can run/.test(await text(page.locator('.problem.error').first())));
     await shots(page, 'new-empty-model');
   });
 
   it('Open… of the saved project shows the saved edit; with a new edit, Discard drops it', async () => {
-    await openRecent('lenet');
-    await until('lenet is open again', async () => (await projectName(page)) === 'lenet');
+    await openRecent(LANDING);
+    await until('the example project is open again', async () => (await projectName(page)) === LANDING);
     await until('the saved edit is there', async () => (await editorText(page)).includes('# edit one'));
     await appendToModel(page, '# edit two');
     await until('the edit is unsaved', async () => (await saveState(page)).includes('unsaved changes'));
     await openRecent('blank');
     await question().getByRole('button', { name: 'Discard changes' }).click();
     await until('blank is open', async () => (await projectName(page)) === 'blank');
-    await openRecent('lenet');
-    await until('lenet is open again', async () => (await editorText(page)).includes('# edit one'));
+    await openRecent(LANDING);
+    await until('the example project is open again', async () => (await editorText(page)).includes('# edit one'));
     expect(await editorText(page)).not.toContain('# edit two');
   });
 
@@ -197,12 +200,12 @@ describe('unsaved edits', () => {
       void d.accept();
     });
     await page.reload();
-    await lenetShown(page);
+    await landingShown(page);
     expect(dialogs).toEqual([]);
     await appendToModel(page, '# edit three');
     await until('the edit is unsaved', async () => (await saveState(page)).includes('unsaved changes'));
     await page.reload();
-    await lenetShown(page);
+    await landingShown(page);
     expect(dialogs).toEqual(['beforeunload']);
     // Leaving was accepted: the unsaved edit is gone, the saved one stays.
     expect(await editorText(page)).toContain('# edit one');
@@ -220,7 +223,7 @@ describe('run context, and the workspace at 1280x720', () => {
     host = await startWebHost();
     page = await newPage();
     await page.goto(host.url);
-    await lenetShown(page);
+    await landingShown(page);
   });
   afterAll(async () => {
     await page?.close();
@@ -261,6 +264,8 @@ describe('run context, and the workspace at 1280x720', () => {
     await page.getByRole('button', { name: 'Deploy and run' }).click();
     await until('the example run completes', async () => /Run #\d+ completed/.test(await summaryText()), 120_000);
     exampleRun = Number(/Run #(\d+)/.exec(await summaryText())![1]);
+    // The landing example is trained: its input, a bar moving down, is class 2 (right, left, down, up).
+    expect(await text(page.getByTestId('predicted-class'))).toBe('2');
 
     await page.getByRole('radio', { name: /Generator/ }).check();
     await page.locator('.generator').getByLabel(/Duration/).fill('600000');
@@ -275,7 +280,7 @@ describe('run context, and the workspace at 1280x720', () => {
     const runs = page.getByRole('region', { name: 'Runs', exact: true });
     await until('the stopped run is listed as stopped', async () => /stopped/.test(await text(runs.locator(`[data-run="${stoppedRun}"]`))));
     expect(await text(runs.locator(`[data-run="${stoppedRun}"]`))).toContain('Poisson rate image (600000 ms, 200 Hz, seed 1)');
-    expect(await text(runs.locator(`[data-run="${exampleRun}"]`))).toMatch(/v1 · .*\(input of the example "lenet"\)/);
+    expect(await text(runs.locator(`[data-run="${exampleRun}"]`))).toMatch(new RegExp(`v1 · .*\\(input of the example "${LANDING}"\\)`));
     await shots(page, 'run-stopped');
   });
 
@@ -287,7 +292,7 @@ describe('run context, and the workspace at 1280x720', () => {
     expect(await text(context.getByRole('heading', { level: 2 }))).toBe(`Run #${exampleRun}`);
     expect(await text(page.getByTestId('context-status'))).toBe('done');
     expect(await text(page.getByTestId('context-model'))).toMatch(/^version 1\b/);
-    expect(await text(page.getByTestId('context-input'))).toContain('(input of the example "lenet")');
+    expect(await text(page.getByTestId('context-input'))).toContain(`(input of the example "${LANDING}")`);
     expect(await text(context)).not.toContain(`Run #${stoppedRun}`);
     expect(await visibleStops()).toBe(0);
     await shots(page, 'replay-context');

@@ -124,9 +124,21 @@ describe('the workspace, end to end', () => {
     await page.goto(host.url);
     await region('Model editor').waitFor({ timeout: 60_000 });
     const lines = page.locator('.model-tab .monaco-editor .view-lines');
+    // The landing example is the trained moving-bar direction detector (examples/moving-bar).
+    await until('the editor shows the moving-bar model', async () => (await lines.count()) === 1 && (await text(lines)).includes('nn.Conv2d(2, 8, 3'), 60_000);
+    expect(await text(lines)).toContain('nn.Linear(128, 4');
+    await until('the first compile is in', async () => /2 chip layers/.test(await text(page.getByTestId('compile-summary'))));
+    expect(await text(page.getByRole('status', { name: 'Save state' }))).toBe('saved');
+    await shot('editor-landing');
+    // The rest of the walk edits, inspects and places LeNet's five chip layers: a project from that example.
+    await page.getByRole('button', { name: 'New project…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New project' });
+    await dialog.getByLabel('Project name').fill('lenet');
+    await dialog.getByLabel('Start from').selectOption({ label: 'LeNet (seed model)' });
+    await dialog.getByRole('button', { name: 'Create' }).click();
     await until('the editor shows the LeNet model', async () => (await lines.count()) === 1 && (await text(lines)).includes('nn.Conv2d(1, 20, 5, 1'), 60_000);
     expect(await text(lines)).toContain('nn.Linear(500, 10');
-    await until('the first compile is in', async () => /5 chip layers/.test(await text(page.getByTestId('compile-summary'))));
+    await until('the LeNet compile is in', async () => /5 chip layers/.test(await text(page.getByTestId('compile-summary'))));
     expect(await text(page.getByRole('status', { name: 'Save state' }))).toBe('saved');
     await shot('editor');
   });
