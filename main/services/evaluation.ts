@@ -1,7 +1,8 @@
 // Evaluating a compiled model on a whole dataset: every sample in a pool of worker
 // threads (tinypool, one simulator per thread), with progress, cancel, and memory bounded
 // by the number of samples in flight (results are small rows; events never come back).
-// It does not store results (the CLI prints them) and knows no transport.
+// Results go to `onSample` as they come (the CLI stores them in a project when asked) and
+// samples already done are skipped, so a stopped evaluation can go on; it knows no transport.
 
 import type { InputMapping } from '../formats/events/input-mapping.js';
 import Tinypool from 'tinypool';
@@ -26,6 +27,10 @@ export interface EvaluationOptions {
   sensor?: { width: number; height: number };
   signal?: AbortSignal;
   onProgress?: (p: { done: number; total: number; samplesPerSecond: number; etaSeconds: number | null }) => void;
+  /** Samples already evaluated (a resumed evaluation), by file: not run again, counted in the result. */
+  done?: ReadonlyMap<string, SampleRow>;
+  /** Called as each sample finishes (to store it); the next sample waits for it. */
+  onSample?: (row: SampleRow) => void | Promise<void>;
 }
 
 export interface SampleRow {
@@ -65,7 +70,7 @@ export async function evaluateDataset(compiled: CompileResult, dataset: Dataset,
     throw new ServiceError('BAD_DATASET', `the dataset has ${dataset.classes.length} classes but the model's exit layer has ${exitChannels} output channels: channel i answers class i (${dataset.classes.join(', ')})`);
   }
   const entry = entryOf(compiled);
-  const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers(), dataset.samples.length));
+  const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers(), Math.max(1, dataset.samples.length - (options.done?.size ?? 0))));
   const readout = options.readout ?? 'count';
   const base: Omit<EvalTask, 'path'> = {
     config: compiled.config,
@@ -81,17 +86,24 @@ export async function evaluateDataset(compiled: CompileResult, dataset: Dataset,
   const pool = new Tinypool({ filename: poolWorkerFile(new URL('../threads/eval-worker.js', import.meta.url)), minThreads: workers, maxThreads: workers });
   const t0 = performance.now();
   const rows: SampleRow[] = new Array<SampleRow>(dataset.samples.length);
+  const todo: number[] = [];
+  dataset.samples.forEach((s, i) => {
+    const before = options.done?.get(s.file);
+    if (before) rows[i] = before;
+    else todo.push(i);
+  });
+  const resumed = dataset.samples.length - todo.length;
   let done = 0;
   let next = 0;
   const report = () => {
     const elapsed = (performance.now() - t0) / 1000;
     const rate = elapsed > 0 ? done / elapsed : 0;
-    options.onProgress?.({ done, total: dataset.samples.length, samplesPerSecond: rate, etaSeconds: rate > 0 ? (dataset.samples.length - done) / rate : null });
+    options.onProgress?.({ done: resumed + done, total: dataset.samples.length, samplesPerSecond: rate, etaSeconds: rate > 0 ? (todo.length - done) / rate : null });
   };
   // Each lane keeps one sample in flight, so memory does not grow with the dataset.
   const lane = async () => {
-    while (next < dataset.samples.length && !options.signal?.aborted) {
-      const i = next++;
+    while (next < todo.length && !options.signal?.aborted) {
+      const i = todo[next++]!;
       const s = dataset.samples[i]!;
       const r = (await pool.run({ ...base, path: s.path } satisfies EvalTask)) as EvalTaskResult;
       const row: SampleRow = r.ok
@@ -102,6 +114,7 @@ export async function evaluateDataset(compiled: CompileResult, dataset: Dataset,
         row.predictedLabel = row.predicted === null ? null : (dataset.classes[row.predicted] ?? `channel ${row.predicted}`);
       }
       rows[i] = row;
+      await options.onSample?.(row);
       done++;
       report();
     }

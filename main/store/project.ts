@@ -4,6 +4,7 @@
 // writer died (they become 'interrupted', reason 'crashed'). Replay, comparison and file
 // import/export build on the readers this class hands out; they live in their own modules.
 
+import { ProjectEvaluations } from './evaluations.js';
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
@@ -550,6 +551,12 @@ export class Project {
     const message = ending.status === 'completed' ? null : (ending.message ?? (reason ? INTERRUPT_REASONS[reason] : null));
     const update = this.db.prepare(`UPDATE runs SET status = ?, reason = ?, message = ?, ended_at = ?, counters = ? WHERE id = ?`);
     this.write(`the end of run ${runId}`, () => update.run(ending.status, reason, message, nowIso(), JSON.stringify(counters), runId));
+  }
+
+  /** The project's dataset evaluations (per-sample results, resumable). */
+  get evaluations(): ProjectEvaluations {
+    this.assertOpen();
+    return new ProjectEvaluations(this.db, this.path, (operation, fn) => this.write(operation, fn));
   }
 
   /** A write whose full-disk or read-only failure comes out as ProjectWriteError. */

@@ -1,10 +1,13 @@
 // `dcnn eval MODEL --weights W --input-shape C,H,W --dataset DIR [--mode event|timestep]
-//  [--workers N] [--readout count|first] [--window-us US] [--dt-us 1000] [--json]`
+//  [--workers N] [--readout count|first] [--window-us US] [--dt-us 1000] [--project P [--new]]
+//  [--csv FILE] [--json]`
 // Runs every sample of a dataset (a folder per class, or files + labels.csv) through the
 // quantized model on all cores and prints accuracy, per-class accuracy, the confusion
-// matrix and, with --json, one row per sample.
+// matrix and, with --json, one row per sample. With --project the evaluation is kept in the
+// project sample by sample and goes on where it stopped when run again (--new starts over).
 
 import { formatPercent, formatRate } from '../../common/number-format.js';
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { INPUT_MAPPING_OPTIONS, parseInputMapping, parseSensorSize } from '../input-mapping-args.js';
@@ -12,6 +15,8 @@ import { compileModel } from '../../compiler/compile.js';
 import { listDataset } from '../../services/dataset.js';
 import { evaluateDataset, type EvaluationResult } from '../../services/evaluation.js';
 import { CliError, type CliIO } from '../cli-io.js';
+import { evaluationCsv, projectEvaluation } from '../eval-project.js';
+import { openProjectForCli } from './run.js';
 import { formatCompileResult, table } from '../compile-table.js';
 import { COMPILE_OPTIONS, prepareCompile } from './compile.js';
 
@@ -21,7 +26,6 @@ function positiveInt(text: string | undefined, what: string): number | undefined
   if (!Number.isInteger(n) || n < 1) throw new CliError(`${what} must be a positive integer; got "${text}"`);
   return n;
 }
-
 
 function formatEvaluation(r: EvaluationResult): string {
   const lines = [
@@ -51,6 +55,9 @@ export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
       'window-us': { type: 'string' },
       'dt-us': { type: 'string', default: '1000' },
       json: { type: 'boolean' },
+      project: { type: 'string' },
+      new: { type: 'boolean' },
+      csv: { type: 'string' },
       ...INPUT_MAPPING_OPTIONS,
     },
   });
@@ -74,48 +81,72 @@ export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
   const abort = new AbortController();
   void io.interrupted?.then(() => abort.abort());
   let lastLine = 0;
-  const result = await evaluateDataset(compiled, dataset, {
-    mode,
-    readout,
-    dtUs,
-    windowUs: windowUs ?? null,
-    ...(mapping ? { mapping } : {}),
-    ...(sensor ? { sensor } : {}),
-    signal: abort.signal,
-    ...(workers !== undefined ? { workers } : {}),
-    onProgress: (p) => {
-      const now = performance.now();
-      if (now - lastLine < 1000 && p.done < p.total) return;
-      lastLine = now;
-      io.err(`${p.done}/${p.total} samples, ${formatRate(p.samplesPerSecond, 'samples/s')}${p.etaSeconds !== null && p.done < p.total ? `, ETA ${Math.ceil(p.etaSeconds)} s` : ''}`);
-    },
-  });
-  if (values.json) {
-    io.out(
-      JSON.stringify({
-        accuracy: result.accuracy,
-        mode: result.mode,
-        readout: result.readout,
-        workers: result.workers,
-        classes: result.classes,
-        per_class: result.perClass,
-        confusion: result.confusion,
-        failed: result.failed,
-        cancelled: result.cancelled,
-        wall_ms: result.wallMs,
-        samples: result.rows.map((r) => ({
-          file: r.file,
-          label: r.label,
-          predicted: r.predictedLabel,
-          predicted_channel: r.predicted,
-          exit_counts: r.exitCounts,
-          first_spike_us: r.firstSpikeUs,
-          events_in: r.eventsIn,
-          synaptic_ops: r.synapticOps,
-          ...(r.error ? { error: r.error } : {}),
-        })),
-      }),
-    );
-  } else io.out(formatEvaluation(result));
-  return result.cancelled ? 1 : 0;
+  const project = values.project ? openProjectForCli(values.project, io, 'create') : null;
+  try {
+    const settings = { mode, readout, dtUs, windowUs: windowUs ?? null, mapping: mapping ?? null, sensor: sensor ?? null };
+    const stored = project
+      ? projectEvaluation(project, { compiled, prepared, dataset: dataset.root, classes: dataset.classes, sampleCount: dataset.samples.length, settings, fresh: values.new === true })
+      : null;
+    if (stored && !values.json) {
+      io.err(
+        stored.resumed
+          ? `evaluation ${stored.id}: going on with ${dataset.samples.length - stored.done.size} of ${dataset.samples.length} samples (${stored.done.size} done before)`
+          : `evaluation ${stored.id}`,
+      );
+    }
+    const result = await evaluateDataset(compiled, dataset, {
+      ...(stored ? { done: stored.done, onSample: stored.onSample } : {}),
+      mode,
+      readout,
+      dtUs,
+      windowUs: windowUs ?? null,
+      ...(mapping ? { mapping } : {}),
+      ...(sensor ? { sensor } : {}),
+      signal: abort.signal,
+      ...(workers !== undefined ? { workers } : {}),
+      onProgress: (p) => {
+        const now = performance.now();
+        if (now - lastLine < 1000 && p.done < p.total) return;
+        lastLine = now;
+        io.err(`${p.done}/${p.total} samples, ${formatRate(p.samplesPerSecond, 'samples/s')}${p.etaSeconds !== null && p.done < p.total ? `, ETA ${Math.ceil(p.etaSeconds)} s` : ''}`);
+      },
+    });
+    if (values.json) {
+      io.out(
+        JSON.stringify({
+          accuracy: result.accuracy,
+          mode: result.mode,
+          readout: result.readout,
+          workers: result.workers,
+          classes: result.classes,
+          per_class: result.perClass,
+          confusion: result.confusion,
+          failed: result.failed,
+          cancelled: result.cancelled,
+          wall_ms: result.wallMs,
+          ...(stored ? { evaluation_id: stored.id, resumed_samples: stored.done.size } : {}),
+          samples: result.rows.map((r) => ({
+            file: r.file,
+            label: r.label,
+            predicted: r.predictedLabel,
+            predicted_channel: r.predicted,
+            exit_counts: r.exitCounts,
+            first_spike_us: r.firstSpikeUs,
+            events_in: r.eventsIn,
+            synaptic_ops: r.synapticOps,
+            ...(r.error ? { error: r.error } : {}),
+          })),
+        }),
+      );
+    } else io.out(formatEvaluation(result));
+    stored?.finish(result);
+    if (values.csv) {
+      const path = resolve(io.cwd, values.csv);
+      await writeFile(path, evaluationCsv(result));
+      if (!values.json) io.out(`per-sample results written to ${path}`);
+    }
+    return result.cancelled ? 1 : 0;
+  } finally {
+    project?.close();
+  }
 }

@@ -5,6 +5,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeEventFile } from '../../../main/formats/event-files.js';
 import { decodeCameraBytes } from '../../../main/formats/events/camera-formats.js';
@@ -101,4 +102,39 @@ describe('dcnn eval', () => {
     expect(out.failed).toBe(0);
     expect(out.samples.map((s) => s.events_in)).toEqual([inWindow, inWindow]);
   });
+});
+
+describe('dcnn eval --project', () => {
+  it('keeps each sample; after a crash it goes on with the samples not done and ends as a full run would', async () => {
+    const full = JSON.parse((await dcnn(['eval', ...lenet, '--dataset', 'ds', '--workers', '1', '--json'])).stdout);
+    const first = await dcnn(['eval', ...lenet, '--dataset', 'ds', '--workers', '1', '--project', 'ev.dcnnproj', '--json']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ evaluation_id: 1, resumed_samples: 0 });
+    // What a crash after four samples leaves: the evaluation running, two samples missing.
+    const db = new Database(join(dir, 'ev.dcnnproj'));
+    db.prepare("UPDATE evaluations SET status = 'running', finished_at = NULL").run();
+    db.prepare("DELETE FROM evaluation_samples WHERE file IN ('bar/s1.npy', 'blob/s2.npy')").run();
+    // A row only a resume keeps (a real run would never produce it): proves it was not redone.
+    db.prepare("UPDATE evaluation_samples SET synaptic_ops = 424242 WHERE file = 'bar/s0.npy'").run();
+    db.close();
+    const again = await dcnn(['eval', ...lenet, '--dataset', 'ds', '--workers', '1', '--project', 'ev.dcnnproj', '--json', '--csv', 'ev.csv']);
+    expect(again.code, again.stderr).toBe(0);
+    const out = JSON.parse(again.stdout);
+    expect(out).toMatchObject({ evaluation_id: 1, resumed_samples: 4 });
+    const strip = (rows: { file: string; synaptic_ops: number }[]) => rows.map(({ synaptic_ops: _ops, ...r }) => r);
+    expect(strip(out.samples)).toEqual(strip(full.samples));
+    expect(out.samples.find((r: { file: string }) => r.file === 'bar/s0.npy').synaptic_ops).toBe(424242);
+    expect(out.samples.find((r: { file: string }) => r.file === 'bar/s1.npy').synaptic_ops).toBe(full.samples.find((r: { file: string }) => r.file === 'bar/s1.npy').synaptic_ops);
+    expect(out.accuracy).toBe(full.accuracy);
+    const csv = readFileSync(join(dir, 'ev.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toMatch(/^file,label,predicted,correct,first_spike_us,events_in,synaptic_ops,error,count_0,/);
+    expect(csv).toHaveLength(7);
+    // Completed now: the next evaluation of the same settings is a new one; --new forces one too.
+    const third = JSON.parse((await dcnn(['eval', ...lenet, '--dataset', 'ds', '--workers', '1', '--project', 'ev.dcnnproj', '--json'])).stdout);
+    expect(third).toMatchObject({ evaluation_id: 2, resumed_samples: 0 });
+    const check = new Database(join(dir, 'ev.dcnnproj'), { readonly: true });
+    expect(check.prepare('SELECT id, status FROM evaluations ORDER BY id').all()).toEqual([{ id: 1, status: 'completed' }, { id: 2, status: 'completed' }]);
+    expect(check.prepare('SELECT COUNT(DISTINCT model_version_id) AS n FROM evaluations').get()).toEqual({ n: 1 });
+    check.close();
+  }, 180_000);
 });
