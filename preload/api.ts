@@ -485,6 +485,8 @@ export const API_ERROR_CODES = [
   'PAYLOAD_TOO_LARGE',
   'INVALID_PAYLOAD',
   'UNTRUSTED_SENDER',
+  // a connection asked for more at once than it may hold (web host)
+  'BUDGET_EXCEEDED',
   // projects and their files
   'NO_PROJECT',
   'PROJECT_EXISTS',
@@ -522,11 +524,14 @@ export const API_ERROR_CODES = [
   'BAD_FILE_FORMAT',
   'BAD_INPUT_MAPPING',
   'BAD_DATASET',
+  'BAD_QUEUE_URL',
   'EMPTY_INPUT',
+  'INPUT_TOO_LARGE',
   'BAD_SIM_CONFIG',
   'SIMULATION_RUNAWAY',
   // devices and runs
   'BAD_DEVICE_ID',
+  'TOO_MANY_DEVICES',
   'DEVICE_NOT_FOUND',
   'DEVICE_BUSY',
   'DEVICE_DISCONNECTED',

@@ -41,6 +41,42 @@ export function encodeWire(message: WireMessage): string | Uint8Array {
 
 export class WireFormatError extends Error {}
 
+type AttachmentRef = readonly [start: number, length: number];
+
+function attachmentRef(value: unknown, body: Uint8Array | null): AttachmentRef | null {
+  if (!value || typeof value !== 'object' || Array.isArray(value) || !(BIN in value)) return null;
+  const ref = (value as Record<string, unknown>)[BIN];
+  if (!body || !Array.isArray(ref) || ref.length !== 2) throw new WireFormatError('attachment reference without attachments');
+  const [start, length] = ref as [unknown, unknown];
+  if (!Number.isInteger(start) || !Number.isInteger(length)) throw new WireFormatError('attachment reference outside the frame');
+  const s = start as number;
+  const n = length as number;
+  if (s < 0 || n < 0 || s + n > body.byteLength) throw new WireFormatError('attachment reference outside the frame');
+  return [s, n];
+}
+
+/**
+ * Each reference becomes a copy, so a header naming one attachment many times would turn
+ * a small frame into gigabytes. The encoder never writes overlapping references; refusing
+ * them (and so any total beyond the attachment bytes) bounds a decoded message by its frame.
+ */
+function checkAttachmentRefs(refs: AttachmentRef[], bodyBytes: number): void {
+  let total = 0;
+  for (const [, n] of refs) total += n;
+  if (total > bodyBytes) {
+    throw new WireFormatError(`attachment references total ${total} bytes but the frame carries ${bodyBytes}; each attachment may be referenced once`);
+  }
+  const sorted = [...refs].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  for (let i = 1; i < sorted.length; i++) {
+    const [prevStart, prevLength] = sorted[i - 1]!;
+    const [start, length] = sorted[i]!;
+    // Empty attachments take no bytes and may share an offset.
+    if (prevLength > 0 && length > 0 && start < prevStart + prevLength) {
+      throw new WireFormatError(`attachment at byte ${start} is referenced twice (or overlaps another); each attachment may be referenced once`);
+    }
+  }
+}
+
 export function decodeWire(data: string | Uint8Array): WireMessage {
   let text: string;
   let body: Uint8Array | null = null;
@@ -55,19 +91,25 @@ export function decodeWire(data: string | Uint8Array): WireMessage {
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text, (_key, value: unknown) => {
-      if (value && typeof value === 'object' && !Array.isArray(value) && BIN in value) {
-        const ref = (value as Record<string, unknown>)[BIN];
-        if (!body || !Array.isArray(ref) || ref.length !== 2) throw new WireFormatError('attachment reference without attachments');
-        const [start, length] = ref as [number, number];
-        if (!Number.isInteger(start) || !Number.isInteger(length) || start < 0 || length < 0 || start + length > body.byteLength) {
-          throw new WireFormatError('attachment reference outside the frame');
-        }
+    if (!body) {
+      // A text frame carries no attachments: any reference is refused on the way.
+      parsed = JSON.parse(text, (_key, value: unknown) => (attachmentRef(value, null), value));
+    } else {
+      // Two passes: every reference is checked before the first attachment is copied.
+      const refs: AttachmentRef[] = [];
+      JSON.parse(text, (_key, value: unknown) => {
+        const ref = attachmentRef(value, body);
+        if (ref) refs.push(ref);
+        return ref ? null : value;
+      });
+      checkAttachmentRefs(refs, body.byteLength);
+      const attachments = body;
+      parsed = JSON.parse(text, (_key, value: unknown) => {
+        const ref = attachmentRef(value, attachments);
         // A copy: aligned (typed-array views need 8-byte alignment) and independent of the frame.
-        return body.slice(start, start + length);
-      }
-      return value;
-    });
+        return ref ? attachments.slice(ref[0], ref[0] + ref[1]) : value;
+      });
+    }
   } catch (e) {
     if (e instanceof WireFormatError) throw e;
     throw new WireFormatError(`frame is not valid JSON: ${(e as Error).message}`);

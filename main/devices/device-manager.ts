@@ -11,6 +11,7 @@ import type { DeviceType } from '../chips/device-types.js';
 import { DeviceNumbering } from './device-numbering.js';
 import { DeviceBusyError, DeviceNotFoundError, DeviceTypeNotDeployableError, NotAVirtualDevkitError, type DeviceHold } from './device-errors.js';
 import { DeviceLease } from './device-lease.js';
+import { MAX_VIRTUAL_PER_TYPE, TooManyDevicesError } from './virtual-limit.js';
 import type { DeviceDriver, ManagedDeviceDriver } from './driver.js';
 import {
   linuxDeviceNodeWritable,
@@ -245,6 +246,8 @@ export class DeviceManager {
     const deployable = this.registry.supported().map((t) => t.key);
     if (!type) throw new DeviceNotFoundError(`${VIRTUAL_PREFIX}${key}`, 'unknown-type', this.ids(), this.registry.types().map((t) => t.key));
     if (!type.deployable) throw new DeviceTypeNotDeployableError(type.key, type.reason ?? 'no configuration builder.', deployable);
+    const sameType = [...this.entries.values()].filter((e) => e.virtual && e.present && e.type.key === type.key).map((e) => e.id);
+    if (sameType.length >= MAX_VIRTUAL_PER_TYPE) throw new TooManyDevicesError(type.key, sameType);
     const slot = `sim#${++this.slotSeq}`;
     const index = this.virtualNumbers.attach({ key: slot, type: type.key, bus: 0, address: 0 });
     const id = formatDeviceId({ type: type.key, index, virtual: true });

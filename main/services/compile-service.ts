@@ -17,6 +17,8 @@ import { ServiceError } from './service-error.js';
 import { compileView } from './compile-view.js';
 import { parseWeightsFile, type ParsedWeights } from './model-files.js';
 import { packageRoot } from './package-root.js';
+import { heldBinaryBytes } from './held-bytes.js';
+import { WeightsCache, type WeightsCacheLimits, type WeightsCacheStats } from './weights-cache.js';
 
 export interface LoadedWeightsEntry {
   info: WeightsInfo;
@@ -31,18 +33,54 @@ interface ExampleEntry {
 }
 
 const RESULT_CACHE = 8;
+/**
+ * Results are cached for compile-as-you-type and the run that follows; one holding a
+ * layer near the compiler's 2^26-weight limit is hundreds of MiB, so the cache holds at
+ * most this much binary data (a result larger than it alone is returned, not kept).
+ */
+const RESULT_CACHE_BYTES = 256 * 1024 * 1024;
+
+/** What an entry keeps alive: the file and every decoded tensor not sharing its memory. */
+function heldBytes(bytes: Uint8Array, tensors: ReadonlyMap<string, Tensor>): number {
+  let n = bytes.byteLength;
+  for (const t of tensors.values()) if (t.data.buffer !== bytes.buffer) n += t.data.byteLength;
+  return n;
+}
+
+interface CachedCompile {
+  result: CompileResult;
+  view: CompileView;
+  weightsId: string | null;
+  bytes: number;
+}
 
 export class CompileService {
-  private readonly weights = new Map<string, LoadedWeightsEntry>();
-  private readonly results = new Map<string, { result: CompileResult; view: CompileView }>();
+  private readonly weights: WeightsCache<LoadedWeightsEntry>;
+  private readonly results = new Map<string, CachedCompile>();
   private examplesCache: ExampleEntry[] | null = null;
 
-  constructor(private readonly examplesDir = join(packageRoot(), 'examples')) {}
+  constructor(
+    private readonly examplesDir = join(packageRoot(), 'examples'),
+    weightsLimits?: WeightsCacheLimits,
+  ) {
+    // A result made from dropped weights goes too: the id then fails the same way everywhere.
+    this.weights = new WeightsCache<LoadedWeightsEntry>(weightsLimits, (id) => {
+      for (const [key, r] of this.results) if (r.weightsId === id) this.results.delete(key);
+    });
+  }
 
-  loadWeights(name: string, bytes: Uint8Array): WeightsInfo {
+  /** How much the weights cache holds now (tests and diagnostics). */
+  weightsCacheStats(): WeightsCacheStats {
+    return this.weights.stats();
+  }
+
+  loadWeights(name: string, bytes: Uint8Array, options: { pinned?: boolean } = {}): WeightsInfo {
     const id = createHash('sha256').update(bytes).digest('hex');
     const known = this.weights.get(id);
-    if (known) return known.info;
+    if (known) {
+      if (options.pinned) this.weights.set(id, known, heldBytes(known.bytes, known.tensors), { pinned: true });
+      return known.info;
+    }
     let parsed: ParsedWeights;
     try {
       parsed = parseWeightsFile(bytes, name);
@@ -58,7 +96,7 @@ export class CompileService {
     };
     if (parsed.checkpoint) info.checkpoint = { key: parsed.checkpoint.key, keys: parsed.checkpoint.candidates.map((c) => ({ key: c.key, tensors: c.tensorCount })) };
     if (parsed.notes.length > 0) info.notes = parsed.notes;
-    this.weights.set(id, { info, bytes, tensors });
+    this.weights.set(id, { info, bytes, tensors }, heldBytes(bytes, tensors), options);
     return info;
   }
 
@@ -107,7 +145,8 @@ export class CompileService {
         input?: string;
         landing?: boolean;
       };
-      const weights = this.loadWeights(meta.weights, new Uint8Array(readFileSync(join(dir, meta.weights))));
+      // Pinned: the examples list offers these ids for as long as the session runs.
+      const weights = this.loadWeights(meta.weights, new Uint8Array(readFileSync(join(dir, meta.weights))), { pinned: true });
       const inputFile = meta.input ? join(dir, meta.input) : null;
       out.push({
         dir,
@@ -172,15 +211,28 @@ export class CompileService {
     const { exampleId: _example, ...compiled } = spec;
     const key = JSON.stringify(compiled);
     const cached = this.results.get(key);
-    if (cached) return cached;
+    if (cached) {
+      // Compiling from a cached result still counts as using its weights (least recently used).
+      if (cached.weightsId) this.weights.get(cached.weightsId);
+      return cached;
+    }
     const prepared = this.requestFor(spec);
     if ('patchError' in prepared) {
       return { result: null, view: { ...emptyView(spec.chip), error: prepared.patchError } };
     }
     const result = compileModel(prepared.request, { modelKind: spec.kind ?? 'auto' });
-    const entry = { result, view: compileView(result) };
+    // Its own float and quantized copies of the weights (the file's tensors are not in it).
+    const bytes = heldBinaryBytes(result);
+    const entry: CachedCompile = { result, view: compileView(result), weightsId: spec.weightsId, bytes };
+    if (bytes > RESULT_CACHE_BYTES) return entry;
     this.results.set(key, entry);
-    if (this.results.size > RESULT_CACHE) this.results.delete(this.results.keys().next().value!);
+    let held = 0;
+    for (const r of this.results.values()) held += r.bytes;
+    for (const [k, r] of this.results) {
+      if (this.results.size <= RESULT_CACHE && held <= RESULT_CACHE_BYTES) break;
+      this.results.delete(k);
+      held -= r.bytes;
+    }
     return entry;
   }
 }

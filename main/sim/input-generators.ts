@@ -39,12 +39,80 @@ function blobIntensity(y: number, x: number, h: number, w: number): number {
   return Math.min(1, ring + 0.6 * centre);
 }
 
+/**
+ * 2^23 events: 120 MiB as a batch (15 bytes each), held for the whole run and written
+ * again to the project's recording; half the raster limit for that reason. Counted as
+ * the expected number (a Poisson count that large stays within a fraction of a percent).
+ */
+export const MAX_GENERATED_EVENTS = 2 ** 23;
+/**
+ * 2^27 draws (one per pixel and channel per 1 ms bin, or per bar position): a generator
+ * runs on the calling thread (the web host's event loop) at roughly 10 ns a draw, so this
+ * keeps it near a second whatever the rate; a rate near zero would otherwise still walk
+ * every pixel of every millisecond.
+ */
+export const MAX_GENERATOR_STEPS = 2 ** 27;
+
+/** A generator request larger than the limits above, refused before any event is made. */
+export class GeneratorLimitError extends Error {
+  override readonly name = 'GeneratorLimitError';
+  readonly code = 'INPUT_TOO_LARGE';
+}
+
+export interface GeneratorLoad {
+  /** Expected events (Poisson) or an upper bound of them (moving bar). */
+  events: number;
+  /** Random draws the generator makes: its running time. */
+  steps: number;
+}
+
+function poissonProbabilities(o: GeneratorOptions): Float64Array {
+  const [, h, w] = o.shape;
+  const p = new Float64Array(h * w);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) p[y * w + x] = Math.min(1, o.rateHz * 1e-3 * blobIntensity(y, x, h, w));
+  return p;
+}
+
+/** What a generator request would cost, from its settings alone (no event is made). */
+export function generatorLoad(kind: 'poisson' | 'moving-bar', o: GeneratorOptions & { direction?: BarDirection }): GeneratorLoad {
+  const [c, h, w] = o.shape;
+  const bins = Math.ceil(o.durationMs);
+  if (kind === 'poisson') {
+    let perBin = 0;
+    for (const pi of poissonProbabilities(o)) perBin += pi;
+    return { events: bins * c * perBin, steps: bins * c * h * w };
+  }
+  const horizontal = o.direction === 'down' || o.direction === 'up';
+  const across = horizontal ? w : h;
+  // At most one leading and one trailing edge per bin, each across the bar's length.
+  return { events: bins * 2 * across * Math.min(1, o.rateHz * 1e-3), steps: bins * across };
+}
+
+function checkLoad(kind: 'poisson' | 'moving-bar', o: GeneratorOptions & { direction?: BarDirection }): void {
+  const load = generatorLoad(kind, o);
+  const what = kind === 'poisson' ? 'the Poisson generator' : 'the moving-bar generator';
+  const n = (x: number) => Math.round(x).toLocaleString('en-US');
+  const shape = o.shape.join('×');
+  if (load.events > MAX_GENERATED_EVENTS) {
+    const ms = Math.floor((MAX_GENERATED_EVENTS / load.events) * o.durationMs);
+    throw new GeneratorLimitError(
+      `${what} would make about ${n(load.events)} events for ${o.durationMs} ms at ${o.rateHz} Hz on a ${shape} input; the limit is ${n(MAX_GENERATED_EVENTS)} events (${Math.round((MAX_GENERATED_EVENTS * 15) / 2 ** 20)} MiB, held and recorded): use a lower rate or at most ${n(ms)} ms`,
+    );
+  }
+  if (load.steps > MAX_GENERATOR_STEPS) {
+    const ms = Math.floor((MAX_GENERATOR_STEPS / load.steps) * o.durationMs);
+    throw new GeneratorLimitError(
+      `${what} would take ${n(load.steps)} draws for ${o.durationMs} ms on a ${shape} input (every pixel every millisecond, whatever the rate); the limit is ${n(MAX_GENERATOR_STEPS)}: use at most ${n(ms)} ms, or an event file`,
+    );
+  }
+}
+
 export function poissonRateImage(o: GeneratorOptions): SpikeBatch {
+  checkLoad('poisson', o);
   const [c, h, w] = o.shape;
   const rand = seededUniform(o.seed);
   const out = new SpikeBatchBuilder(1 << 14);
-  const p = new Float64Array(h * w);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) p[y * w + x] = Math.min(1, o.rateHz * 1e-3 * blobIntensity(y, x, h, w));
+  const p = poissonProbabilities(o);
   for (let ms = 0; ms < o.durationMs; ms++) {
     const t = ms * 1000;
     for (let ch = 0; ch < c; ch++) {
@@ -62,6 +130,7 @@ export type BarDirection = 'right' | 'left' | 'down' | 'up';
 export const BAR_DIRECTIONS: readonly BarDirection[] = ['right', 'left', 'down', 'up'];
 
 export function movingBar(o: GeneratorOptions & { direction?: BarDirection }): SpikeBatch {
+  checkLoad('moving-bar', o);
   const [c, h, w] = o.shape;
   const direction = o.direction ?? 'right';
   const horizontal = direction === 'down' || direction === 'up';

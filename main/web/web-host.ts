@@ -16,6 +16,14 @@ import { decodeWire, encodeWire, type WireMessage } from '../common/wire-codec.j
 import type { EventBus } from '../services/event-bus.js';
 import { CONTENT_SECURITY_POLICY } from '../common/content-security-policy.js';
 import { forLog, hostPolicy, type HostPolicy } from './allowed-hosts.js';
+import { ConnectionBudget, DEFAULT_BUDGET, type BudgetLimits } from './connection-budget.js';
+
+/**
+ * Largest WebSocket frame read: the largest request plus room for its envelope (id,
+ * channel, attachment references). ws refuses a longer frame from its length field, with
+ * close code 1009, before buffering any of it.
+ */
+export const MAX_FRAME_BYTES = MAX_REQUEST_BYTES + 64 * 1024;
 
 
 const MIME: Record<string, string> = {
@@ -45,6 +53,10 @@ export interface WebHostOptions {
   /** Names this machine is reached by besides the listen host, e.g. when bound to 0.0.0.0 (`--allow-host`). */
   allowHosts?: readonly string[];
   log?: (message: string) => void;
+  /** Smaller frame limit (tests); MAX_FRAME_BYTES by default. */
+  maxFrameBytes?: number;
+  /** Per-connection budget (tests); DEFAULT_BUDGET by default. */
+  budget?: BudgetLimits;
 }
 
 export interface WebHost {
@@ -125,8 +137,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (!res.headersSent) res.writeHead(500).end();
     }
   });
-  // A request above the limit gets an error reply from the dispatcher; far above it the socket closes.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 2 * MAX_REQUEST_BYTES });
+  // Compression stays off: a small compressed frame could inflate to the whole limit.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes ?? MAX_FRAME_BYTES, perMessageDeflate: false });
 
   server.on('upgrade', (req, socket, head) => {
     // Node leaves an upgrading socket without an error listener: a reset would kill the process.
@@ -164,11 +176,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   wss.on('connection', (ws: WebSocket) => {
     sockets.add(ws);
+    const budget = new ConnectionBudget(options.budget ?? DEFAULT_BUDGET);
     const unsubscribe = options.bus.subscribe((channel: EventChannel, payload: unknown) => {
       if (ws.readyState === ws.OPEN) ws.send(encodeWire({ t: 'evt', channel, payload }));
     });
     ws.on('message', (data, isBinary) => {
-      void handleFrame(ws, data as Buffer, isBinary);
+      void handleFrame(ws, budget, data as Buffer, isBinary);
     });
     ws.on('close', () => {
       unsubscribe();
@@ -177,7 +190,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     ws.on('error', (e) => log(`websocket error: ${e.message}`));
   });
 
-  async function handleFrame(ws: WebSocket, data: Buffer, isBinary: boolean): Promise<void> {
+  async function handleFrame(ws: WebSocket, budget: ConnectionBudget, data: Buffer, isBinary: boolean): Promise<void> {
     let message: WireMessage;
     try {
       message = decodeWire(isBinary ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : data.toString('utf8'));
@@ -189,8 +202,18 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       ws.send(encodeWire({ t: 'evt', channel: 'log', payload: { level: 'error', message: 'expected a request frame with a numeric id' } }));
       return;
     }
-    const reply = await options.dispatcher.dispatch(message.channel, message.payload);
-    if (ws.readyState === ws.OPEN) ws.send(encodeWire({ t: 'res', id: message.id, reply }));
+    const frameBytes = data.byteLength;
+    const refused = budget.acquire(frameBytes);
+    if (refused) {
+      if (ws.readyState === ws.OPEN) ws.send(encodeWire({ t: 'res', id: message.id, reply: { ok: false, error: { code: 'BUDGET_EXCEEDED', message: refused } } }));
+      return;
+    }
+    try {
+      const reply = await options.dispatcher.dispatch(message.channel, message.payload);
+      if (ws.readyState === ws.OPEN) ws.send(encodeWire({ t: 'res', id: message.id, reply }));
+    } finally {
+      budget.release(frameBytes);
+    }
   }
 
   await new Promise<void>((resolveListen, reject) => {
