@@ -7,6 +7,8 @@ export interface CliIO {
   cwd: string;
   /** Resolves when the user interrupts (Ctrl-C, or SIGTERM); used by long-running commands. */
   interrupted?: Promise<void>;
+  /** Resolves when stdout's reader went away (`dcnn replay --events | head`); out() then writes nothing. */
+  outputClosed?: Promise<void>;
 }
 
 /** A problem the user can act on: printed without a stack trace. */
@@ -20,12 +22,33 @@ export class CliError extends Error {
 }
 
 export function processIO(): CliIO {
+  const stdout = closedOutput();
   return {
-    out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+    out: (t) => {
+      if (!stdout.closed) process.stdout.write(t.endsWith('\n') ? t : `${t}\n`);
+    },
     err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
     cwd: process.cwd(),
     interrupted: interruption(),
+    outputClosed: stdout.promise,
   };
+}
+
+/**
+ * A reader that stops reading (`| head`, `| less` quit) is the user saying "enough", not
+ * a crash: EPIPE on stdout marks it closed (commands stop, the exit code stays 0) instead
+ * of an unhandled 'error' event printing a stack.
+ */
+function closedOutput(): { readonly closed: boolean; promise: Promise<void> } {
+  const state = { closed: false, promise: Promise.resolve() };
+  state.promise = new Promise((resolve) => {
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      state.closed = true;
+      resolve();
+    });
+  });
+  return state;
 }
 
 /**

@@ -66,7 +66,7 @@ export function formatCompileResult(r: CompileResult, label: { model: string; we
     out.push('', `Cores: memory used / capacity${r.placement ? (r.placement.auto ? ' (auto placement)' : ' (your ordering)') : ' (not placed)'}`);
     const layerOn = new Map<number, ChipLayer>();
     r.placement?.ordering.forEach((core, i) => layerOn.set(core, r.layers[i]!));
-    const rows = [['core', 'layer', 'kernel', '', 'neuron', '', 'bias', '']];
+    const rows = [['core', 'chip layer', 'kernel', '', 'neuron', '', 'bias', '']];
     for (const c of family.cores) {
       const l = layerOn.get(c.core);
       const m = l?.memory ?? { kernel: 0, neuron: 0, bias: 0 };
@@ -83,14 +83,14 @@ export function formatCompileResult(r: CompileResult, label: { model: string; we
     }
     out.push(table(rows, ['r', 'r']));
     if (!r.placement) {
-      out.push('', 'Layer needs (kernel / neuron / bias) and the cores they fit:');
+      out.push('', 'Chip layer needs (kernel / neuron / bias) and the cores they fit:');
       for (const l of r.layers) {
-        out.push(`  layer ${l.index}: ${formatEntries(l.memory.kernel)} / ${formatEntries(l.memory.neuron)} / ${l.memory.bias} → ${l.candidates.length ? `cores ${l.candidates.join(', ')}` : 'no core'}`);
+        out.push(`  chip layer ${l.index}: ${formatEntries(l.memory.kernel)} / ${formatEntries(l.memory.neuron)} / ${l.memory.bias} → ${l.candidates.length ? `cores ${l.candidates.join(', ')}` : 'no core'}`);
       }
     }
   }
   if (r.placement && r.monitoredCores.length > 0) {
-    out.push('', `Monitored: ${r.monitoredCores.map((c) => `core ${c} (layer ${r.placement!.ordering.indexOf(c)})`).join(', ')}`);
+    out.push('', `Monitored: ${r.monitoredCores.map((c) => `chip layer ${r.placement!.ordering.indexOf(c)} on core ${c}`).join(', ')}`);
   }
   const notes = r.diagnostics.filter((d) => d.severity !== 'error');
   if (notes.length > 0) out.push('', ...notes.map((d) => formatDiagnostic(d, label.model)));

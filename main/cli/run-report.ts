@@ -1,7 +1,8 @@
-// How a finished run is printed: per monitored layer the event count, the exit layer's
+// How a finished run is printed: per monitored chip layer (and its core) the event count, the exit layer's
 // spikes per channel and the predicted class; the JSON shape of `dcnn run --json`.
 
 import type { RunSummaryView } from '../../preload/api.js';
+import { chipLayerCell } from './chip-layers.js';
 import { table } from './compile-table.js';
 
 export interface RunJson {
@@ -12,7 +13,8 @@ export interface RunJson {
   message: string | null;
   events_in: number;
   events_out: number;
-  monitored: Array<{ layer: number | null; core: number; events: number }>;
+  /** `chip_layer` is the name the other commands use; `layer` (the same number) stays for existing readers. */
+  monitored: Array<{ chip_layer: number | null; layer: number | null; core: number; events: number }>;
   exit_counts: number[];
   predicted: number | null;
   wall_ms: number;
@@ -27,7 +29,7 @@ export function runJson(summary: RunSummaryView, device: string, recorded: boole
     message: summary.message,
     events_in: summary.eventsIn,
     events_out: summary.eventsOut,
-    monitored: summary.perLayer.map((l) => ({ layer: l.layer, core: l.core, events: l.events })),
+    monitored: summary.perLayer.map((l) => ({ chip_layer: l.layer, layer: l.layer, core: l.core, events: l.events })),
     exit_counts: summary.exitCounts,
     predicted: summary.predicted,
     wall_ms: summary.wallMs,
@@ -39,7 +41,7 @@ export function formatRun(j: RunJson): string {
     `${j.run_id !== null ? `run ${j.run_id} ` : ''}on ${j.device}: ${j.status}${j.reason ? ` (${j.reason})` : ''}${j.message ? ` — ${j.message}` : ''}`,
     `${j.events_in} input events → ${j.events_out} monitored events in ${j.wall_ms.toFixed(1)} ms`,
     '',
-    table([['layer', 'core', 'events'], ...j.monitored.map((m) => [m.layer === null ? 'dvs' : String(m.layer), String(m.core), String(m.events)])], ['r', 'r', 'r']),
+    table([['chip layer', 'core', 'events'], ...j.monitored.map((m) => [chipLayerCell(m.core, m.chip_layer), String(m.core), String(m.events)])], ['r', 'r', 'r']),
     '',
     `exit spikes per channel: ${j.exit_counts.join(' ')}`,
     `predicted class: ${j.predicted ?? 'none (no exit spikes)'}`,

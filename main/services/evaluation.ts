@@ -12,7 +12,7 @@ import { predict, summarise, type EvaluationSummary, type ReadoutRule } from '..
 import type { SampleMode } from '../sim/sample-run.js';
 import type { EvalTask, EvalTaskResult } from '../threads/eval-worker.js';
 import { poolWorkerFile } from '../threads/pool-worker-file.js';
-import type { Dataset } from './dataset.js';
+import type { Dataset, DatasetSample } from './dataset.js';
 import { entryOf } from './run-inputs.js';
 import { ServiceError } from './service-error.js';
 
@@ -31,6 +31,31 @@ export interface EvaluationOptions {
   done?: ReadonlyMap<string, SampleRow>;
   /** Called as each sample finishes (to store it); the next sample waits for it. */
   onSample?: (row: SampleRow) => void | Promise<void>;
+  /** Where samples run: default a pool of worker threads here; the Redis queue for many machines. */
+  runner?: SampleRunner;
+}
+
+/** Runs one sample's task somewhere and gives its result. */
+export interface SampleRunner {
+  /** How many samples to keep in flight. */
+  readonly lanes: number;
+  /** Shown in results ("4 threads", "queue redis://..."). */
+  readonly label: string;
+  /** The settings shared by every sample, once, before the first `run`. */
+  prepare?(base: Omit<EvalTask, 'path'>): Promise<void>;
+  run(task: EvalTask, sample: DatasetSample): Promise<EvalTaskResult>;
+  close(): Promise<void>;
+}
+
+/** The default runner: tinypool, one simulator per worker thread of this machine. */
+export function threadPoolRunner(workers: number): SampleRunner {
+  const pool = new Tinypool({ filename: poolWorkerFile(new URL('../threads/eval-worker.js', import.meta.url)), minThreads: workers, maxThreads: workers });
+  return {
+    lanes: workers,
+    label: `${workers} worker thread${workers === 1 ? '' : 's'}`,
+    run: async (task) => (await pool.run(task)) as EvalTaskResult,
+    close: () => pool.destroy(),
+  };
 }
 
 export interface SampleRow {
@@ -50,6 +75,8 @@ export interface EvaluationResult extends EvaluationSummary {
   mode: SampleMode;
   readout: ReadoutRule;
   workers: number;
+  /** Where the samples ran, e.g. "2 worker threads" or "queue redis://lab-pc:6379". */
+  runner: string;
   classes: string[];
   rows: SampleRow[];
   failed: number;
@@ -83,7 +110,7 @@ export async function evaluateDataset(compiled: CompileResult, dataset: Dataset,
     ...(options.mapping ? { mapping: options.mapping } : {}),
     ...(options.sensor ? { sensor: options.sensor } : {}),
   };
-  const pool = new Tinypool({ filename: poolWorkerFile(new URL('../threads/eval-worker.js', import.meta.url)), minThreads: workers, maxThreads: workers });
+  const runner = options.runner ?? threadPoolRunner(workers);
   const t0 = performance.now();
   const rows: SampleRow[] = new Array<SampleRow>(dataset.samples.length);
   const todo: number[] = [];
@@ -105,7 +132,7 @@ export async function evaluateDataset(compiled: CompileResult, dataset: Dataset,
     while (next < todo.length && !options.signal?.aborted) {
       const i = todo[next++]!;
       const s = dataset.samples[i]!;
-      const r = (await pool.run({ ...base, path: s.path } satisfies EvalTask)) as EvalTaskResult;
+      const r = await runner.run({ ...base, path: s.path }, s);
       const row: SampleRow = r.ok
         ? { file: s.file, label: s.label, labelIndex: s.labelIndex, predicted: null, predictedLabel: null, exitCounts: r.exitCounts, firstSpikeUs: r.firstSpikeUs, eventsIn: r.eventsIn, synapticOps: r.synapticOps }
         : { file: s.file, label: s.label, labelIndex: s.labelIndex, predicted: null, predictedLabel: null, exitCounts: [], firstSpikeUs: null, eventsIn: 0, synapticOps: 0, error: r.error };
@@ -120,9 +147,10 @@ export async function evaluateDataset(compiled: CompileResult, dataset: Dataset,
     }
   };
   try {
-    await Promise.all(Array.from({ length: workers }, lane));
+    await runner.prepare?.(base);
+    await Promise.all(Array.from({ length: runner.lanes }, lane));
   } finally {
-    await pool.destroy();
+    await runner.close();
   }
   const finished = rows.filter((r): r is SampleRow => r !== undefined);
   const evaluated = finished.filter((r) => r.error === undefined);
@@ -130,7 +158,8 @@ export async function evaluateDataset(compiled: CompileResult, dataset: Dataset,
     ...summarise(dataset.classes, evaluated),
     mode: options.mode,
     readout,
-    workers,
+    workers: options.runner ? runner.lanes : workers,
+    runner: runner.label,
     classes: dataset.classes,
     rows: finished,
     failed: finished.length - evaluated.length,

@@ -5,7 +5,6 @@
 
 import type { SpikeBatch, SpikeEvent } from '../common/spike-batch.js';
 import type { Project } from './project.js';
-import type { RecordingReader } from './recording-reader.js';
 import type { RecordingStream } from './recording-writer.js';
 
 export interface LayerCounts {
@@ -46,6 +45,11 @@ export interface RunComparison extends RecordingComparison {
   stream: RecordingStream;
 }
 
+/** What a comparison reads: a recording, or a view of one (e.g. only the cores both runs monitored). */
+export interface BatchSource {
+  read(): Iterator<SpikeBatch>;
+}
+
 const CHANNELS = 65536;
 
 /** Per-layer channel counts; a layer's table exists once it has an event. */
@@ -82,7 +86,7 @@ class Cursor {
   index = 0;
 
   constructor(
-    reader: RecordingReader,
+    reader: BatchSource,
     private readonly counts: CountTable,
   ) {
     this.batches = reader.read();
@@ -138,7 +142,7 @@ function matchingPrefix(a: SpikeBatch, ao: number, b: SpikeBatch, bo: number, n:
   return n;
 }
 
-export function compareRecordings(a: RecordingReader, b: RecordingReader): RecordingComparison {
+export function compareRecordings(a: BatchSource, b: BatchSource): RecordingComparison {
   const countsA = new CountTable();
   const countsB = new CountTable();
   const ca = new Cursor(a, countsA);

@@ -22,15 +22,28 @@ export interface EvalTask {
   /** Camera recordings: the input mapping (window, crop, downsample, polarity, refractory) and the sensor size. */
   mapping?: InputMapping;
   sensor?: { width: number; height: number };
+  /** The sample's bytes when it comes from elsewhere (the Redis queue); `path` then only names it. */
+  bytes?: Uint8Array;
 }
 
 export type EvalTaskResult = (SampleResult & { ok: true; warnings: string[]; wallMs: number }) | { ok: false; error: string };
 
 export default function evaluateSample(task: EvalTask): EvalTaskResult {
+  if (task.bytes) return evaluateSampleBytes(task, task.path, task.bytes);
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(task.path));
+  } catch (e) {
+    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+  }
+  return evaluateSampleBytes(task, task.path, bytes);
+}
+
+/** One sample given as bytes (`name` tells its format by extension): the queue's workers get samples this way. */
+export function evaluateSampleBytes(task: Omit<EvalTask, 'path'>, name: string, bytes: Uint8Array): EvalTaskResult {
   const t0 = performance.now();
   try {
-    const bytes = new Uint8Array(readFileSync(task.path));
-    const read = readEventFile(bytes, detectEventInputFormat(task.path, bytes), {
+    const read = readEventFile(bytes, detectEventInputFormat(name, bytes), {
       inputShape: task.entry.shape,
       layer: task.entry.layer,
       sort: true,

@@ -16,6 +16,8 @@ import { importModel, isImportedModelFile, readBytes, readJsonFile, readWeightsF
 import { parseConversion, parseInputShape, parseLayer2CoreMap, parseMonitor, parseOrdering, parseSeed } from '../args.js';
 import { CliError, type CliIO } from '../cli-io.js';
 import { formatCompileResult } from '../compile-table.js';
+import { compactJson } from '../compact-json.js';
+import { weightsFile, withoutWeights } from '../compile-weights.js';
 
 export const COMPILE_OPTIONS = {
   weights: { type: 'string' },
@@ -126,12 +128,16 @@ export async function compileCommand(argv: string[], io: CliIO): Promise<number>
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...COMPILE_OPTIONS, json: { type: 'boolean' }, 'config-out': { type: 'string' } },
+    options: { ...COMPILE_OPTIONS, json: { type: 'boolean' }, 'config-out': { type: 'string' }, 'weights-out': { type: 'string' } },
   });
   const prepared = await prepareCompile({ ...values, model: positionals[0] }, io);
   const result = compileModel(prepared.request, { modelKind: prepared.kind });
-  if (values.json) io.out(JSON.stringify(compileReport(result), null, 1));
+  const report = compileReport(result);
+  const weightsPath = values['weights-out'] ? resolve(io.cwd, values['weights-out']) : null;
+  if (weightsPath) await writeFile(weightsPath, compactJson(weightsFile(report)));
+  if (values.json) io.out(compactJson(withoutWeights(report, weightsPath)));
   else io.out(formatCompileResult(result, { model: prepared.modelPath, weights: prepared.weightsLabel }));
+  if (weightsPath && !values.json) io.out(`quantized weights written to ${weightsPath}`);
   if (values['config-out'] && result.config) {
     const path = resolve(io.cwd, values['config-out']);
     await writeFile(path, JSON.stringify(chipConfigToJson(result.config)));

@@ -80,11 +80,11 @@ export async function deployCommand(argv: string[], io: CliIO): Promise<number> 
     io.out(`deployed to ${device.id} (${compiled.device}) in ${ms.toFixed(0)} ms`);
     io.out(
       table([
-        ['layer', 'core', 'sends to'],
+        ['chip layer', 'core', 'sends to'],
         ...ordering.map((core, layer) => [String(layer), String(core), destinationsOf(core).map((d) => (d === 12 ? 'readout' : `core ${d}`)).join(', ') || 'nothing']),
       ]),
     );
-    io.out(`monitored: ${monitored.map((m) => (m.layer === null ? `DVS (core ${m.core})` : `layer ${m.layer} (core ${m.core}, ${m.neuronShape.join('x')})`)).join('; ') || 'nothing'}`);
+    io.out(`monitored: ${monitored.map((m) => (m.layer === null ? `DVS (core ${m.core})` : `chip layer ${m.layer} on core ${m.core} (${m.neuronShape.join('x')})`)).join('; ') || 'nothing'}`);
     io.out(`slow clock: ${slowClockHz !== undefined ? `${slowClockHz} Hz` : 'off (no leak)'}`);
     io.out(`stream input through it with: dcnn run MODEL ... --device ${device.id} --events FILE`);
     return 0;

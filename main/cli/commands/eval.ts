@@ -14,6 +14,7 @@ import { INPUT_MAPPING_OPTIONS, parseInputMapping, parseSensorSize } from '../in
 import { compileModel } from '../../compiler/compile.js';
 import { listDataset } from '../../services/dataset.js';
 import { evaluateDataset, type EvaluationResult } from '../../services/evaluation.js';
+import { queueRunner, redisConnection } from '../../services/eval-queue.js';
 import { CliError, type CliIO } from '../cli-io.js';
 import { evaluationCsv, projectEvaluation } from '../eval-project.js';
 import { openProjectForCli } from './run.js';
@@ -29,7 +30,7 @@ function positiveInt(text: string | undefined, what: string): number | undefined
 
 function formatEvaluation(r: EvaluationResult): string {
   const lines = [
-    `${r.mode === 'event' ? 'event-driven (chip semantics)' : 'time-stepped (reference)'} evaluation, readout: ${r.readout === 'count' ? 'most exit spikes' : 'first exit spike'}, ${r.workers} worker${r.workers === 1 ? '' : 's'}`,
+    `${r.mode === 'event' ? 'event-driven (chip semantics)' : 'time-stepped (reference)'} evaluation, readout: ${r.readout === 'count' ? 'most exit spikes' : 'first exit spike'}, ${r.runner}`,
     `accuracy: ${formatPercent(r.accuracy)} (${r.correct} of ${r.samples}${r.silent ? `; ${r.silent} without any exit spike` : ''}${r.failed ? `; ${r.failed} unreadable, not counted` : ''})`,
     formatRate(r.samples / Math.max(1e-9, r.wallMs / 1000), 'samples/s'),
     '',
@@ -58,6 +59,7 @@ export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
       project: { type: 'string' },
       new: { type: 'boolean' },
       csv: { type: 'string' },
+      queue: { type: 'string' },
       ...INPUT_MAPPING_OPTIONS,
     },
   });
@@ -71,6 +73,13 @@ export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
   const workers = positiveInt(values.workers, '--workers');
   const windowUs = positiveInt(values['window-us'], '--window-us');
   const dtUs = positiveInt(values['dt-us'], '--dt-us')!;
+  if (values.queue) {
+    try {
+      redisConnection(values.queue);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+  }
   const dataset = listDataset(resolve(io.cwd, values.dataset));
   const prepared = await prepareCompile({ ...values, model: positionals[0] }, io);
   const compiled = compileModel(prepared.request, { modelKind: prepared.kind });
@@ -104,6 +113,7 @@ export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
       ...(sensor ? { sensor } : {}),
       signal: abort.signal,
       ...(workers !== undefined ? { workers } : {}),
+      ...(values.queue ? { runner: queueRunner(values.queue) } : {}),
       onProgress: (p) => {
         const now = performance.now();
         if (now - lastLine < 1000 && p.done < p.total) return;
@@ -118,6 +128,7 @@ export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
           mode: result.mode,
           readout: result.readout,
           workers: result.workers,
+          runner: result.runner,
           classes: result.classes,
           per_class: result.perClass,
           confusion: result.confusion,

@@ -77,6 +77,8 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       'data-dir': { type: 'string' },
       python: { type: 'string' },
       json: { type: 'boolean' },
+      sort: { type: 'boolean' },
+      'drop-out-of-range': { type: 'boolean' },
       ...INPUT_MAPPING_OPTIONS,
       dataset: { type: 'string' },
       class: { type: 'string' },
@@ -108,7 +110,8 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     const eventsPath = sample ? sample.path : resolve(io.cwd, values.events!);
     if (sample) io.err(`sample ${values.index} of class "${sample.label}" (output channel ${sample.labelIndex}): ${sample.file}`);
     let shown = 0;
-    const loading = inputFromPath(compiled, eventsPath, { ...(mapping ? { mapping } : {}), ...(sensor ? { sensor } : {}) }, (p) => {
+    const readOptions = { ...(values.sort ? { sort: true } : {}), ...(values['drop-out-of-range'] ? { dropOutOfRange: true } : {}) };
+    const loading = inputFromPath(compiled, eventsPath, { ...readOptions, ...(mapping ? { mapping } : {}), ...(sensor ? { sensor } : {}) }, (p) => {
       // Progress only for big recordings, every 10 %: a lab user sees a 5 GB file move.
       const f = p.bytes / p.total;
       if (values.json || p.total < 64 * 1024 * 1024 || (f < shown + 0.1 && f < 1)) return;

@@ -150,7 +150,7 @@ export async function simulateCommand(argv: string[], io: CliIO): Promise<number
     return 0;
   }
   const counts = exitChannelCounts(report);
-  const rows = [['layer', 'core', 'spikes sent']];
+  const rows = [['chip layer', 'core', 'spikes sent']];
   report.layer_spike_totals.forEach((perBin, i) => rows.push([String(i), String(report.cores[i] ?? ''), String(perBin.reduce((a, b) => a + b, 0))]));
   io.out(
     [

@@ -2,7 +2,7 @@
 // fixtures, readable errors with exit codes, simulate parity with the reference, runs on the
 // virtual devkit recorded in a project, and the device listing.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -39,17 +39,22 @@ describe('dcnn compile --json prints the fixtures\' expected block', () => {
   for (const name of ['lenet_seed_28', 'two_conv_bias', 'mapping_reroute', 'batchnorm_merge', 'snn_mixed_thresholds']) {
     it(name, async () => {
       const f = loadFixture(name);
-      const { code, stdout } = await dcnn(['compile', ...fixtureFiles(f), '--json']);
+      // The kernels are in the --weights-out file, not in the report.
+      const weightsOut = join(dir, `${name}.weights.json`);
+      const { code, stdout } = await dcnn(['compile', ...fixtureFiles(f), '--json', '--weights-out', weightsOut]);
       expect(code).toBe(0);
       const out = JSON.parse(stdout) as Record<string, unknown> & { layers: Array<Record<string, unknown>> };
+      const kernels = JSON.parse(readFileSync(weightsOut, 'utf8')) as { layers: Array<{ index: number; shape: number[]; data: number[] }> };
       expect(out.error).toBeNull();
       for (const field of ['memory_summary', 'candidate_cores', 'entry_layers', 'exit_layers']) expect(out[field]).toEqual(f.expected[field as keyof typeof f.expected]);
       expect(out.mapping).toEqual({ speck2fdevkit: f.expected.mapping!.speck2fdevkit });
       f.expected.layers!.forEach((e, i) => {
         const got = out.layers[i]!;
-        for (const field of ['index', 'conv', 'input_shape', 'neuron_shape', 'pooling', 'output_shapes', 'destinations', 'weights', 'biases', 'spike_threshold', 'min_v_mem', 'reset', 'memory'] as const) {
+        for (const field of ['index', 'conv', 'input_shape', 'neuron_shape', 'pooling', 'output_shapes', 'destinations', 'biases', 'spike_threshold', 'min_v_mem', 'reset', 'memory'] as const) {
           expect(got[field]).toEqual(e[field]);
         }
+        expect(got.weights).toEqual({ shape: e.weights.shape, elements: e.weights.data.length, file: weightsOut });
+        expect(kernels.layers[i]).toEqual({ index: e.index, shape: e.weights.shape, data: e.weights.data });
         expect(Math.fround(got.discretization_scale as number)).toBe(Math.fround(e.discretization_scale));
       });
     });

@@ -3,7 +3,7 @@
 // the model, or by --weights-key), and the errors for ambiguous checkpoints, TorchScript
 // models and dangerous pickles, each with its exit code.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -33,15 +33,20 @@ function expectGoldenJson(stdout: string, f: Fixture): void {
   expect(out.error).toBeNull();
   for (const field of ['memory_summary', 'candidate_cores', 'entry_layers', 'exit_layers']) expect(out[field]).toEqual(f.expected[field as keyof typeof f.expected]);
   expect(out.mapping).toEqual({ speck2fdevkit: f.expected.mapping!.speck2fdevkit });
+  // The kernels are in the --weights-out file the report names.
+  const file = (out.layers[0]!.weights as { file: string | null }).file;
+  expect(file).not.toBeNull();
+  const kernels = JSON.parse(readFileSync(file!, 'utf8')) as { layers: Array<{ shape: number[]; data: number[] }> };
   f.expected.layers!.forEach((e, i) => {
-    for (const field of ['conv', 'input_shape', 'neuron_shape', 'pooling', 'weights', 'biases', 'spike_threshold', 'min_v_mem', 'memory'] as const) expect(out.layers[i]![field]).toEqual(e[field]);
+    for (const field of ['conv', 'input_shape', 'neuron_shape', 'pooling', 'biases', 'spike_threshold', 'min_v_mem', 'memory'] as const) expect(out.layers[i]![field]).toEqual(e[field]);
+    expect({ shape: kernels.layers[i]!.shape, data: kernels.layers[i]!.data }).toEqual(e.weights);
   });
 }
 
 describe('dcnn with torch.save files', () => {
   it('compile MODEL.module.pt alone: the model text is written from the pickle, the result is the golden one', async () => {
     const f = loadFixture('snn_sumpool');
-    const { code, stdout, stderr } = await dcnn(['compile', real('snn_sumpool.module.pt'), '--input-shape', '1,12,12', '--kind', 'snn', '--json']);
+    const { code, stdout, stderr } = await dcnn(['compile', real('snn_sumpool.module.pt'), '--input-shape', '1,12,12', '--kind', 'snn', '--json', '--weights-out', 'kernels.json']);
     expect(code).toBe(0);
     expect(stderr).toContain('sl.IAFSqueeze(spike_threshold=1.0, min_v_mem=-1.0, batch_size=1)');
     expectGoldenJson(stdout, f);
@@ -49,7 +54,7 @@ describe('dcnn with torch.save files', () => {
 
   it('compile MODEL.py --weights checkpoint.pt: the entry that fits is chosen, with a note', async () => {
     const f = loadFixture('two_conv_bias');
-    const { code, stdout, stderr } = await dcnn(['compile', modelFile(f), '--weights', real('two_conv_bias.checkpoint.pt'), '--input-shape', '2,10,10', '--json']);
+    const { code, stdout, stderr } = await dcnn(['compile', modelFile(f), '--weights', real('two_conv_bias.checkpoint.pt'), '--input-shape', '2,10,10', '--json', '--weights-out', 'kernels.json']);
     expect(code).toBe(0);
     expect(stderr).toContain('"model" entry');
     expectGoldenJson(stdout, f);
@@ -83,7 +88,7 @@ describe('dcnn with torch.save files', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('"model" (4 tensors), "ema" (4 tensors)');
     expect(r.stderr).toContain('--weights-key');
-    const picked = await dcnn(['compile', modelFile(f), '--weights', ckpt, '--weights-key', 'ema', '--input-shape', '2,10,10', '--json']);
+    const picked = await dcnn(['compile', modelFile(f), '--weights', ckpt, '--weights-key', 'ema', '--input-shape', '2,10,10', '--json', '--weights-out', 'kernels.json']);
     expect(picked.code).toBe(0);
     expectGoldenJson(picked.stdout, f);
   });
@@ -94,7 +99,7 @@ describe('dcnn with torch.save files', () => {
     expect(r.stderr).toContain('TorchScript archive');
     expect(r.stderr).toContain('torch.save(model.state_dict(), path)');
     const f = loadFixture('lenet_seed_28');
-    const w = await dcnn(['compile', modelFile(f), '--weights', real('lenet_seed_28.torchscript.pt'), '--input-shape', '1,28,28', '--json']);
+    const w = await dcnn(['compile', modelFile(f), '--weights', real('lenet_seed_28.torchscript.pt'), '--input-shape', '1,28,28', '--json', '--weights-out', 'kernels.json']);
     expect(w.code).toBe(0);
     expectGoldenJson(w.stdout, f);
   });
