@@ -3,7 +3,7 @@
 // Node (web host, CLI, tests). It cannot be launched on the build machines (no Electron
 // binary there); CI type-checks it against the electron package's types.
 
-import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, shell, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, session, shell, type MenuItemConstructorOptions } from 'electron';
 import { existsSync } from 'node:fs';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,9 +13,12 @@ import { createServices, type Services } from './services/compose.js';
 import { createWorkbenchDispatcher } from './ipc/workbench-dispatcher.js';
 import { packageRoot } from './services/package-root.js';
 import { CONTENT_SECURITY_POLICY } from './common/content-security-policy.js';
+import { APP_ORIGIN as ORIGIN, APP_SCHEME as SCHEME, electronContentSecurityPolicy, isAppUrl } from './electron-security.js';
+import { guardContents, guardSession } from './electron-guards.js';
 
-const SCHEME = 'workbench';
-const ORIGIN = `${SCHEME}://app`;
+// The renderer talks over IPC, so unlike the web host's page it may connect nowhere else.
+const RENDERER_CSP = electronContentSecurityPolicy(CONTENT_SECURITY_POLICY);
+const logSecurity = (message: string) => process.stderr.write(`security: ${message}\n`);
 const RENDERER_DIR = join(packageRoot(), 'dist', 'renderer');
 const PRELOAD = join(packageRoot(), 'dist', 'preload', 'preload.cjs');
 
@@ -28,7 +31,7 @@ function projectPathFromArgs(argv: readonly string[]): string | null {
   return argv.slice(1).find((a) => a.endsWith('.dcnnproj') && existsSync(a)) ?? null;
 }
 
-/** Serves the built renderer from the custom scheme, with the same CSP as the web host. */
+/** Serves the built renderer from the custom scheme, with the web host's CSP narrowed to IPC-only use. */
 function serveRenderer(): void {
   protocol.handle(SCHEME, async (request) => {
     const url = new URL(request.url);
@@ -36,7 +39,7 @@ function serveRenderer(): void {
     if (!path.startsWith(RENDERER_DIR + sep) || !existsSync(path)) return new Response('not found', { status: 404 });
     const file = await net.fetch(pathToFileURL(path).href);
     const headers = new Headers(file.headers);
-    headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    headers.set('Content-Security-Policy', RENDERER_CSP);
     headers.set('X-Content-Type-Options', 'nosniff');
     return new Response(file.body, { status: file.status, headers });
   });
@@ -82,14 +85,8 @@ function createWindow(): void {
     webPreferences: { preload: PRELOAD, contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false },
   });
   const contents = window.webContents;
-  contents.on('will-navigate', (event, url) => {
-    if (!url.startsWith(`${ORIGIN}/`)) event.preventDefault();
-  });
-  contents.setWindowOpenHandler(({ url }) => {
-    // Links to documentation open in the system browser; the app never opens windows.
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  // Before loadURL, so not even the first page load goes unguarded.
+  guardContents(contents, ORIGIN, (url) => shell.openExternal(url), logSecurity);
   // Closing the window or quitting (before-quit closes the windows) with unsaved edits: the
   // page's beforeunload handler holds the unload, and this asks save / discard / cancel.
   contents.on('will-prevent-unload', (event) => {
@@ -126,9 +123,11 @@ if (!singleInstance) {
     void openProject(path);
   });
   void app.whenReady().then(async () => {
+    // Before any page exists: permission requests are judged from the first one on.
+    guardSession(session.defaultSession, ORIGIN);
     serveRenderer();
     services = await createServices({ dataDir: app.getPath('userData'), mode: 'electron', version: app.getVersion() });
-    registerIpcHandlers(ipcMain, createWorkbenchDispatcher(services, (m) => process.stderr.write(`${m}\n`)), (url) => url.startsWith(`${ORIGIN}/`));
+    registerIpcHandlers(ipcMain, createWorkbenchDispatcher(services, (m) => process.stderr.write(`${m}\n`)), (url) => isAppUrl(url, ORIGIN));
     const path = projectPathFromArgs(process.argv);
     if (path) await openProject(path);
     buildMenu();

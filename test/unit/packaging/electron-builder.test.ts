@@ -1,9 +1,11 @@
 // The installer configuration (packaging runs on a connected machine, not here): targets
 // for the three platforms, native modules outside the asar, the app's files included,
 // better-sqlite3 rebuilt for Electron by the hook while usb's N-API build is left alone,
-// and the udev rule shipped and installed by the deb.
+// the udev rule shipped and installed by the deb, and the Electron fuses set by the
+// afterPack hook (scripts/after-pack.test.ts runs the hook itself) as the README lists them.
 
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -18,6 +20,7 @@ interface BuilderConfig {
   asarUnpack: string[];
   npmRebuild: boolean;
   beforeBuild: string;
+  afterPack: string;
   fileAssociations: Array<{ ext: string }>;
   linux: { target: string[] };
   deb: { afterInstall: string; afterRemove: string };
@@ -55,6 +58,16 @@ describe('electron-builder.yml', () => {
     expect(after).toContain('/etc/udev/rules.d/99-dynapcnn-workbench.rules');
     expect(after).toContain(rule.to);
     expect(existsSync(`${ROOT}${config.deb.afterRemove}`)).toBe(true);
+  });
+  it('sets the Electron fuses after packing, the ones the README names', () => {
+    expect(config.afterPack).toBe('scripts/after-pack.cjs');
+    const hook = createRequire(import.meta.url)(`${ROOT}${config.afterPack}`) as { FUSES: Record<string, boolean>; default: unknown };
+    expect(hook.default).toBeTypeOf('function');
+    const readme = readFileSync(`${ROOT}README.md`, 'utf8');
+    const section = readme.slice(readme.indexOf('## Building installers'), readme.indexOf('\n## ', readme.indexOf('## Building installers') + 1));
+    const listed = Object.fromEntries([...section.matchAll(/`(\w+)` (on|off)\b/g)].map((m) => [m[1], m[2] === 'on']));
+    expect(listed).toEqual(hook.FUSES);
+    expect(hook.FUSES).toMatchObject({ RunAsNode: false, EnableCookieEncryption: true, OnlyLoadAppFromAsar: true });
   });
   it('opens .dcnnproj files', () => {
     expect(config.fileAssociations.map((a) => a.ext)).toContain('dcnnproj');
