@@ -268,7 +268,8 @@ describe('run context, and the workspace at 1280x720', () => {
     expect(await text(page.getByTestId('predicted-class'))).toBe('2');
 
     await page.getByRole('radio', { name: /Generator/ }).check();
-    await page.locator('.generator').getByLabel(/Duration/).fill('600000');
+    // Long enough to stop by hand, inside the generator limit (2^23 expected events: 512 pixels x 200 Hz x 80 s).
+    await page.locator('.generator').getByLabel(/Duration/).fill('80000');
     await page.getByRole('button', { name: 'Deploy and run' }).click();
     await until('the long run is going', async () => (await page.getByRole('button', { name: 'Stop run' }).isEnabled()), 60_000);
     expect(await visibleStops()).toBe(1);
@@ -279,7 +280,7 @@ describe('run context, and the workspace at 1280x720', () => {
 
     const runs = page.getByRole('region', { name: 'Runs', exact: true });
     await until('the stopped run is listed as stopped', async () => /stopped/.test(await text(runs.locator(`[data-run="${stoppedRun}"]`))));
-    expect(await text(runs.locator(`[data-run="${stoppedRun}"]`))).toContain('Poisson rate image (600000 ms, 200 Hz, seed 1)');
+    expect(await text(runs.locator(`[data-run="${stoppedRun}"]`))).toContain('Poisson rate image (80000 ms, 200 Hz, seed 1)');
     expect(await text(runs.locator(`[data-run="${exampleRun}"]`))).toMatch(new RegExp(`v1 · .*\\(input of the example "${LANDING}"\\)`));
     await shots(page, 'run-stopped');
   });
