@@ -30,6 +30,11 @@ export class LineIndex {
     return lo;
   }
 
+  /** Offset of the first character of 0-based line `line`. */
+  lineStart(line: number): number {
+    return this.lineStarts[line] ?? this.source.length;
+  }
+
   span(start: number, end: number): SourceSpan {
     const s = Math.max(0, Math.min(start, this.source.length));
     const e = Math.max(s, Math.min(end, this.source.length));

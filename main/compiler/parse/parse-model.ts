@@ -91,7 +91,7 @@ export function parseModel(source: string): ModelIR {
   // A bracket left open: if closing the likeliest one makes the text parse, report that
   // one mistake where it is (and what the repaired text says), not its echoes.
   const lines = new LineIndex(source);
-  const guess = guessUnclosedBracket(tokenize(source, new DiagnosticSink(lines)), source);
+  const guess = guessUnclosedBracket(tokenize(source, new DiagnosticSink(lines)), lines);
   if (guess === null) return first;
   const second = parseSequentialText(guess.repaired);
   if (hasSyntaxError(second)) return first;

@@ -6,6 +6,7 @@
 // indentation of the line that opened a bracket still open, and does not start by
 // closing it, starts a new item, so that bracket should have been closed on its line.
 
+import type { LineIndex } from './line-index.js';
 import type { Token } from './tokenizer.js';
 
 const OPENERS = new Set(['(', '[', '{']);
@@ -27,23 +28,6 @@ export interface UnclosedGuess {
   callee: string | null;
 }
 
-function lineStarts(source: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
-}
-
-function lineOf(starts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
 function indentOf(source: string, start: number): number {
   let i = start;
   while (source[i] === ' ' || source[i] === '\t') i++;
@@ -63,8 +47,8 @@ function calleeBefore(tokens: readonly Token[], i: number): string | null {
 }
 
 /** The bracket a person most likely forgot to close, when brackets are left open at the end. */
-export function guessUnclosedBracket(tokens: readonly Token[], source: string): UnclosedGuess | null {
-  const starts = lineStarts(source);
+export function guessUnclosedBracket(tokens: readonly Token[], lines: LineIndex): UnclosedGuess | null {
+  const source = lines.source;
   const stack: number[] = [];
   let guess: { index: number; nextLine: number } | null = null;
   let lastLine = -1;
@@ -72,15 +56,15 @@ export function guessUnclosedBracket(tokens: readonly Token[], source: string): 
     const t = tokens[i]!;
     if (t.kind === 'eof') break;
     if (t.kind === 'newline') continue;
-    const line = lineOf(starts, t.start);
+    const line = lines.lineOf(t.start);
     const isCloser = t.kind === 'op' && (t.text === ')' || t.text === ']' || t.text === '}');
     if (line !== lastLine && guess === null && !isCloser && stack.length > 0) {
-      const indent = t.start - starts[line]!;
+      const indent = t.start - lines.lineStart(line);
       // The innermost open bracket whose line this one does not indent past.
       for (let s = stack.length - 1; s >= 0; s--) {
         const open = tokens[stack[s]!]!;
-        const openLine = lineOf(starts, open.start);
-        if (openLine < line && indent <= indentOf(source, starts[openLine]!)) {
+        const openLine = lines.lineOf(open.start);
+        if (openLine < line && indent <= indentOf(source, lines.lineStart(openLine))) {
           guess = { index: stack[s]!, nextLine: line };
           break;
         }
@@ -93,12 +77,12 @@ export function guessUnclosedBracket(tokens: readonly Token[], source: string): 
   if (stack.length === 0 || guess === null) return null;
 
   const open = tokens[guess.index]!;
-  const line = lineOf(starts, open.start);
+  const line = lines.lineOf(open.start);
   // The last token on the bracket's line: the closer goes after it, or before its comma.
   let last: Token | null = null;
   for (const t of tokens) {
     if (t.kind === 'newline' || t.kind === 'eof') continue;
-    if (lineOf(starts, t.start) === line) last = t;
+    if (lines.lineOf(t.start) === line) last = t;
     else if (t.start > open.start) break;
   }
   if (last === null) return null;
