@@ -296,14 +296,28 @@ export function compileModel(request: CompileRequest, options: CompileOptions = 
 /** 2^26 weights (256 MiB as float32): a thousand times the largest core's kernel memory. */
 const MAX_LAYER_WEIGHTS = 2 ** 26;
 
+function layerWeights(layer: LayerIR): number {
+  if (layer.kind === 'conv2d') return layer.outChannels * (layer.inChannels / Math.max(1, layer.groups)) * layer.kernelSize[0] * layer.kernelSize[1];
+  if (layer.kind === 'linear') return layer.outFeatures * layer.inFeatures;
+  return 0;
+}
+
+/**
+ * How many weights compiling this model text makes (0 when it does not parse), found by
+ * parsing only: callers use it to tell a compile of milliseconds from one of seconds.
+ */
+export function modelWeightCount(source: string): number {
+  const model = parseModel(source);
+  if (model.diagnostics.some((d) => d.severity === 'error')) return 0;
+  return model.layers.reduce((sum, l) => sum + layerWeights(l), 0);
+}
+
 /** The first model layer with more weights than the compiler will make in memory. */
 function oversizedLayer(layers: readonly LayerIR[], family: ChipFamily): CompileError | null {
   const largest = Math.max(...family.cores.map((c) => c.kernel));
   for (const layer of layers) {
-    let count: number;
-    if (layer.kind === 'conv2d') count = layer.outChannels * (layer.inChannels / Math.max(1, layer.groups)) * layer.kernelSize[0] * layer.kernelSize[1];
-    else if (layer.kind === 'linear') count = layer.outFeatures * layer.inFeatures;
-    else continue;
+    if (layer.kind !== 'conv2d' && layer.kind !== 'linear') continue;
+    const count = layerWeights(layer);
     if (!(count <= MAX_LAYER_WEIGHTS)) {
       return {
         stage: 'limits',

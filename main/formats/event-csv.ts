@@ -151,8 +151,74 @@ const LIMITS = [Number.MAX_SAFE_INTEGER, 65535, 65535, 65535, 255];
  */
 export function parseEventCsv(bytes: Uint8Array, sinkFor: (layout: EventCsvLayout) => EventRowSink): EventCsvLayout {
   const header = parseHeader(bytes);
-  parseRows(bytes, header, sinkFor(header.layout));
+  parseRows(bytes, header, sinkFor(header.layout), header.dataStart, 2);
   return header.layout;
+}
+
+/** A header line longer than this is not a CSV event header (the stream stops looking for its end). */
+const MAX_HEADER_BYTES = 64 * 1024;
+
+/**
+ * The same parse over consecutive chunks of a file, for files too large to hold whole:
+ * whole lines are parsed as they arrive and a line cut by a chunk boundary waits for the
+ * next chunk. `maxRows` of the layout is 0 (the file's length is not known here).
+ */
+export class EventCsvStream {
+  private carry: Uint8Array = new Uint8Array(0);
+  private header: Header | null = null;
+  private sink: EventRowSink | null = null;
+  private line = 2;
+  private started = false;
+
+  constructor(private readonly sinkFor: (layout: EventCsvLayout) => EventRowSink) {}
+
+  /** The chunk may be reused by the caller once this returns. */
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    const bytes = this.carry.length === 0 ? chunk : concat(this.carry, chunk);
+    let from = 0;
+    if (!this.header) {
+      if (!this.started && bytes.length >= 6 && bytes[0] === 0x93 && bytes[1] === 0x4e && bytes[2] === 0x55) {
+        fail('NOT_EVENTS', 'this is a .npy file, not CSV text; read it with the npy format');
+      }
+      this.started = true;
+      const nl = bytes.indexOf(LF);
+      if (nl < 0) {
+        if (bytes.length > MAX_HEADER_BYTES) fail('BAD_COLUMNS', `line 1 is longer than ${MAX_HEADER_BYTES} bytes: this is not a CSV header (${ACCEPTED_HEADERS})`, { line: 1 });
+        this.carry = bytes.slice();
+        return;
+      }
+      this.begin(bytes.subarray(0, nl + 1));
+      from = nl + 1;
+    }
+    const lastLf = bytes.lastIndexOf(LF);
+    if (lastLf >= from) {
+      this.line = parseRows(bytes.subarray(0, lastLf + 1), this.header!, this.sink!, from, this.line);
+      from = lastLf + 1;
+    }
+    this.carry = bytes.slice(from);
+  }
+
+  /** Parses what is left (a last line without a line break) and returns the layout. */
+  end(): EventCsvLayout {
+    if (!this.header) this.begin(this.carry);
+    else if (this.carry.length > 0) this.line = parseRows(this.carry, this.header, this.sink!, 0, this.line);
+    this.carry = new Uint8Array(0);
+    return this.header!.layout;
+  }
+
+  private begin(headerLine: Uint8Array): void {
+    const header = parseHeader(headerLine);
+    this.header = { ...header, layout: { ...header.layout, maxRows: 0 } };
+    this.sink = this.sinkFor(this.header.layout);
+  }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 // The error paths live outside the hot loop so that none of its variables is captured by
@@ -206,7 +272,8 @@ function tooLarge(bytes: Uint8Array, h: Header, line: number, f: number, from: n
   });
 }
 
-function parseRows(bytes: Uint8Array, h: Header, sink: EventRowSink): void {
+/** Parses the rows in bytes[start..] (line `firstLine` of the file first); returns the next line number. */
+function parseRows(bytes: Uint8Array, h: Header, sink: EventRowSink, start: number, firstLine: number): number {
   const targets = Int32Array.from(h.targets);
   const limits = Float64Array.from(h.targets, (t) => LIMITS[t]!);
   const nf = targets.length;
@@ -214,8 +281,8 @@ function parseRows(bytes: Uint8Array, h: Header, sink: EventRowSink): void {
   const values = new Float64Array(5);
   values[LAYER] = -1;
   const n = bytes.length;
-  let pos = h.dataStart;
-  let line = 2;
+  let pos = start;
+  let line = firstLine;
 
   while (pos < n) {
     let c = bytes[pos]!;
@@ -268,6 +335,7 @@ function parseRows(bytes: Uint8Array, h: Header, sink: EventRowSink): void {
     sink.row(values[T]!, values[X]!, values[Y]!, values[CHANNEL]!, values[LAYER]!, line);
     line++;
   }
+  return line;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -10,12 +10,12 @@
 import { InputMapper, mappingNote, type InputMapping } from './events/input-mapping.js';
 import type { EventBlock } from './events/event-block.js';
 import { LAYER_DVS_RAW, LAYER_READOUT, SpikeBatchBuilder, allocateBatch, type SpikeBatch } from '../common/spike-batch.js';
-import { parseEventCsv, writeEventCsv, type EventColumns, type EventCsvLayout, type EventRowSink } from './event-csv.js';
+import { EventCsvStream, parseEventCsv, writeEventCsv, type EventColumns, type EventCsvLayout, type EventRowSink } from './event-csv.js';
 import { CameraInputCollector } from './events/camera-input.js';
 import { CAMERA_EXTENSIONS, SNIFF_BYTES, createCameraDecoder, sniffCameraFormat } from './events/camera-formats.js';
 import type { CameraFormat, DecodeReport } from './events/event-decoder.js';
 import { FormatError, type FormatErrorCode, type FormatErrorDetails } from './format-error.js';
-import { readNpy, writeNpy, type NpyTypedArray } from './npy.js';
+import { npyRecordReader, readNpy, writeNpy, type NpyField, type NpyRecordReader, type NpyTypedArray } from './npy.js';
 import { elementCount, formatShape } from './tensor.js';
 
 export type { EventColumns } from './event-csv.js';
@@ -84,8 +84,10 @@ class EventCollector implements EventRowSink {
     private readonly layerFromFile: boolean,
     private readonly defaultLayer: number,
     private readonly options: ReadEventFileOptions,
+    /** Streamed reads: full batches go here as they fill, and nothing is kept or sorted. */
+    private readonly sink?: EventBatchSink,
   ) {
-    this.events = new SpikeBatchBuilder(Math.max(16, capacity));
+    this.events = new SpikeBatchBuilder(sink ? sink.chunkEvents : Math.max(16, capacity));
     const shape = options.inputShape;
     this.c = shape ? shape[0] : 65536;
     this.h = shape ? shape[1] : 65536;
@@ -150,12 +152,31 @@ class EventCollector implements EventRowSink {
       );
     }
     this.events.push(t, l, channel, x, y);
+    if (this.sink && this.events.length >= this.sink.chunkEvents) this.sink.emit(this.events.take());
   }
 
   /** The collected events, tight (no spare capacity), sorted if rows went back in time. */
   finish(): SpikeBatch {
     const b = this.events.take();
+    if (this.sink) {
+      if (b.length > 0) this.sink.emit(b);
+      return allocateBatch(0);
+    }
     return this.firstDecrease >= 0 ? sortByTime(b) : b;
+  }
+
+  /** What the user should know about the rows read (drops, sorting). */
+  notes(): string[] {
+    const notes: string[] = [];
+    if (this.outOfRange > 0) {
+      notes.push(
+        `${this.outOfRange} event${this.outOfRange === 1 ? ' was' : 's were'} outside the input shape ${formatShape(this.options.inputShape!)} and dropped (the first at ${this.where(this.firstOutOfRange)})`,
+      );
+    }
+    if (this.firstDecrease >= 0 && !this.sink) {
+      notes.push(`timestamps were not in time order (the first step back at ${this.where(this.firstDecrease)}); the events were sorted by timestamp, keeping file order for equal timestamps`);
+    }
+    return notes;
   }
 }
 
@@ -210,24 +231,33 @@ function npyFail(code: FormatErrorCode, message: string, details: FormatErrorDet
   throw new FormatError('npy', code, message, details);
 }
 
-function readNpyEvents(bytes: Uint8Array, options: ReadEventFileOptions, defaultLayer: number, warnings: string[]) {
-  const array = readNpy(bytes);
-  if (array.kind !== 'structured') {
-    npyFail(
-      'NOT_EVENTS',
-      `this .npy file holds a plain ${array.dtype} array of shape ${formatShape(array.shape)}, not events; an event file is a structured array with fields t, x, y, p (e.g. numpy dtype [('t','<u8'),('x','<u2'),('y','<u2'),('p','<u2')]) — convert rasters to events first`,
-      { dtype: array.dtype },
-    );
-  }
-  const byRole = new Map<string, { name: string; column: NpyTypedArray }>();
-  for (const f of array.fields) {
+function notEvents(dtype: string, shape: readonly number[]): never {
+  npyFail(
+    'NOT_EVENTS',
+    `this .npy file holds a plain ${dtype} array of shape ${formatShape(shape)}, not events; an event file is a structured array with fields t, x, y, p (e.g. numpy dtype [('t','<u8'),('x','<u2'),('y','<u2'),('p','<u2')]) — convert rasters to events first`,
+    { dtype },
+  );
+}
+
+/** Which field of the records gives which event value (checked once, before any row). */
+interface NpyEventFields {
+  t: string;
+  x: string;
+  y: string;
+  channel: string;
+  layer: string | null;
+}
+
+function npyEventFields(fields: readonly NpyField[], options: ReadEventFileOptions, warnings: string[]): NpyEventFields {
+  const byRole = new Map<string, string>();
+  for (const f of fields) {
     const role = NPY_FIELD[f.name.toLowerCase()];
     if (role === undefined) {
       warnings.push(`field '${f.name}' is not an event field (t, x, y, p, layer, feature) and was ignored`);
       continue;
     }
     const other = byRole.get(role);
-    if (other) npyFail('BAD_COLUMNS', `fields '${other.name}' and '${f.name}' both give ${role}; keep one of them`, { field: f.name });
+    if (other) npyFail('BAD_COLUMNS', `fields '${other}' and '${f.name}' both give ${role}; keep one of them`, { field: f.name });
     if (!/^[|<>=]?[biu]\d+$/.test(f.dtype)) {
       npyFail(
         'UNSUPPORTED_DTYPE',
@@ -235,36 +265,109 @@ function readNpyEvents(bytes: Uint8Array, options: ReadEventFileOptions, default
         { field: f.name, dtype: f.dtype },
       );
     }
-    byRole.set(role, { name: f.name, column: array.columns[f.name]! });
+    byRole.set(role, f.name);
   }
-  const found = array.fields.map((f) => f.name).join(', ');
+  const found = fields.map((f) => f.name).join(', ');
   for (const role of ['t', 'x', 'y'] as const) {
     if (!byRole.has(role)) {
       npyFail('MISSING_FIELD', `the event array has no '${role}' field (fields: ${found}); it needs t, x, y and p (or feature/channel)`, { field: role });
     }
   }
-  const channelField = byRole.get('feature') ?? byRole.get('p');
-  if (!channelField) {
+  const channel = byRole.get('feature') ?? byRole.get('p');
+  if (!channel) {
     npyFail('MISSING_FIELD', `the event array has no polarity or channel field (fields: ${found}); it needs p, feature or channel`, { field: 'p' });
   }
-  const pField = byRole.get('p');
-  if (byRole.has('feature') && pField) {
-    warnings.push(`field '${pField.name}' was ignored: the channel is taken from '${channelField.name}'`);
-  }
-  const layerField = byRole.get('layer');
-  if (layerField && options.layer !== undefined) {
-    warnings.push(`the file has a '${layerField.name}' field, so the layer option (${options.layer}) was not used`);
-  }
+  const p = byRole.get('p');
+  if (byRole.has('feature') && p) warnings.push(`field '${p}' was ignored: the channel is taken from '${channel}'`);
+  const layer = byRole.get('layer') ?? null;
+  if (layer && options.layer !== undefined) warnings.push(`the file has a '${layer}' field, so the layer option (${options.layer}) was not used`);
+  return { t: byRole.get('t')!, x: byRole.get('x')!, y: byRole.get('y')!, channel, layer };
+}
 
+function npyRows(collector: EventCollector, f: NpyEventFields, columns: Readonly<Record<string, NpyTypedArray>>, n: number, first: number): void {
+  const t = columns[f.t]!;
+  const x = columns[f.x]!;
+  const y = columns[f.y]!;
+  const ch = columns[f.channel]!;
+  const layer = f.layer ? columns[f.layer]! : undefined;
+  for (let i = 0; i < n; i++) collector.row(t[i]!, x[i]!, y[i]!, ch[i]!, layer ? layer[i]! : -1, first + i);
+}
+
+function readNpyEvents(bytes: Uint8Array, options: ReadEventFileOptions, defaultLayer: number, warnings: string[]) {
+  const array = readNpy(bytes);
+  if (array.kind !== 'structured') notEvents(array.dtype, array.shape);
+  const fields = npyEventFields(array.fields, options, warnings);
   const n = elementCount(array.shape);
-  const collector = new EventCollector(n, 'npy', layerField !== undefined, defaultLayer, options);
-  const t = byRole.get('t')!.column;
-  const x = byRole.get('x')!.column;
-  const y = byRole.get('y')!.column;
-  const ch = channelField.column;
-  const layer = layerField?.column;
-  for (let i = 0; i < n; i++) collector.row(t[i]!, x[i]!, y[i]!, ch[i]!, layer ? layer[i]! : -1, i);
-  return { collector, columns: (layerField ? 'layered' : 'xytp') as EventColumns };
+  const collector = new EventCollector(n, 'npy', fields.layer !== null, defaultLayer, options);
+  npyRows(collector, fields, array.columns, n, 0);
+  return { collector, columns: (fields.layer ? 'layered' : 'xytp') as EventColumns };
+}
+
+/** Headers longer than this are not waited for (numpy writes a few hundred bytes). */
+const MAX_NPY_HEADER_BYTES = 16 * 1024 * 1024;
+
+/** The .npy reader over consecutive chunks: the header first, then whole records as they arrive. */
+function streamNpyEvents(options: ReadEventFileOptions, defaultLayer: number, warnings: string[], fileBytes: number, sink: EventBatchSink, feed: ChunkFeed) {
+  const st: { head: Uint8Array; carry: Uint8Array; row: number; reader: NpyRecordReader | null; fields: NpyEventFields | null; collector: EventCollector | null } = {
+    head: new Uint8Array(0),
+    carry: new Uint8Array(0),
+    row: 0,
+    reader: null,
+    fields: null,
+    collector: null,
+  };
+  const begin = (bytes: Uint8Array, final: boolean): Uint8Array | null => {
+    st.head = concatBytes(st.head, bytes);
+    // The preamble (magic, version, header length) first.
+    if (!final && st.head.length < Math.min(12, fileBytes)) return null;
+    let r: NpyRecordReader;
+    try {
+      r = npyRecordReader(st.head, fileBytes);
+    } catch (e) {
+      // Not the whole header yet: wait for more of the file.
+      const d = e instanceof FormatError && e.code === 'TRUNCATED' ? e.details.expectedBytes : undefined;
+      if (!final && typeof d === 'number' && d > st.head.length && d <= Math.min(fileBytes, MAX_NPY_HEADER_BYTES)) return null;
+      throw e;
+    }
+    if (!r.fields) notEvents(r.header.descr as string, r.header.shape);
+    if (!r.inRecordOrder) npyFail('UNSUPPORTED_DTYPE', 'this .npy event array has more than one axis and is stored in Fortran order; save it with numpy.save as a 1-D array');
+    st.reader = r;
+    st.fields = npyEventFields(r.fields, options, warnings);
+    st.collector = new EventCollector(0, 'npy', st.fields.layer !== null, defaultLayer, options, sink);
+    const rest = st.head.subarray(r.header.dataOffset);
+    st.head = new Uint8Array(0);
+    return rest;
+  };
+  const records = (r: NpyRecordReader, bytes: Uint8Array) => {
+    const data = st.carry.length > 0 ? concatBytes(st.carry, bytes) : bytes;
+    const n = Math.min(Math.floor(data.length / r.itemSize), r.count - st.row);
+    if (n > 0) {
+      npyRows(st.collector!, st.fields!, r.decode(data.subarray(0, n * r.itemSize), st.row), n, st.row);
+      st.row += n;
+    }
+    st.carry = data.slice(n * r.itemSize);
+  };
+  feed((chunk) => {
+    if (st.reader) return records(st.reader, chunk);
+    const rest = begin(chunk, false);
+    if (rest && st.reader) records(st.reader, rest);
+  });
+  const reader = st.reader ?? (begin(new Uint8Array(0), true), st.reader!);
+  if (st.row !== reader.count) {
+    npyFail('TRUNCATED', `.npy data is cut off: the header announces ${reader.count} records, the file held ${st.row}; the file changed while it was read`, {
+      expectedBytes: reader.count * reader.itemSize,
+      foundBytes: st.row * reader.itemSize,
+    });
+  }
+  return { collector: st.collector!, columns: (st.fields!.layer ? 'layered' : 'xytp') as EventColumns };
+}
+
+function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b.slice();
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -273,14 +376,31 @@ function readNpyEvents(bytes: Uint8Array, options: ReadEventFileOptions, default
 /** Chunk size camera recordings are decoded in (also the worker's file read size). */
 export const CAMERA_CHUNK_BYTES = 1 << 20;
 
-/**
- * Reads a camera recording chunk by chunk into a batch for the model's entry; `feed`
- * receives a push function and calls it with consecutive chunks of the file.
- */
-export function readCameraEvents(format: CameraFormat, options: ReadEventFileOptions, feed: (push: (chunk: Uint8Array) => void) => void): EventFileContents {
+/** Hands consecutive chunks of a file to `push` (a chunk may be reused once push returns). */
+export type ChunkFeed = (push: (chunk: Uint8Array) => void) => void;
+
+/** Where a streamed read sends its events: batches of `chunkEvents` (the last one shorter). */
+export interface EventBatchSink {
+  chunkEvents: number;
+  emit(batch: SpikeBatch): void;
+  /** Camera recordings: µs subtracted from every timestamp (the timeShift a first pass found). */
+  timeShift?: number;
+}
+
+/** A streamed read's report: what readEventFile says, without the events. */
+export type EventFileSummary = Omit<EventFileContents, 'batch'> & {
+  /** The timestamps go back: putting them in order needs the whole file (read it with readEventFile). */
+  needsSort: boolean;
+};
+
+function decodeCamera(format: CameraFormat, options: ReadEventFileOptions, feed: ChunkFeed, stream?: EventBatchSink) {
   const layer = checkOptions(options);
   const decoder = createCameraDecoder(format);
-  const collector = new CameraInputCollector({ layer, ...(options.inputShape ? { inputShape: options.inputShape } : {}) });
+  const collector = new CameraInputCollector({
+    layer,
+    ...(options.inputShape ? { inputShape: options.inputShape } : {}),
+    ...(stream ? { stream: { chunkEvents: stream.chunkEvents, timeShift: stream.timeShift ?? 0, emit: stream.emit } } : {}),
+  });
   // The mapper needs the sensor size, which the decoder knows once it has read the header.
   const mapping: { mapper: InputMapper | null } = { mapper: null };
   const add = (block: EventBlock) => {
@@ -297,13 +417,60 @@ export function readCameraEvents(format: CameraFormat, options: ReadEventFileOpt
   const mapped = collector.finish(report);
   const note = mapping.mapper && options.mapping ? mappingNote(options.mapping, mapping.mapper.report()) : null;
   return {
-    batch: mapped.batch,
-    columns: 'xytp',
-    dropped: mapped.dropped,
-    sorted: mapped.sorted,
-    warnings: note ? [note, ...mapped.warnings] : mapped.warnings,
-    recording: { ...report, timeShift: mapped.timeShift },
+    mapped,
+    contents: {
+      batch: mapped.batch,
+      columns: 'xytp' as const,
+      dropped: mapped.dropped,
+      sorted: mapped.sorted,
+      warnings: note ? [note, ...mapped.warnings] : mapped.warnings,
+      recording: { ...report, timeShift: mapped.timeShift },
+    },
   };
+}
+
+/**
+ * Reads a camera recording chunk by chunk into a batch for the model's entry; `feed`
+ * receives a push function and calls it with consecutive chunks of the file.
+ */
+export function readCameraEvents(format: CameraFormat, options: ReadEventFileOptions, feed: ChunkFeed): EventFileContents {
+  return decodeCamera(format, options, feed).contents;
+}
+
+/**
+ * Reads an event file of `fileBytes` bytes chunk by chunk and sends its events to
+ * `sink` in batches as they are read, holding no more than a chunk and a batch: the
+ * same checks and the same events as readEventFile, for files of any length. A file
+ * whose timestamps go back cannot be put in order this way: a camera recording, or a
+ * .npy / CSV file read with the sort option, then reports `needsSort` (the events sent
+ * are in file order) and must be read whole.
+ */
+export function streamEventFile(format: EventInputFormat, options: ReadEventFileOptions, fileBytes: number, feed: ChunkFeed, sink: EventBatchSink): EventFileSummary {
+  if (isCameraFormat(format)) {
+    const { mapped, contents } = decodeCamera(format, options, feed, sink);
+    const { batch: _none, ...summary } = contents;
+    return { ...summary, needsSort: mapped.backwards };
+  }
+  const defaultLayer = checkOptions(options);
+  const warnings: string[] = [];
+  let read: { collector: EventCollector; columns: EventColumns };
+  if (format === 'csv') {
+    let collector: EventCollector | undefined;
+    const csv = new EventCsvStream((l) => (collector = new EventCollector(0, 'csv', l.columns === 'layered', defaultLayer, options, sink)));
+    feed((chunk) => csv.push(chunk));
+    const layout = csv.end();
+    read = { collector: collector!, columns: layout.columns };
+    layeredNote(read.columns, options, warnings);
+  } else {
+    read = streamNpyEvents(options, defaultLayer, warnings, fileBytes, sink, feed);
+  }
+  const c = read.collector;
+  c.finish();
+  return { columns: read.columns, dropped: { outOfRange: c.outOfRange }, sorted: false, warnings: [...warnings, ...c.notes()], needsSort: c.firstDecrease >= 0 };
+}
+
+function layeredNote(columns: EventColumns, options: ReadEventFileOptions, warnings: string[]): void {
+  if (columns === 'layered' && options.layer !== undefined) warnings.push(`the file has a layer column, so the layer option (${options.layer}) was not used`);
 }
 
 /** Read an event file into a SpikeBatch, checking every row (see ReadEventFileOptions). */
@@ -326,9 +493,7 @@ export function readEventFile(bytes: Uint8Array, format: EventInputFormat, optio
       return collector;
     });
     columns = layout.columns;
-    if (columns === 'layered' && options.layer !== undefined) {
-      warnings.push(`the file has a layer column, so the layer option (${options.layer}) was not used`);
-    }
+    layeredNote(columns, options, warnings);
   } else {
     const r = readNpyEvents(bytes, options, defaultLayer, warnings);
     collector = r.collector;
@@ -336,15 +501,7 @@ export function readEventFile(bytes: Uint8Array, format: EventInputFormat, optio
   }
   const c = collector!;
   const batch = c.finish();
-  if (c.outOfRange > 0) {
-    warnings.push(
-      `${c.outOfRange} event${c.outOfRange === 1 ? ' was' : 's were'} outside the input shape ${formatShape(options.inputShape!)} and dropped (the first at ${c.where(c.firstOutOfRange)})`,
-    );
-  }
-  if (c.firstDecrease >= 0) {
-    warnings.push(`timestamps were not in time order (the first step back at ${c.where(c.firstDecrease)}); the events were sorted by timestamp, keeping file order for equal timestamps`);
-  }
-  return { batch, columns, dropped: { outOfRange: c.outOfRange }, sorted: c.firstDecrease >= 0, warnings };
+  return { batch, columns, dropped: { outOfRange: c.outOfRange }, sorted: c.firstDecrease >= 0, warnings: [...warnings, ...c.notes()] };
 }
 
 /**

@@ -282,13 +282,10 @@ export function readNpyHeader(bytes: Uint8Array): NpyHeader {
   return { version, descr: dict.get('descr')!, fortranOrder, shape: shapeValue.items as number[], dataOffset };
 }
 
-/** Read a whole .npy file. */
-export function readNpy(bytes: Uint8Array): NpyArray {
-  const header = readNpyHeader(bytes);
-  const layout = layoutOf(header.descr);
+/** The data after the header must be exactly what the header's shape and dtype need. */
+function checkDataSize(header: NpyHeader, layout: Layout, found: number): number {
   const count = elementCount(header.shape);
   const expected = count * layout.itemSize;
-  const found = bytes.length - header.dataOffset;
   const what = `shape ${pythonTupleRepr(header.shape)} of ${layout.fields ? `${layout.itemSize}-byte records` : pythonStringRepr(header.descr as string)}`;
   if (found < expected) {
     fail(
@@ -304,6 +301,14 @@ export function readNpy(bytes: Uint8Array): NpyArray {
       { expectedBytes: expected, foundBytes: found },
     );
   }
+  return count;
+}
+
+/** Read a whole .npy file. */
+export function readNpy(bytes: Uint8Array): NpyArray {
+  const header = readNpyHeader(bytes);
+  const layout = layoutOf(header.descr);
+  const count = checkDataSize(header, layout, bytes.length - header.dataOffset);
   const shape = header.shape;
   const data = bytes.subarray(header.dataOffset);
   if (layout.scalar) {
@@ -319,6 +324,44 @@ export function readNpy(bytes: Uint8Array): NpyArray {
     columns[f.name] = column;
   }
   return { kind: 'structured', shape: [...shape], fields: fields.map((f) => ({ name: f.name, dtype: f.dtype })), columns };
+}
+
+/**
+ * The records of a structured .npy file, decoded a slice at a time, for files too large
+ * to hold whole: `head` holds at least the header, `fileBytes` is the file's size (so a
+ * cut-off or over-long file is refused before any record is read). Plain arrays have no
+ * records (`fields` null); arrays of more than one axis stored in Fortran order are not
+ * in record order and must be read whole (`inRecordOrder` false).
+ */
+export interface NpyRecordReader {
+  header: NpyHeader;
+  fields: NpyField[] | null;
+  count: number;
+  itemSize: number;
+  inRecordOrder: boolean;
+  /** The fields of whole records (`records.length` a multiple of itemSize), the first being record `firstIndex`. */
+  decode(records: Uint8Array, firstIndex: number): Record<string, NpyTypedArray>;
+}
+
+export function npyRecordReader(head: Uint8Array, fileBytes: number): NpyRecordReader {
+  const header = readNpyHeader(head);
+  const layout = layoutOf(header.descr);
+  const count = checkDataSize(header, layout, fileBytes - header.dataOffset);
+  const fields = layout.fields ?? null;
+  return {
+    header,
+    fields: fields ? fields.map((f) => ({ name: f.name, dtype: f.dtype })) : null,
+    count,
+    itemSize: layout.itemSize,
+    inRecordOrder: !(header.fortranOrder && header.shape.length > 1),
+    decode(records, firstIndex) {
+      if (!fields) throw new Error('a plain .npy array has no records');
+      const n = Math.floor(records.length / layout.itemSize);
+      const columns: Record<string, NpyTypedArray> = Object.create(null) as Record<string, NpyTypedArray>;
+      for (const f of fields) columns[f.name] = decodeColumn(records, f.offset, layout.itemSize, f.type, n, `field ${pythonStringRepr(f.name)}`, firstIndex);
+      return columns;
+    },
+  };
 }
 
 /**
@@ -339,7 +382,7 @@ function gatherLittleEndian(data: Uint8Array, offset: number, stride: number, si
   return buf;
 }
 
-function decodeColumn(data: Uint8Array, offset: number, stride: number, t: ScalarType, count: number, where: string): NpyTypedArray {
+function decodeColumn(data: Uint8Array, offset: number, stride: number, t: ScalarType, count: number, where: string, indexBase = 0): NpyTypedArray {
   const buf = gatherLittleEndian(data, offset, stride, t.size, count, t.bigEndian);
   switch (`${t.kind}${t.size}`) {
     case 'b1': {
@@ -370,8 +413,8 @@ function decodeColumn(data: Uint8Array, offset: number, stride: number, t: Scala
       return int64WordsToFloat64(new Uint32Array(buf), count, t.kind === 'i', (i) =>
         fail(
           'UNSAFE_INTEGER',
-          `${where} (${canonicalTypeString(t)}) holds a value beyond ±(2^53-1) at element ${i}, which JavaScript cannot represent exactly; store smaller values (e.g. timestamps relative to the first event)`,
-          { index: i },
+          `${where} (${canonicalTypeString(t)}) holds a value beyond ±(2^53-1) at element ${indexBase + i}, which JavaScript cannot represent exactly; store smaller values (e.g. timestamps relative to the first event)`,
+          { index: indexBase + i },
         ),
       );
     }

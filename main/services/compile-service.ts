@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CompileView, ExampleModel, ModelSpec, WeightsInfo } from '../../preload/api.js';
-import { compileModel } from '../compiler/compile.js';
+import { compileModel, modelWeightCount } from '../compiler/compile.js';
+import { CompilePool } from '../threads/compile-pool.js';
 import type { CompileRequest, CompileResult } from '../compiler/compile-types.js';
 import { spanOf } from '../compiler/diagnostics.js';
 import { JsonTextError, parseJsonText } from '../common/json-text.js';
@@ -54,7 +55,11 @@ interface CachedCompile {
   bytes: number;
 }
 
+/** Models with more weights than this are compiled in a worker thread (about 100 ms of work and more). */
+export const OFF_THREAD_WEIGHTS = 2_000_000;
+
 export class CompileService {
+  private readonly pool = new CompilePool();
   private readonly weights: WeightsCache<LoadedWeightsEntry>;
   private readonly results = new Map<string, CachedCompile>();
   private examplesCache: ExampleEntry[] | null = null;
@@ -208,19 +213,48 @@ export class CompileService {
   }
 
   compile(spec: ModelSpec): { result: CompileResult | null; view: CompileView } {
+    const ready = this.prepare(spec);
+    if ('done' in ready) return ready.done;
+    return this.keep(ready.key, spec, compileModel(ready.request, { modelKind: spec.kind ?? 'auto' }));
+  }
+
+  /**
+   * The same compile, with models of more than OFF_THREAD_WEIGHTS weights compiled in a
+   * worker thread: the UI and the web host's other clients stay responsive meanwhile.
+   */
+  async compileAsync(spec: ModelSpec): Promise<{ result: CompileResult | null; view: CompileView }> {
+    const ready = this.prepare(spec);
+    if ('done' in ready) return ready.done;
+    const options = { modelKind: spec.kind ?? 'auto' } as const;
+    const heavy = modelWeightCount(spec.source) > OFF_THREAD_WEIGHTS;
+    if (heavy) this.compilesOffThread++;
+    const result = heavy ? await this.pool.run(ready.request, options) : compileModel(ready.request, options);
+    return this.keep(ready.key, spec, result);
+  }
+
+  /** Compiles done in the worker thread so far (tests and diagnostics). */
+  compilesOffThread = 0;
+
+  /** Ends the compile thread, if one runs. */
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  private prepare(spec: ModelSpec): { done: { result: CompileResult | null; view: CompileView } } | { key: string; request: CompileRequest } {
     const { exampleId: _example, ...compiled } = spec;
     const key = JSON.stringify(compiled);
     const cached = this.results.get(key);
     if (cached) {
       // Compiling from a cached result still counts as using its weights (least recently used).
       if (cached.weightsId) this.weights.get(cached.weightsId);
-      return cached;
+      return { done: cached };
     }
     const prepared = this.requestFor(spec);
-    if ('patchError' in prepared) {
-      return { result: null, view: { ...emptyView(spec.chip), error: prepared.patchError } };
-    }
-    const result = compileModel(prepared.request, { modelKind: spec.kind ?? 'auto' });
+    if ('patchError' in prepared) return { done: { result: null, view: { ...emptyView(spec.chip), error: prepared.patchError } } };
+    return { key, request: prepared.request };
+  }
+
+  private keep(key: string, spec: ModelSpec, result: CompileResult): CachedCompile {
     // Its own float and quantized copies of the weights (the file's tensors are not in it).
     const bytes = heldBinaryBytes(result);
     const entry: CachedCompile = { result, view: compileView(result), weightsId: spec.weightsId, bytes };

@@ -124,6 +124,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       await storeThread?.dispose();
       await devices.dispose();
       await samna?.dispose();
+      await compiler.close();
       appDb.close();
     },
   };

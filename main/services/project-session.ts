@@ -189,7 +189,7 @@ export class ProjectSession {
   /** Saves the spec as a new model version (also when it does not compile: nothing is lost). */
   async saveModel(spec: ModelSpec, name?: string): Promise<ModelVersionView> {
     const project = this.require();
-    const { result } = this.compiler.compile(spec);
+    const { result } = await this.compiler.compileAsync(spec);
     const weights = spec.weightsId ? this.compiler.weightsEntry(spec.weightsId).bytes : null;
     const version = await project.addModelVersion({
       name: name ?? null,

@@ -4,24 +4,36 @@
 
 import type { InputSource } from '../../preload/api.js';
 import type { CompileResult, Shape3 } from '../compiler/compile-types.js';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
+import type { EventStream } from '../common/event-stream.js';
 import { detectEventInputFormat, isCameraFormat } from '../formats/event-files.js';
 import { SNIFF_BYTES } from '../formats/events/camera-formats.js';
 import { describeMapping, type InputMapping } from '../formats/events/input-mapping.js';
 import { ServiceError } from './service-error.js';
 import { movingBar, poissonRateImage } from '../sim/input-generators.js';
 import { LAYER_DVS, type SpikeBatch } from '../common/spike-batch.js';
-import { readEventFileOffThread, readEventPathOffThread, type ReadProgress } from '../threads/event-file-reader.js';
+import { openEventPathStream, readEventFileOffThread, readEventPathOffThread, type ReadProgress } from '../threads/event-file-reader.js';
 import { InputFileError, readBytes } from './model-files.js';
 import type { ProjectStore } from '../store/project-store.js';
 
-export interface RunInput {
-  batch: SpikeBatch;
+/** A run's input: held whole (`batch`), or streamed from its file as the device takes it (`stream`). */
+export type RunInput = {
   label: string;
   warnings: string[];
   /** The camera recording's input mapping, kept with the run. */
   mapping?: InputMapping;
+} & ({ batch: SpikeBatch } | { stream: EventStream });
+
+export function inputEvents(input: RunInput): SpikeBatch | EventStream {
+  return 'stream' in input ? input.stream : input.batch;
 }
+
+export function inputEventCount(input: RunInput): number {
+  return 'stream' in input ? input.stream.total : input.batch.length;
+}
+
+/** Event files from this size on are streamed from the file, not held in memory. */
+export const STREAM_FROM_BYTES = 32 * 1024 * 1024;
 
 export function entryOf(compiled: CompileResult): { layer: number; shape: Shape3 } {
   if (compiled.dvs) {
@@ -62,17 +74,25 @@ async function readHead(path: string, n: number): Promise<Uint8Array> {
   }
 }
 
+export interface PathInputOptions {
+  sort?: boolean;
+  dropOutOfRange?: boolean;
+  mapping?: InputMapping;
+  sensor?: { width: number; height: number };
+  /** Files from this many bytes on are streamed (default STREAM_FROM_BYTES). */
+  streamFromBytes?: number;
+  /** Aborting ends reading in the worker at once (Ctrl-C while a large file is checked). */
+  signal?: AbortSignal;
+}
+
 /**
- * An event file given by path: camera recordings are decoded in the event-file worker
- * straight from the file, chunk by chunk (progress through `onProgress`); .npy / CSV
- * files are read whole, as inputFromFile does.
+ * An event file given by path. Large files (STREAM_FROM_BYTES and more) are checked in
+ * the event-file worker and then streamed from the file as the run consumes them, so a
+ * run's memory does not grow with the file's length. Smaller camera recordings are
+ * decoded in the worker straight from the file, chunk by chunk (progress through
+ * `onProgress`); smaller .npy / CSV files are read whole, as inputFromFile does.
  */
-export async function inputFromPath(
-  compiled: CompileResult,
-  path: string,
-  options: { sort?: boolean; dropOutOfRange?: boolean; mapping?: InputMapping; sensor?: { width: number; height: number } } = {},
-  onProgress?: (p: ReadProgress) => void,
-): Promise<RunInput> {
+export async function inputFromPath(compiled: CompileResult, path: string, options: PathInputOptions = {}, onProgress?: (p: ReadProgress) => void): Promise<RunInput> {
   const head = await readHead(path, SNIFF_BYTES);
   let format;
   try {
@@ -80,15 +100,27 @@ export async function inputFromPath(
   } catch (e) {
     throw new ServiceError('BAD_EVENT_FILE', `${path}: ${(e as Error).message}`);
   }
-  const { mapping, sensor, ...fileOptions } = options;
-  if (!isCameraFormat(format)) {
-    if (mapping) throw new ServiceError('BAD_INPUT_MAPPING', `${path}: the input mapping (${describeMapping(mapping)}) applies to camera recordings; a .npy / CSV event file is sent as it is`);
-    return inputFromFile(compiled, path, await readBytes(path, 'event file'), fileOptions);
-  }
+  const { mapping, sensor, streamFromBytes, signal, ...fileOptions } = options;
+  const camera = isCameraFormat(format);
+  if (!camera && mapping) throw new ServiceError('BAD_INPUT_MAPPING', `${path}: the input mapping (${describeMapping(mapping)}) applies to camera recordings; a .npy / CSV event file is sent as it is`);
+  const size = (await stat(path)).size;
+  const streamed = size >= (streamFromBytes ?? STREAM_FROM_BYTES);
+  if (!camera && !streamed) return inputFromFile(compiled, path, await readBytes(path, 'event file'), fileOptions);
   const entry = entryOf(compiled);
+  const readOptions = { inputShape: entry.shape, layer: entry.layer, ...fileOptions, ...(mapping ? { mapping } : {}), ...(sensor ? { sensor } : {}) };
+  const label = mapping ? `${path} (input mapping: ${describeMapping(mapping)})` : path;
+  const kept = mapping ? { mapping } : {};
   try {
-    const read = await readEventPathOffThread(path, format, { inputShape: entry.shape, layer: entry.layer, ...fileOptions, ...(mapping ? { mapping } : {}), ...(sensor ? { sensor } : {}) }, onProgress);
-    return { batch: read.batch, label: mapping ? `${path} (input mapping: ${describeMapping(mapping)})` : path, warnings: read.warnings, ...(mapping ? { mapping } : {}) };
+    if (!streamed) {
+      const read = await readEventPathOffThread(path, format, readOptions, onProgress, signal);
+      return { batch: read.batch, label, warnings: read.warnings, ...kept };
+    }
+    const opened = await openEventPathStream(path, format, readOptions, onProgress, signal ? { signal } : {});
+    if (opened.kind === 'whole') {
+      const note = `the events are not in time order, so the whole file was read into memory to sort them (${opened.contents.batch.length} events)`;
+      return { batch: opened.contents.batch, label, warnings: [...opened.contents.warnings, note], ...kept };
+    }
+    return { stream: opened.stream, label, warnings: opened.summary.warnings, ...kept };
   } catch (e) {
     throw new ServiceError('BAD_EVENT_FILE', `${path}: ${(e as Error).message}`);
   }

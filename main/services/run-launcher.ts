@@ -15,7 +15,7 @@ import type { ProjectStore } from '../store/project-store.js';
 import { RERUN_RELATION } from '../store/run-status.js';
 import type { CompileService } from './compile-service.js';
 import { specOfVersion, storedSpec, type ProjectSession } from './project-session.js';
-import { recordedInput, type RunInput } from './run-inputs.js';
+import { inputEventCount, inputEvents, recordedInput, type RunInput } from './run-inputs.js';
 import type { NewModelVersion, RunHandle, RunListeners, RunService } from './run-service.js';
 
 export interface LaunchRequest {
@@ -77,14 +77,18 @@ export class RunLauncher {
   async launch(req: LaunchRequest): Promise<Launched> {
     this.requireSameType(req.compiled.device, req.deviceId);
     const input = await req.input(req.compiled);
-    if (input.batch.length === 0) throw new ServiceError('EMPTY_INPUT', `${input.label} holds no events`);
+    if (inputEventCount(input) === 0) {
+      if ('stream' in input) input.stream.close();
+      throw new ServiceError('EMPTY_INPUT', `${input.label} holds no events`);
+    }
+    // The run service closes a streamed input however the start ends.
     const handle = await this.deps.runs.start(
       {
         project: req.project,
         deviceId: req.deviceId,
         compiled: req.compiled,
         modelVersion: req.modelVersion,
-        input: input.batch,
+        input: inputEvents(input),
         inputLabel: input.label,
         ...(input.mapping ? { inputMapping: input.mapping } : {}),
         deploy: req.deploy ?? {},
@@ -106,7 +110,7 @@ export class RunLauncher {
     const projects = this.requireSession();
     const project = projects.require();
     this.requireSameType(args.spec.chip, args.deviceId);
-    const { result, view } = this.deps.compiler.compile(args.spec);
+    const { result, view } = await this.deps.compiler.compileAsync(args.spec);
     const compiled = requireCompiled(result, args.spec.chip, view.error?.message);
     const version = await projects.versionFor(args.spec);
     return this.launch({ project, deviceId: args.deviceId, compiled, modelVersion: version.id, input: args.input, ...(args.deploy ? { deploy: args.deploy } : {}), ...(args.listeners ? { listeners: args.listeners } : {}) });
@@ -152,7 +156,7 @@ export class RunLauncher {
     if (!version) throw new ServiceError('UNKNOWN_MODEL_VERSION', `model version ${versionId} does not exist in this project`);
     const spec = await specOfVersion(project, version, this.deps.compiler);
     if (version.device === deviceType) {
-      const { result, view } = this.deps.compiler.compile(spec);
+      const { result, view } = await this.deps.compiler.compileAsync(spec);
       return { compiled: requireCompiled(result, version.device, view.error?.message), modelVersion: version.id };
     }
     if (!recompile) {
@@ -161,7 +165,7 @@ export class RunLauncher {
         `run ${source.id} used model version ${version.id}, compiled for ${version.device}; re-running it on a ${deviceType} compiles a new model version for ${deviceType}. Confirm to do so (CLI: add --recompile).`,
       );
     }
-    const { result, view } = this.deps.compiler.compile({ ...spec, chip: deviceType });
+    const { result, view } = await this.deps.compiler.compileAsync({ ...spec, chip: deviceType });
     const compiled = requireCompiled(result, deviceType, view.error?.message);
     return { compiled, modelVersion: await rerunVersion(project, version, { ...spec, chip: deviceType }, source.id) };
   }

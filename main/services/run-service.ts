@@ -11,6 +11,7 @@ import type { DeployOptions, DeviceDriver, ForwardProgress, ForwardStats } from 
 import { ServiceError } from './service-error.js';
 import { LAYER_DVS, sliceBatch, type SpikeBatch } from '../common/spike-batch.js';
 import type { InputMapping } from '../formats/events/input-mapping.js';
+import type { EventStream } from '../common/event-stream.js';
 import type { ModelVersionPurpose } from '../store/project.js';
 import type { ProjectStore, RunRecording } from '../store/project-store.js';
 import { endingForDisconnect, endingReason, type RunEnding } from '../store/run-status.js';
@@ -33,7 +34,8 @@ export interface RunParams {
   compiled: CompileResult;
   /** The project's model version the run belongs to: an existing one, or one to save with the run. */
   modelVersion: number | NewModelVersion;
-  input: SpikeBatch;
+  /** The events, whole or as a stream (read as the device takes them). */
+  input: SpikeBatch | EventStream;
   deploy: DeployOptions;
   parentRunId?: number;
   relation?: string;
@@ -111,6 +113,23 @@ export function monitoredLayers(compiled: CompileResult): MonitoredLayerView[] {
 
 let unrecordedRunIds = 0;
 
+/** A batch held whole, as a stream of itself. */
+function streamOf(input: SpikeBatch | EventStream): EventStream {
+  if ('batches' in input) return input;
+  const n = input.length;
+  return {
+    total: n,
+    firstUs: n > 0 ? input.t[0]! : null,
+    lastUs: n > 0 ? input.t[n - 1]! : null,
+    batches: () => ({
+      async *[Symbol.asyncIterator]() {
+        yield input;
+      },
+    }),
+    close: () => {},
+  };
+}
+
 export class RunService {
   private readonly active = new Map<number, RunHandle>();
 
@@ -134,6 +153,16 @@ export class RunService {
   }
 
   async start(params: RunParams, listeners: RunListeners = {}): Promise<RunHandle> {
+    const source = streamOf(params.input);
+    try {
+      return await this.startWith(params, source, listeners);
+    } catch (e) {
+      source.close();
+      throw e;
+    }
+  }
+
+  private async startWith(params: RunParams, input: EventStream, listeners: RunListeners): Promise<RunHandle> {
     const { compiled } = params;
     if (!compiled.ok || !compiled.config || !compiled.placement) {
       throw new ServiceError('COMPILE_FAILED', `The model does not compile for ${compiled.device}: ${compiled.error?.message ?? 'unknown error'}`);
@@ -187,15 +216,14 @@ export class RunService {
     }
 
     const monitored = monitoredLayers(compiled);
-    const input = params.input;
     const started: RunStartedView = {
       runId,
       deviceId: device.id,
       modelVersion: modelVersionId,
       monitored,
       exitCore,
-      eventsInTotal: input.length,
-      inputDurationUs: input.length > 0 ? input.t[input.length - 1]! - input.t[0]! : 0,
+      eventsInTotal: input.total,
+      inputDurationUs: input.firstUs !== null && input.lastUs !== null ? input.lastUs - input.firstUs : 0,
     };
 
     const abort = new AbortController();
@@ -217,11 +245,13 @@ export class RunService {
         // Record the input as it is fed, so a run cut short holds exactly what went in.
         const chunk = 65536;
         async function* feed(): AsyncGenerator<SpikeBatch> {
-          for (let i = 0; i < input.length; i += chunk) {
-            if (abort.signal.aborted) return;
-            const part = sliceBatch(input, i, i + chunk);
-            recorder?.recordInput(part);
-            yield sliceBatch(part, 0, part.length);
+          for await (const batch of input.batches()) {
+            for (let i = 0; i < batch.length; i += chunk) {
+              if (abort.signal.aborted) return;
+              const part = sliceBatch(batch, i, i + chunk);
+              recorder?.recordInput(part);
+              yield sliceBatch(part, 0, part.length);
+            }
           }
         }
         const result = await driver.forward(feed(), {
@@ -231,7 +261,7 @@ export class RunService {
             recorder?.recordOutput(batch);
             listeners.onSpikes?.(runId, batch);
           },
-          onProgress: (p) => listeners.onProgress?.(runId, { ...p, totalIn: input.length }),
+          onProgress: (p) => listeners.onProgress?.(runId, { ...p, totalIn: input.total }),
         });
         stats = result.stats;
         if (disconnect) ending = disconnect;
@@ -239,6 +269,7 @@ export class RunService {
       } catch (e) {
         ending = disconnect ?? { status: 'failed', message: (e as Error).message };
       } finally {
+        input.close();
         unsubscribe();
         this.active.delete(runId);
         await this.devices.release(device.id, String(runId)).catch(() => undefined);

@@ -16,7 +16,7 @@ import { decodeWire, encodeWire, type WireMessage } from '../common/wire-codec.j
 import type { EventBus } from '../services/event-bus.js';
 import { CONTENT_SECURITY_POLICY } from '../common/content-security-policy.js';
 import { forLog, hostPolicy, type HostPolicy } from './allowed-hosts.js';
-import { ConnectionBudget, DEFAULT_BUDGET, type BudgetLimits } from './connection-budget.js';
+import { ConnectionBudget, DEFAULT_BUDGET, DEFAULT_HOST_LIMITS, HostBudget, type BudgetLimits, type HostLimits } from './connection-budget.js';
 
 /**
  * Largest WebSocket frame read: the largest request plus room for its envelope (id,
@@ -57,6 +57,8 @@ export interface WebHostOptions {
   maxFrameBytes?: number;
   /** Per-connection budget (tests); DEFAULT_BUDGET by default. */
   budget?: BudgetLimits;
+  /** What all connections may hold together (tests); DEFAULT_HOST_LIMITS by default. */
+  hostLimits?: HostLimits;
 }
 
 export interface WebHost {
@@ -120,6 +122,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const log = options.log ?? (() => undefined);
   const sockets = new Set<WebSocket>();
+  const hostBudget = new HostBudget(options.hostLimits ?? DEFAULT_HOST_LIMITS);
+  // Upgrades accepted and not yet connected count against the connection limit too.
+  let upgrading = 0;
   // Known once the port is: until then nothing is answered.
   let hosts: HostPolicy | null = null;
 
@@ -167,7 +172,21 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         log(`refused a WebSocket from origin ${forLog(origin)}`);
         return refuse(403, 'Forbidden');
       }
-      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+      if (sockets.size + upgrading >= hostBudget.limits.maxConnections) {
+        log(`refused a WebSocket: ${sockets.size + upgrading} connections are open (the limit is ${hostBudget.limits.maxConnections})`);
+        return refuse(503, 'Service Unavailable');
+      }
+      let accepted = false;
+      upgrading++;
+      // A handshake that ws aborts closes the socket without a connection.
+      socket.once('close', () => {
+        if (!accepted) upgrading--;
+      });
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        accepted = true;
+        upgrading--;
+        wss.emit('connection', ws, req);
+      });
     } catch (e) {
       log(`refused a WebSocket upgrade that failed: ${(e as Error).message}`);
       refuse(400, 'Bad Request');
@@ -176,7 +195,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   wss.on('connection', (ws: WebSocket) => {
     sockets.add(ws);
-    const budget = new ConnectionBudget(options.budget ?? DEFAULT_BUDGET);
+    const budget = new ConnectionBudget(options.budget ?? DEFAULT_BUDGET, hostBudget);
     const unsubscribe = options.bus.subscribe((channel: EventChannel, payload: unknown) => {
       if (ws.readyState === ws.OPEN) ws.send(encodeWire({ t: 'evt', channel, payload }));
     });

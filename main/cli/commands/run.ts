@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { compileModel } from '../../compiler/compile.js';
 import { writeEventFile } from '../../formats/event-files.js';
 import { listDataset, pickSample, type DatasetSample } from '../../services/dataset.js';
-import { inputFromPath } from '../../services/run-inputs.js';
+import { inputEventCount, inputFromPath } from '../../services/run-inputs.js';
 import { localProjectStore } from '../../store/project-store.js';
 import { concatBatches, type SpikeBatch } from '../../common/spike-batch.js';
 import { openProject, ProjectWriteError, type Project } from '../../store/project.js';
@@ -111,7 +111,8 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     if (sample) io.err(`sample ${values.index} of class "${sample.label}" (output channel ${sample.labelIndex}): ${sample.file}`);
     let shown = 0;
     const readOptions = { ...(values.sort ? { sort: true } : {}), ...(values['drop-out-of-range'] ? { dropOutOfRange: true } : {}) };
-    const loading = inputFromPath(compiled, eventsPath, { ...readOptions, ...(mapping ? { mapping } : {}), ...(sensor ? { sensor } : {}) }, (p) => {
+    const reading = new AbortController();
+    const loading = inputFromPath(compiled, eventsPath, { ...readOptions, ...(mapping ? { mapping } : {}), ...(sensor ? { sensor } : {}), signal: reading.signal }, (p) => {
       // Progress only for big recordings, every 10 %: a lab user sees a 5 GB file move.
       const f = p.bytes / p.total;
       if (values.json || p.total < 64 * 1024 * 1024 || (f < shown + 0.1 && f < 1)) return;
@@ -121,13 +122,18 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     // Ctrl-C while a large recording is still being read ends the command at once.
     const interrupted = io.interrupted?.then(() => 'interrupted' as const);
     const input = await Promise.race([loading.catch((e: Error) => Promise.reject(new CliError(e.message))), ...(interrupted ? [interrupted] : [])]);
-    if (input === 'interrupted') throw new CliError('interrupted while reading the input: nothing was run', 130);
+    if (input === 'interrupted') {
+      reading.abort();
+      void loading.then((late) => 'stream' in late && late.stream.close(), () => undefined);
+      throw new CliError('interrupted while reading the input: nothing was run', 130);
+    }
     for (const w of input.warnings) io.err(`warning: ${w}`);
-    const project = values.project ? openProjectForCli(values.project, io, 'create') : null;
+    let project: Project | null = null;
     const outputs: SpikeBatch[] = [];
     // Runs longer than a moment show progress on stderr (never mixed into --json output).
-    const progress = values.json || input.batch.length < PROGRESS_FROM_EVENTS ? null : runProgressReporter((line) => io.err(line));
+    const progress = values.json || inputEventCount(input) < PROGRESS_FROM_EVENTS ? null : runProgressReporter((line) => io.err(line));
     try {
+      project = values.project ? openProjectForCli(values.project, io, 'create') : null;
       const { handle } = await services.launcher.launch({
         project: project ? localProjectStore(project) : null,
         deviceId: device.id,
@@ -157,6 +163,8 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       io.out(values.json ? JSON.stringify(j) : formatRun(j));
       return summary.status === 'completed' ? 0 : 1;
     } finally {
+      // A streamed input is released even when the run never started.
+      if ('stream' in input) input.stream.close();
       project?.close();
     }
   });

@@ -15,6 +15,13 @@ export interface CameraInputOptions {
   inputShape?: readonly [number, number, number];
   /** Layer (core or LAYER_*) the events are sent to. */
   layer: number;
+  /**
+   * Streamed reads: batches of `chunkEvents` go to `emit` as they fill, their timestamps
+   * less `timeShift` (known from a first pass over the file). Nothing is kept, so
+   * nothing is sorted: a recording whose time goes back says so (`sorted` false,
+   * `backwards` true) and must be read whole.
+   */
+  stream?: { chunkEvents: number; timeShift: number; emit(batch: SpikeBatch): void };
 }
 
 export interface CameraInput {
@@ -23,6 +30,8 @@ export interface CameraInput {
   sorted: boolean;
   /** µs subtracted from every timestamp (the earliest timestamp kept). */
   timeShift: number;
+  /** Timestamps went back somewhere in the recording. */
+  backwards: boolean;
   warnings: string[];
 }
 
@@ -70,15 +79,26 @@ export class CameraInputCollector {
       if (t < tMin) tMin = t;
       last = t;
       this.out.push(t, layer, p, x, y);
+      if (this.options.stream && this.out.length >= this.options.stream.chunkEvents) this.flush();
     }
     this.tMin = tMin;
     this.lastT = last;
     this.seen += n;
   }
 
+  private flush(): void {
+    const stream = this.options.stream!;
+    const batch = this.out.take();
+    const shift = stream.timeShift;
+    if (shift !== 0) for (let i = 0; i < batch.length; i++) batch.t[i] = batch.t[i]! - shift;
+    if (batch.length > 0) stream.emit(batch);
+  }
+
   finish(report: DecodeReport): CameraInput {
     const warnings = [...report.warnings];
-    let batch = this.out.take();
+    const streamed = this.options.stream !== undefined;
+    if (streamed) this.flush();
+    let batch = streamed ? allocateBatch(0) : this.out.take();
     const shape = this.options.inputShape;
     if (this.outOfRange > 0 && shape) {
       const sensor = report.sensor ? `${report.sensor.width}x${report.sensor.height}` : `at least ${this.maxX + 1}x${this.maxY + 1}`;
@@ -88,17 +108,19 @@ export class CameraInputCollector {
           `Crop or downsample the recording to ${shape[2]}x${shape[1]} pixels${shape[0] === 1 ? ' and merge the polarities into one channel' : ''}, or compile the model for the sensor's size.`,
       );
     }
-    if (this.backwards) {
+    const sorted = this.backwards && !streamed;
+    if (sorted) {
       batch = sortByTime(batch);
       warnings.push('the events were not in time order; they were sorted by timestamp (equal timestamps keep file order)');
     }
-    const shift = batch.length > 0 ? this.tMin : 0;
+    // tMin is taken over the events kept only.
+    const shift = this.tMin !== Infinity ? this.tMin : 0;
     if (shift !== 0) {
       const t = batch.t;
       for (let i = 0; i < batch.length; i++) t[i] = t[i]! - shift;
       warnings.push(`timestamps were shifted by -${shift} µs so the recording starts at 0 µs`);
     }
-    return { batch, dropped: { outOfRange: this.outOfRange }, sorted: this.backwards, timeShift: shift, warnings };
+    return { batch, dropped: { outOfRange: this.outOfRange }, sorted, backwards: this.backwards, timeShift: shift, warnings };
   }
 }
 

@@ -7,6 +7,6 @@ export function compileHandlers(s: Services): Pick<Handlers, 'examples.list' | '
   return {
     'examples.list': () => s.compiler.examples(),
     'weights.load': (req) => s.compiler.loadWeights(req.name, req.bytes),
-    'compile.run': (req) => s.compiler.compile(req.spec).view,
+    'compile.run': async (req) => (await s.compiler.compileAsync(req.spec)).view,
   };
 }

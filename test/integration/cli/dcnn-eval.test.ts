@@ -52,7 +52,9 @@ describe('dcnn eval', () => {
     // The comparison below means something only if the exit layer fires.
     expect(out.samples.filter((s: { exit_counts: number[] }) => s.exit_counts.some((n) => n > 0)).length).toBeGreaterThan(3);
     for (const s of out.samples) {
-      const single = JSON.parse((await dcnn(['run', ...lenet, '--events', join('ds', s.file), '--json'])).stdout);
+      const run = await dcnn(['run', ...lenet, '--events', join('ds', s.file), '--json']);
+      expect(run.code, run.stderr).toBe(0);
+      const single = JSON.parse(run.stdout);
       expect(s.predicted_channel).toBe(single.predicted);
       expect(s.exit_counts).toEqual(single.exit_counts);
     }

@@ -74,7 +74,7 @@ describe('expected failures through the dispatcher', () => {
 
   it('a bug is INTERNAL and logged', async () => {
     const d = createWorkbenchDispatcher(
-      { ...services, compiler: Object.assign(Object.create(services.compiler) as Services['compiler'], { compile: () => { throw new TypeError('x is undefined'); } }) },
+      { ...services, compiler: Object.assign(Object.create(services.compiler) as Services['compiler'], { compileAsync: () => Promise.reject(new TypeError('x is undefined')) }) },
       (m) => logged.push(m),
     );
     const reply = await d.dispatch('compile.run', { spec });

@@ -168,3 +168,67 @@ describe('requests in flight per connection', () => {
     }
   });
 });
+
+describe('what all clients together may cost', () => {
+  async function open(port: number): Promise<{ ws: WebSocket; replies: Map<number, { ok: boolean; error?: { code: string; message: string } }> }> {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${TOKEN}`);
+    const replies = new Map<number, { ok: boolean; error?: { code: string; message: string } }>();
+    ws.on('message', (data: Buffer, isBinary) => {
+      const m = decodeWire(isBinary ? new Uint8Array(data) : data.toString('utf8'));
+      if (m.t === 'res') replies.set(m.id, m.reply as { ok: boolean });
+    });
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+      ws.once('error', reject);
+    });
+    return { ws, replies };
+  }
+
+  it('connections beyond the limit are refused at the upgrade (503), and let in again once one closes', async () => {
+    const log: string[] = [];
+    const limited = await startWebHost({ port: 0, staticDir: '/nonexistent', dispatcher, bus: new EventBus(), token: TOKEN, log: (m) => log.push(m), hostLimits: { maxConnections: 3, maxInFlightBytes: 64 * MB } });
+    try {
+      const clients = await Promise.all([open(limited.port), open(limited.port), open(limited.port)]);
+      await expect(open(limited.port)).rejects.toThrow('HTTP 503');
+      expect(log.some((l) => /3 connections are open \(the limit is 3\)/.test(l))).toBe(true);
+      clients[0]!.ws.close();
+      // The server counts the closed connection out once its close handshake is done.
+      let again: Awaited<ReturnType<typeof open>> | null = null;
+      for (let tries = 0; !again && tries < 50; tries++) {
+        again = await open(limited.port).catch(() => null);
+        if (!again) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(again).not.toBeNull();
+      again!.ws.close();
+      for (const c of clients.slice(1)) c.ws.close();
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('uploads in progress on different connections share one byte budget', async () => {
+    const limited = await startWebHost({ port: 0, staticDir: '/nonexistent', dispatcher, bus: new EventBus(), token: TOKEN, hostLimits: { maxConnections: 16, maxInFlightBytes: 3 * MB } });
+    try {
+      const a = await open(limited.port);
+      const b = await open(limited.port);
+      a.ws.send(encodeWire({ t: 'req', id: 1, channel: 'hold', payload: { bytes: new Uint8Array(2 * MB) } }));
+      await new Promise((r) => setTimeout(r, 100));
+      b.ws.send(encodeWire({ t: 'req', id: 1, channel: 'hold', payload: { bytes: new Uint8Array(2 * MB) } }));
+      await until(() => b.replies.has(1));
+      expect(b.replies.get(1)).toMatchObject({ ok: false, error: { code: 'BUDGET_EXCEEDED' } });
+      expect(b.replies.get(1)?.error?.message).toMatch(/of all clients/);
+      for (const release of held.splice(0)) release();
+      await until(() => a.replies.has(1));
+      expect(a.replies.get(1)).toMatchObject({ ok: true });
+      // Released: the other client's upload goes through now.
+      b.ws.send(encodeWire({ t: 'req', id: 2, channel: 'app.info', payload: { bytes: new Uint8Array(2 * MB) } }));
+      await until(() => b.replies.has(2));
+      expect(b.replies.get(2)).toMatchObject({ ok: true });
+      a.ws.close();
+      b.ws.close();
+    } finally {
+      await limited.close();
+    }
+  });
+});
