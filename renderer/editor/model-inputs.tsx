@@ -5,6 +5,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { DeviceTypeView, ModelSpec, Shape3 } from '../../preload/api';
 import { errorText, useWorkbench } from '../app/workbench-api';
 import { parseDimension } from '../project/model-spec';
+import { uploadProblem } from '../app/upload-limit';
 
 export interface ModelInputsProps {
   spec: ModelSpec;
@@ -48,6 +49,11 @@ export function ModelInputs(p: ModelInputsProps) {
 
   const pickWeights = async (file: File | undefined) => {
     if (!file) return;
+    const problem = uploadProblem(file, 'Load the weights from the command line (dcnn compile --weights FILE), or save only the state_dict.');
+    if (problem) {
+      setWeightsError(problem);
+      return;
+    }
     setLoading(true);
     setWeightsError(null);
     try {

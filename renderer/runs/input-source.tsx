@@ -4,10 +4,13 @@
 
 import { useId } from 'react';
 import type { ExampleModel, InputSource } from '../../preload/api';
+import { uploadProblem } from '../app/upload-limit';
 
 export interface InputChoice {
   kind: 'example' | 'file' | 'generator';
   file: { name: string; bytes: Uint8Array } | null;
+  /** Why the chosen file cannot be used (too large to send), shown instead of running. */
+  fileProblem?: string | null;
   generator: 'poisson' | 'moving-bar';
   durationMs: string;
   rateHz: string;
@@ -23,6 +26,7 @@ export function inputSourceOf(c: InputChoice, example: ExampleModel | null): { o
     return { ok: true, input: { kind: 'example', exampleId: example.id } };
   }
   if (c.kind === 'file') {
+    if (c.fileProblem) return { ok: false, message: c.fileProblem };
     if (!c.file) return { ok: false, message: 'Choose an event file (.npy or .csv).' };
     return { ok: true, input: { kind: 'file', name: c.file.name, bytes: c.file.bytes } };
   }
@@ -58,10 +62,18 @@ export function InputSourcePicker(p: { choice: InputChoice; onChoice(c: InputCho
             aria-label="Event file (.npy or .csv)"
             onChange={async (e) => {
               const f = e.target.files?.[0];
-              if (f) set({ file: { name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) } });
+              if (!f) return;
+              const problem = uploadProblem(f, 'Run it from the command line instead: dcnn run --events FILE streams a file of any length.');
+              if (problem) set({ file: null, fileProblem: problem });
+              else set({ file: { name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) }, fileProblem: null });
             }}
           />
           {c.file && <span className="mono quiet"> {c.file.name}</span>}
+          {c.fileProblem && (
+            <p className="field-error" role="alert">
+              {c.fileProblem}
+            </p>
+          )}
         </div>
       )}
       <label className="radio">
