@@ -268,7 +268,7 @@ export interface RunView {
 }
 
 export type InputSource =
-  | { kind: 'file'; name: string; bytes: Uint8Array }
+  | { kind: 'file'; name: string; bytes: Uint8Array; /** Put rows out of time order in order instead of refusing the file. */ sort?: boolean; /** Drop (and count) events outside the model's input instead of refusing the file. */ dropOutOfRange?: boolean }
   | { kind: 'example'; exampleId: string }
   | { kind: 'generator'; generator: 'poisson' | 'moving-bar'; durationMs: number; rateHz: number; seed: number; /** moving-bar only; default right. */ direction?: 'right' | 'left' | 'down' | 'up' };
 

@@ -40,7 +40,7 @@ const modelSpec = z
   .strict();
 
 const inputSource = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('file'), name: text(500), bytes }).strict(),
+  z.object({ kind: z.literal('file'), name: text(500), bytes, sort: z.boolean().optional(), dropOutOfRange: z.boolean().optional() }).strict(),
   z.object({ kind: z.literal('example'), exampleId: text(100) }).strict(),
   z
     .object({

@@ -32,13 +32,24 @@ export function errorCode(e: unknown): string | null {
   return payloadOf(e)?.code ?? null;
 }
 
+// Messages from the shared readers name their options as the API spells them; the
+// window says the checkbox that sets each one (the CLI says its flag: main/cli/option-names.ts).
+const UI_TERMS: ReadonlyArray<[RegExp, string]> = [
+  [/import it with the sort option/g, 'tick "Sort events by time" under Input'],
+  [/import with dropOutOfRange to drop such events/g, 'tick "Drop events outside the input" under Input to drop such events'],
+];
+
+export function inUiTerms(message: string): string {
+  return UI_TERMS.reduce((text, [api, label]) => text.replace(api, label), message);
+}
+
 /** One line for people: the service's message (with the hint when there is one). */
 export function errorText(e: unknown): string {
   const p = payloadOf(e);
   if (p) {
     const hint = p.details?.hint ? ` ${p.details.hint}` : '';
-    return `${p.message}${hint}`;
+    return inUiTerms(`${p.message}${hint}`);
   }
-  if (e instanceof Error) return e.message;
+  if (e instanceof Error) return inUiTerms(e.message);
   return String(e);
 }

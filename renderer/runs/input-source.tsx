@@ -11,6 +11,9 @@ export interface InputChoice {
   file: { name: string; bytes: Uint8Array } | null;
   /** Why the chosen file cannot be used (too large to send), shown instead of running. */
   fileProblem?: string | null;
+  /** Event files: sort rows out of time order / drop events outside the input, instead of refusing the file. */
+  sort?: boolean;
+  dropOutOfRange?: boolean;
   generator: 'poisson' | 'moving-bar';
   durationMs: string;
   rateHz: string;
@@ -28,7 +31,7 @@ export function inputSourceOf(c: InputChoice, example: ExampleModel | null): { o
   if (c.kind === 'file') {
     if (c.fileProblem) return { ok: false, message: c.fileProblem };
     if (!c.file) return { ok: false, message: 'Choose an event file (.npy or .csv).' };
-    return { ok: true, input: { kind: 'file', name: c.file.name, bytes: c.file.bytes } };
+    return { ok: true, input: { kind: 'file', name: c.file.name, bytes: c.file.bytes, ...(c.sort ? { sort: true } : {}), ...(c.dropOutOfRange ? { dropOutOfRange: true } : {}) } };
   }
   const d = Number(c.durationMs);
   const r = Number(c.rateHz);
@@ -74,6 +77,14 @@ export function InputSourcePicker(p: { choice: InputChoice; onChoice(c: InputCho
               {c.fileProblem}
             </p>
           )}
+          <label className="check">
+            <input type="checkbox" checked={c.sort === true} onChange={(e) => set({ sort: e.target.checked })} />
+            Sort events by time
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={c.dropOutOfRange === true} onChange={(e) => set({ dropOutOfRange: e.target.checked })} />
+            Drop events outside the input
+          </label>
         </div>
       )}
       <label className="radio">

@@ -285,6 +285,31 @@ describe('run context, and the workspace at 1280x720', () => {
     await shots(page, 'run-stopped');
   });
 
+  it('an event file out of time order: the error names the checkbox that exists; ticked, the run completes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dcnn-e2e-unsorted-'));
+    try {
+      // 300 events on the 2x16x16 input, one of them 20 µs too early.
+      const rows = Array.from({ length: 300 }, (_, i) => `${i === 150 ? 100 * i - 120 : 100 * i},${i % 16},${(i * 7) % 16},${i % 2}`);
+      const file = join(dir, 'unsorted.csv');
+      writeFileSync(file, `t,x,y,p\n${rows.join('\n')}\n`);
+      await page.getByRole('radio', { name: /Event file/ }).check();
+      await page.getByLabel('Event file (.npy or .csv)').setInputFiles(file);
+      await page.getByRole('button', { name: 'Deploy and run' }).click();
+      const alert = page.locator('.field-error[role=alert]');
+      await until('the run is refused with the reason', async () => /earlier than/.test(await text(alert)), 60_000);
+      expect(await text(alert)).toContain('line 152');
+      expect(await text(alert)).toContain('tick "Sort events by time" under Input');
+      expect(await text(alert)).not.toContain('sort option');
+      await shots(page, 'unsorted-file-refused');
+      await page.getByRole('checkbox', { name: 'Sort events by time' }).check();
+      await page.getByRole('button', { name: 'Deploy and run' }).click();
+      await until('the sorted file runs to the end', async () => /Run #\d+ completed/.test(await summaryText()), 120_000);
+      expect(await summaryText()).toMatch(/: 300 events in/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('while replaying a run the left pane shows that run, not the live setup', async () => {
     await page.getByRole('region', { name: 'Runs', exact: true }).locator(`[data-run="${exampleRun}"]`).click();
     const context = page.getByRole('region', { name: 'Replayed run' });

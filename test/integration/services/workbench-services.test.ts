@@ -234,6 +234,25 @@ describe('bad requests get error replies naming what was wrong', () => {
       expect(reply.error.message).toMatch(/x/);
     }
   });
+  it('the same file with dropOutOfRange runs, and an unsorted one with sort runs; each flag does only its own job', async () => {
+    const outside = new TextEncoder().encode('t,x,y,p\n0,1,1,0\n10,40,2,0\n20,3,3,0\n');
+    const dropped = await dispatcher.dispatch('run.start', { deviceId: 'sim-speck2fdevkit:0', model: spec, input: { kind: 'file', name: 'outside.csv', bytes: outside, dropOutOfRange: true } });
+    expect(dropped.ok).toBe(true);
+    if (!dropped.ok) return;
+    const first = dropped.value as { runId: number; eventsInTotal: number };
+    expect(first.eventsInTotal).toBe(2);
+    expect((await waitFor('run.ended', (e) => e.runId === first.runId)).status).toBe('completed');
+    const unsorted = new TextEncoder().encode('t,x,y,p\n0,1,1,0\n30,2,2,0\n20,3,3,0\n');
+    const refused = await dispatcher.dispatch('run.start', { deviceId: 'sim-speck2fdevkit:0', model: spec, input: { kind: 'file', name: 'unsorted.csv', bytes: unsorted, dropOutOfRange: true } });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.error.message).toMatch(/line 4: timestamp 20 µs is earlier than the 30 µs/);
+    const sorted = await dispatcher.dispatch('run.start', { deviceId: 'sim-speck2fdevkit:0', model: spec, input: { kind: 'file', name: 'unsorted.csv', bytes: unsorted, sort: true } });
+    expect(sorted.ok).toBe(true);
+    if (!sorted.ok) return;
+    const second = sorted.value as { runId: number; eventsInTotal: number; inputDurationUs: number };
+    expect(second).toMatchObject({ eventsInTotal: 3, inputDurationUs: 30 });
+    expect((await waitFor('run.ended', (e) => e.runId === second.runId)).status).toBe('completed');
+  });
   it('a model that does not compile is refused before anything is recorded', async () => {
     const before = (await call('runs.list', {})).length;
     const reply = await dispatcher.dispatch('run.start', { deviceId: 'sim-speck2fdevkit:0', model: { ...spec, source: 'nn.Sequential(nn.MaxPool2d(2))' }, input: { kind: 'example', exampleId: 'lenet' } });
