@@ -225,7 +225,9 @@ export class Replayer {
       this.schedule(0);
     } else {
       const wait = (next - this.timeUs) / 1000 / this.speedNow;
-      this.schedule(Math.max(this.minIntervalMs, wait));
+      // Events already due (a batch was full): deliver them now, or a recording denser
+      // than maxBatchEvents per minIntervalMs would fall ever further behind the clock.
+      this.schedule(wait <= 0 ? 0 : Math.max(this.minIntervalMs, wait));
     }
   }
 

@@ -54,6 +54,31 @@ describe('real time and N times real time', () => {
   });
 });
 
+describe('recordings denser than one batch per interval', () => {
+  it('at 1x, events already due are delivered at once, batch after batch, not one batch per interval', async () => {
+    // 50 events at each ms: 500 events due by 10 ms, five times a batch of 100.
+    const events = Array.from({ length: 1000 }, (_, i) => ev(Math.floor(i / 50) * 1000, 0, i));
+    const clock = new ManualClock();
+    const { deliveries, consumer } = collector(clock);
+    const replay = new Replayer(memoryRecording(events, 64), consumer, { clock, speed: 1, minIntervalMs: 10, maxBatchEvents: 100 });
+    replay.play();
+    await clock.advance(10);
+    // At 0 ms the 50 events of t=0; at 10 ms everything up to t=10 ms (550 events): all of it then, in full batches.
+    expect(deliveries.map((d) => [d.at, d.events.length])).toEqual([
+      [0, 50],
+      [10, 100],
+      [10, 100],
+      [10, 100],
+      [10, 100],
+      [10, 100],
+    ]);
+    await clock.advance(10);
+    expect(deliveries.reduce((n, d) => n + d.events.length, 0)).toBe(1000);
+    await expect(replay.done).resolves.toEqual({ state: 'ended', delivered: 1000 });
+    expect(deliveries.flatMap((d) => d.events.map((e) => e.channel))).toEqual(events.map((e) => e.channel));
+  });
+});
+
 describe('as fast as possible', () => {
   it("'max' delivers everything in order without waiting, in batches of at most maxBatchEvents", async () => {
     const events = Array.from({ length: 10 }, (_, i) => ev(i * 1_000_000, 1, i));
