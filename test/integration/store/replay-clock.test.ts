@@ -1,5 +1,5 @@
 // Replay holds 1x on a long, dense recording (issue 14, item 4): 20 million events over
-// 2 s of recording time, replayed from a real project file with the real clock. Every
+// 4 s of recording time (5 M events/s, denser than the issue's 13 M in 3 s), replayed from a real project file with the real clock. Every
 // event arrives, in order, and each delivery's recording time stays with the wall clock:
 // the replay ends within 2 % of the recording's span, and no delivery lags the clock by
 // more than 2 % of it. (The only timed assertion in the suite, because the issue asks for
@@ -20,7 +20,7 @@ afterEach(() => {
 });
 
 const EVENTS = 20_000_000;
-const SPAN_US = 2_000_000;
+const SPAN_US = 4_000_000;
 
 describe('replay clock on a 20 M-event recording', () => {
   it('1x: all events, in order, ending within 2 % of the span, no delivery behind the clock by more than 2 %', async () => {
@@ -28,7 +28,7 @@ describe('replay clock on a 20 M-event recording', () => {
     projects.push(project);
     const mv = project.addModelVersion(MODEL);
     const rec = project.startRun({ modelVersionId: mv.id, deviceId: 'sim-speck2fdevkit:0', deviceType: 'speck2fdevkit', monitorLayers: [0] });
-    // 10 events per µs, t from 0 to just under 2 s.
+    // 5 events per µs, t from 0 to just under 4 s.
     const per = 1 << 16;
     for (let from = 0; from < EVENTS; from += per) {
       const n = Math.min(per, EVENTS - from);
