@@ -20,7 +20,23 @@ function accentRGB(el: Element): [number, number, number] {
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
 }
 
-export function RasterCanvas(props: { history: RasterHistory; layerKey: number; label: string; heightPx: number }) {
+/** The cell under a pointer at (clientX, clientY) over an element of `rect`, or null outside. */
+export function cellAt(rect: { left: number; top: number; width: number; height: number }, clientX: number, clientY: number, columns: number, rows: number): { column: number; row: number } | null {
+  if (!(rect.width > 0 && rect.height > 0)) return null;
+  const fx = (clientX - rect.left) / rect.width;
+  const fy = (clientY - rect.top) / rect.height;
+  if (fx < 0 || fx >= 1 || fy < 0 || fy >= 1) return null;
+  return { column: Math.floor(fx * columns), row: Math.floor(fy * rows) };
+}
+
+export function RasterCanvas(props: {
+  history: RasterHistory;
+  layerKey: number;
+  label: string;
+  heightPx: number;
+  /** The cell under the pointer (null when it leaves), for the hover readout. */
+  onHover?: (cell: { column: number; row: number } | null) => void;
+}) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const { history, layerKey } = props;
   const rows = history.rowsOf(layerKey);
@@ -61,5 +77,18 @@ export function RasterCanvas(props: { history: RasterHistory; layerKey: number; 
     cancel = nextFrame(frame);
     return () => cancel();
   }, [history, layerKey, rows]);
-  return <canvas ref={canvas} className="raster" width={history.columns} height={rows} style={{ height: props.heightPx }} role="img" aria-label={props.label} />;
+  const onHover = props.onHover;
+  return (
+    <canvas
+      ref={canvas}
+      className="raster"
+      width={history.columns}
+      height={rows}
+      style={{ height: props.heightPx }}
+      role="img"
+      aria-label={props.label}
+      onMouseMove={onHover ? (e) => onHover(cellAt(e.currentTarget.getBoundingClientRect(), e.clientX, e.clientY, history.columns, rows)) : undefined}
+      onMouseLeave={onHover ? () => onHover(null) : undefined}
+    />
+  );
 }

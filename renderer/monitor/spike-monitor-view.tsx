@@ -6,7 +6,9 @@ import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import type { SpikeMonitorModel } from './spike-monitor';
 import { formatCount, formatMicros, formatRate } from '../../main/common/number-format';
 import { barFractions, eventsPerSecond, predictedClass } from './class-rates';
-import { RasterCanvas } from './raster-canvas';
+import { cellAlpha, RasterCanvas } from './raster-canvas';
+import { cellReadout, describeNeurons } from './raster-readout';
+import { RatePlot } from './rate-plot';
 import { useFrameVersion } from './use-frame';
 
 export interface SpikeMonitorViewProps {
@@ -75,10 +77,44 @@ function TimeAxis({ from, to }: { from: number; to: number }) {
   );
 }
 
+/** How dark a cell is for 1, 2, 4 and 8 or more events (cellAlpha), as a legend. */
+function DensityLegend() {
+  return (
+    <span className="density-legend" aria-label="Colour scale: events per cell">
+      {[1, 2, 4, 8].map((n) => (
+        <span key={n} className="swatch-item">
+          <span className="swatch" style={{ opacity: cellAlpha(n) }} />
+          {n === 8 ? '≥8' : n}
+        </span>
+      ))}
+      <span>events per cell</span>
+    </span>
+  );
+}
+
+/** Neuron numbers beside a raster: the first at the top, the last at the bottom, channel starts between. */
+function NeuronAxis({ shape }: { shape: readonly [number, number, number] }) {
+  const [c, h, w] = shape;
+  const neurons = c * h * w;
+  const channelTicks = c > 1 && c <= 8 && h * w > 1 ? Array.from({ length: c - 1 }, (_, i) => i + 1) : [];
+  return (
+    <div className="neuron-axis" aria-hidden="true">
+      <span className="tick top">0</span>
+      {channelTicks.map((ch) => (
+        <span key={ch} className="tick mid" style={{ top: `${(ch / c) * 100}%` }}>
+          ch {ch}
+        </span>
+      ))}
+      <span className="tick bottom">{neurons - 1}</span>
+    </div>
+  );
+}
+
 export function SpikeMonitorView(p: SpikeMonitorViewProps) {
   const model = p.model;
   const version = useCallback(() => model?.version ?? 0, [model]);
   useFrameVersion(version, model !== null);
+  const [hover, setHover] = useState<{ key: number; column: number; row: number } | null>(null);
   if (!model) {
     return (
       <section className="monitor" aria-label="Spike monitor">
@@ -124,7 +160,14 @@ export function SpikeMonitorView(p: SpikeMonitorViewProps) {
                   <span className="quiet">{shape} neurons</span>
                 </div>
                 <div className="raster-frame">
-                  <RasterCanvas history={model.raster} layerKey={key} heightPx={rasterHeight(model.raster.rowsOf(key))} label={`${label} raster: ${total} events between ${formatMicros(win.from)} and ${formatMicros(win.to)}`} />
+                  {layer && <NeuronAxis shape={layer.neuronShape} />}
+                  <RasterCanvas
+                    history={model.raster}
+                    layerKey={key}
+                    heightPx={rasterHeight(model.raster.rowsOf(key))}
+                    label={`${label} raster: ${total} events between ${formatMicros(win.from)} and ${formatMicros(win.to)}`}
+                    onHover={(cell) => setHover(cell ? { key, ...cell } : null)}
+                  />
                   {cursorFrac !== null && cursorFrac >= 0 && cursorFrac <= 1 && <div className="cursor" style={{ left: `${cursorFrac * 100}%` }} />}
                 </div>
               </div>
@@ -134,10 +177,19 @@ export function SpikeMonitorView(p: SpikeMonitorViewProps) {
             <div className="raster-label quiet">time</div>
             <TimeAxis from={win.from} to={win.to} />
           </div>
-          <p className="quiet small">
-            {formatMicros(model.raster.binUs)} per column · darker = more events in a cell
+          <p className="quiet small monitor-legend">
+            {formatMicros(model.raster.binUs)} per column · <DensityLegend />
             {model.raster.offWindow > 0 ? ` · ${formatCount(model.raster.offWindow)} events scrolled out of view (still counted)` : ''}
           </p>
+          <p className="small raster-readout" data-testid="raster-readout" aria-live="polite">
+            {(() => {
+              const layer = hover ? model.layers.find((l) => l.key === hover.key) : undefined;
+              if (!hover || !layer) return 'Point at a raster to read a cell: time, neurons, events.';
+              const r = cellReadout(model.raster, hover.key, layer.neuronShape, hover.column, hover.row);
+              return `${layer.label}: ${formatMicros(r.fromUs)} – ${formatMicros(r.toUs)} · ${describeNeurons(r.neuronFrom, r.neuronTo, layer.neuronShape)} · ${formatCount(r.count)} event${r.count === 1 ? '' : 's'}`;
+            })()}
+          </p>
+          <RatePlot history={model.raster} keys={keys} labels={keys.map((k) => model.layers.find((l) => l.key === k)?.label ?? `core ${k}`)} />
         </div>
         {model.exitCore !== null && (
           <div className="classes">

@@ -227,6 +227,14 @@ describe('the workspace, end to end', () => {
     expect(await monitor.getByRole('img', { name: /raster/ }).count()).toBeGreaterThanOrEqual(2);
     expect(number(await text(page.getByTestId('monitor-events')))).toBeGreaterThan(0);
     expect(await text(page.getByTestId('predicted-class'))).toMatch(/^\d$/);
+    // Reading aids: pointing at the raster names the cell; the rate plot is drawn (uPlot's canvas).
+    const raster = monitor.getByRole('img', { name: /raster/ }).first();
+    const box = (await raster.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.1, box.y + box.height * 0.5);
+    await until('the readout names the cell', async () => /µs|ms|s –.*neurons? \d+.*events?$/.test(await text(page.getByTestId('raster-readout'))));
+    expect(await text(page.getByTestId('raster-readout'))).toMatch(/^Layer \d · core \d: /);
+    await until('the rate plot is drawn', async () => (await page.getByTestId('rate-plot').locator('canvas').count()) > 0);
+    expect(await text(monitor.getByLabel('Colour scale: events per cell'))).toContain('events per cell');
     await shot('run-monitor');
   });
 

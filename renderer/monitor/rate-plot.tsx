@@ -1,0 +1,98 @@
+// Events per second of each monitored layer over the raster's time window, as line
+// series in one uPlot chart (a small, fast time-series library): the rate a solid raster
+// block hides. Redrawn from the raster's column totals at most four times a second.
+
+import { useEffect, useRef } from 'react';
+import type uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { RasterHistory } from './raster-history';
+import { nextFrame } from './use-frame';
+
+/** Seconds at each visible column's middle, and per layer events/s in that column. */
+export function rateSeries(history: RasterHistory, keys: readonly number[]): { seconds: number[]; rates: number[][] } {
+  const { from } = history.window;
+  const bin = history.binUs;
+  const seconds = Array.from({ length: history.columns }, (_, c) => (from + (c + 0.5) * bin) / 1e6);
+  const rates = keys.map((k) => Array.from({ length: history.columns }, (_, c) => (history.columnTotal(k, c) * 1e6) / bin));
+  return { seconds, rates };
+}
+
+const PLOT_HEIGHT = 160;
+
+/** 0, 950, 12k, 1.5M: short enough for the axis. */
+export function compactRate(v: number): string {
+  if (v >= 1e6) return `${+(v / 1e6).toPrecision(3)}M`;
+  if (v >= 1e3) return `${+(v / 1e3).toPrecision(3)}k`;
+  return `${+v.toPrecision(3)}`;
+}
+
+const COLOURS = ['#2f6fdb', '#d9822b', '#2e9e5b', '#b9418e', '#7a5cd6', '#c2402b', '#1f9aa8', '#8a8a28', '#555555'];
+
+/** uPlot draws on a 2D canvas; without one (jsdom) the chart is left out. */
+function canDraw(): boolean {
+  try {
+    return document.createElement('canvas').getContext('2d') !== null;
+  } catch {
+    return false;
+  }
+}
+
+export function RatePlot(props: { history: RasterHistory; keys: readonly number[]; labels: readonly string[] }) {
+  const host = useRef<HTMLDivElement>(null);
+  const { history, keys, labels } = props;
+  const keysText = keys.join(',');
+  useEffect(() => {
+    const el = host.current;
+    if (!el || !canDraw()) return;
+    // Loaded on first use: uPlot reads the display's pixel ratio when it is imported.
+    let plot: uPlot | null = null;
+    let closed = false;
+    const data = () => {
+      const { seconds, rates } = rateSeries(history, keys);
+      return [seconds, ...rates] as uPlot.AlignedData;
+    };
+    const width = () => Math.max(200, el.clientWidth || 600);
+    const make = (UPlot: typeof uPlot) => new UPlot(
+      {
+        width: width(),
+        height: PLOT_HEIGHT,
+        legend: { show: true },
+        cursor: { drag: { x: false, y: false } },
+        scales: { x: { time: false } },
+        axes: [
+          { label: 'time (ms)', size: 40, values: (_u, vals) => vals.map((v) => `${+(v * 1000).toPrecision(4)}`) },
+          { label: 'events/s', size: 64, space: 18, values: (_u, vals) => vals.map(compactRate) },
+        ],
+        series: [{ label: 'time (ms)', value: (_u, v) => (v === null ? '--' : `${+(v * 1000).toPrecision(5)}`) }, ...keys.map((_, i) => ({ label: labels[i] ?? `layer ${keys[i]}`, stroke: COLOURS[i % COLOURS.length], width: 1.5, points: { show: false } }))],
+      },
+      data(),
+      el,
+    );
+    void import('uplot').then(({ default: UPlot }) => {
+      if (!closed) plot = make(UPlot);
+    });
+    let lastVersion = history.version;
+    let lastDraw = performance.now();
+    let cancel = () => undefined as void;
+    const frame = () => {
+      const now = performance.now();
+      if (history.version !== lastVersion && now - lastDraw > 250) {
+        lastVersion = history.version;
+        lastDraw = now;
+        plot?.setData(data());
+      }
+      cancel = nextFrame(frame);
+    };
+    cancel = nextFrame(frame);
+    const ro = typeof ResizeObserver === 'function' ? new ResizeObserver(() => plot?.setSize({ width: width(), height: PLOT_HEIGHT })) : null;
+    ro?.observe(el);
+    return () => {
+      cancel();
+      ro?.disconnect();
+      closed = true;
+      plot?.destroy();
+    };
+    // keysText stands for keys (a new array each render); labels follow the keys.
+  }, [history, keysText]);
+  return <div className="rate-plot" ref={host} role="img" aria-label={`Event rate per layer over time: ${labels.join(', ')}`} data-testid="rate-plot" />;
+}
