@@ -34,27 +34,33 @@ export function RasterCanvas(props: {
   layerKey: number;
   label: string;
   heightPx: number;
-  /** The cell under the pointer (null when it leaves), for the hover readout. */
+  /** The display columns shown, [from, to) (a zoomed time view); default all. */
+  columns?: { from: number; to: number };
+  /** The cell under the pointer (null when it leaves), for the hover readout; `column` counts from the first shown. */
   onHover?: (cell: { column: number; row: number } | null) => void;
 }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const { history, layerKey } = props;
   const rows = history.rowsOf(layerKey);
+  const first = props.columns?.from ?? 0;
+  const end = props.columns?.to ?? history.columns;
+  const width = end - first;
   useEffect(() => {
     const el = canvas.current;
     const ctx = el?.getContext('2d') ?? null;
     if (!el || !ctx) return;
-    const image = ctx.createImageData(history.columns, rows);
+    const image = ctx.createImageData(width, rows);
     const px = new Uint32Array(image.data.buffer);
     const [r, g, b] = accentRGB(el);
     // Little-endian RGBA packed as ABGR; 256 alpha levels precomputed per count bucket.
     const colorFor = (count: number) => ((Math.round(cellAlpha(count) * 255) << 24) | (b << 16) | (g << 8) | r) >>> 0;
     let lastVersion = -1;
+    // Columns from..to (inclusive, display columns) that are inside the shown range.
     const paint = (from: number, to: number) => {
-      for (let c = from; c <= to; c++) {
+      for (let c = Math.max(from, first); c <= Math.min(to, end - 1); c++) {
         for (let row = 0; row < rows; row++) {
           const n = history.cell(layerKey, c, row);
-          px[row * history.columns + c] = n === 0 ? 0 : colorFor(n);
+          px[row * width + c - first] = n === 0 ? 0 : colorFor(n);
         }
       }
     };
@@ -76,18 +82,18 @@ export function RasterCanvas(props: {
     };
     cancel = nextFrame(frame);
     return () => cancel();
-  }, [history, layerKey, rows]);
+  }, [history, layerKey, rows, first, end, width]);
   const onHover = props.onHover;
   return (
     <canvas
       ref={canvas}
       className="raster"
-      width={history.columns}
+      width={width}
       height={rows}
       style={{ height: props.heightPx }}
       role="img"
       aria-label={props.label}
-      onMouseMove={onHover ? (e) => onHover(cellAt(e.currentTarget.getBoundingClientRect(), e.clientX, e.clientY, history.columns, rows)) : undefined}
+      onMouseMove={onHover ? (e) => onHover(cellAt(e.currentTarget.getBoundingClientRect(), e.clientX, e.clientY, width, rows)) : undefined}
       onMouseLeave={onHover ? () => onHover(null) : undefined}
     />
   );

@@ -8,12 +8,14 @@ import 'uplot/dist/uPlot.min.css';
 import type { RasterHistory } from './raster-history';
 import { nextFrame } from './use-frame';
 
-/** Seconds at each visible column's middle, and per layer events/s in that column. */
-export function rateSeries(history: RasterHistory, keys: readonly number[]): { seconds: number[]; rates: number[][] } {
+/** Seconds at each shown column's middle, and per layer events/s in that column (columns [first, end), default all). */
+export function rateSeries(history: RasterHistory, keys: readonly number[], shown?: { from: number; to: number }): { seconds: number[]; rates: number[][] } {
   const { from } = history.window;
   const bin = history.binUs;
-  const seconds = Array.from({ length: history.columns }, (_, c) => (from + (c + 0.5) * bin) / 1e6);
-  const rates = keys.map((k) => Array.from({ length: history.columns }, (_, c) => (history.columnTotal(k, c) * 1e6) / bin));
+  const first = shown?.from ?? 0;
+  const n = (shown?.to ?? history.columns) - first;
+  const seconds = Array.from({ length: n }, (_, i) => (from + (first + i + 0.5) * bin) / 1e6);
+  const rates = keys.map((k) => Array.from({ length: n }, (_, i) => (history.columnTotal(k, first + i) * 1e6) / bin));
   return { seconds, rates };
 }
 
@@ -37,9 +39,15 @@ function canDraw(): boolean {
   }
 }
 
-export function RatePlot(props: { history: RasterHistory; keys: readonly number[]; labels: readonly string[] }) {
+export function RatePlot(props: { history: RasterHistory; keys: readonly number[]; labels: readonly string[]; columns?: { from: number; to: number } }) {
   const host = useRef<HTMLDivElement>(null);
   const { history, keys, labels } = props;
+  // The shown columns change with zoom and pan: read at each redraw, not a reason to rebuild the chart.
+  const shown = useRef(props.columns);
+  const shownKey = props.columns ? `${props.columns.from}:${props.columns.to}` : 'all';
+  shown.current = props.columns;
+  const shownKeyRef = useRef(shownKey);
+  shownKeyRef.current = shownKey;
   const keysText = keys.join(',');
   useEffect(() => {
     const el = host.current;
@@ -48,7 +56,7 @@ export function RatePlot(props: { history: RasterHistory; keys: readonly number[
     let plot: uPlot | null = null;
     let closed = false;
     const data = () => {
-      const { seconds, rates } = rateSeries(history, keys);
+      const { seconds, rates } = rateSeries(history, keys, shown.current);
       return [seconds, ...rates] as uPlot.AlignedData;
     };
     const width = () => Math.max(200, el.clientWidth || 600);
@@ -72,12 +80,15 @@ export function RatePlot(props: { history: RasterHistory; keys: readonly number[
       if (!closed) plot = make(UPlot);
     });
     let lastVersion = history.version;
+    let lastShown = shownKeyRef.current;
     let lastDraw = performance.now();
     let cancel = () => undefined as void;
     const frame = () => {
       const now = performance.now();
-      if (history.version !== lastVersion && now - lastDraw > 250) {
+      const moved = shownKeyRef.current !== lastShown;
+      if (moved || (history.version !== lastVersion && now - lastDraw > 250)) {
         lastVersion = history.version;
+        lastShown = shownKeyRef.current;
         lastDraw = now;
         plot?.setData(data());
       }

@@ -9,6 +9,7 @@ import { barFractions, eventsPerSecond, predictedClass } from './class-rates';
 import { cellAlpha, RasterCanvas } from './raster-canvas';
 import { cellReadout, describeNeurons } from './raster-readout';
 import { RatePlot } from './rate-plot';
+import { clampView, panView, viewColumns, zoomView, type TimeView } from './time-zoom';
 import { useFrameVersion } from './use-frame';
 
 export interface SpikeMonitorViewProps {
@@ -115,6 +116,40 @@ export function SpikeMonitorView(p: SpikeMonitorViewProps) {
   const version = useCallback(() => model?.version ?? 0, [model]);
   useFrameVersion(version, model !== null);
   const [hover, setHover] = useState<{ key: number; column: number; row: number } | null>(null);
+  const [zoom, setZoom] = useState<TimeView | null>(null);
+  // The raster window and bin of the latest render, for the wheel and drag handlers.
+  const geometry = useRef<{ window: TimeView; binUs: number } | null>(null);
+  const rastersEl = useRef<HTMLDivElement | null>(null);
+  const drag = useRef<{ x: number; width: number; view: TimeView | null } | null>(null);
+  useEffect(() => {
+    const el = rastersEl.current;
+    if (!el) return;
+    // Not React's onWheel: that listener is passive, and the page must not scroll while zooming.
+    const wheel = (e: WheelEvent) => {
+      const g = geometry.current;
+      const frame = (e.target as HTMLElement).closest('.raster-frame');
+      if (!g || !frame || e.deltaY === 0) return;
+      e.preventDefault();
+      const rect = frame.getBoundingClientRect();
+      const at = rect.width > 0 ? Math.min(1, Math.max(0, (e.clientX - rect.left) / rect.width)) : 0.5;
+      setZoom((v) => zoomView(clampView(v, g.window, g.binUs), g.window, g.binUs, e.deltaY < 0 ? 0.8 : 1.25, at));
+    };
+    const move = (e: MouseEvent) => {
+      const d = drag.current;
+      const g = geometry.current;
+      if (!d || !g || d.width <= 0) return;
+      setZoom(panView(d.view, g.window, g.binUs, -(e.clientX - d.x) / d.width));
+    };
+    const up = () => (drag.current = null);
+    el.addEventListener('wheel', wheel, { passive: false });
+    window.addEventListener('mousemove', move);
+    window.addEventListener('mouseup', up);
+    return () => {
+      el.removeEventListener('wheel', wheel);
+      window.removeEventListener('mousemove', move);
+      window.removeEventListener('mouseup', up);
+    };
+  }, [model]);
   if (!model) {
     return (
       <section className="monitor" aria-label="Spike monitor">
@@ -126,7 +161,28 @@ export function SpikeMonitorView(p: SpikeMonitorViewProps) {
       </section>
     );
   }
-  const win = model.raster.window;
+  const full = model.raster.window;
+  const bin = model.raster.binUs;
+  const fullView: TimeView = { fromUs: full.from, toUs: full.to };
+  geometry.current = { window: fullView, binUs: bin };
+  const view = clampView(zoom, fullView, bin);
+  const cols = viewColumns(view, fullView, bin, model.raster.columns);
+  // The time span shown: all of the raster's window, or the zoomed part of it.
+  const win = { from: full.from + cols.from * bin, to: full.from + cols.to * bin };
+  const onKey = (e: React.KeyboardEvent) => {
+    const step: Record<string, () => TimeView | null> = {
+      '+': () => zoomView(view, fullView, bin, 0.5),
+      '=': () => zoomView(view, fullView, bin, 0.5),
+      '-': () => zoomView(view, fullView, bin, 2),
+      ArrowLeft: () => panView(view, fullView, bin, -0.25),
+      ArrowRight: () => panView(view, fullView, bin, 0.25),
+      '0': () => null,
+    };
+    const f = step[e.key];
+    if (!f) return;
+    e.preventDefault();
+    setZoom(f());
+  };
   const liveCounts = model.exitCounts();
   const counts = p.finalCounts && p.finalCounts.length > 0 ? p.finalCounts : liveCounts;
   const predicted = predictedClass(counts);
@@ -144,7 +200,13 @@ export function SpikeMonitorView(p: SpikeMonitorViewProps) {
         </span>
       </header>
       <div className="monitor-body">
-        <div className="rasters">
+        <div
+          className="rasters"
+          ref={rastersEl}
+          tabIndex={0}
+          onKeyDown={onKey}
+          aria-label="Spike rasters: + and - zoom the time axis, the arrow keys pan, 0 shows all (or the mouse wheel, drag, double-click)"
+        >
           {keys.map((key) => {
             const layer = model.layers.find((l) => l.key === key);
             const label = layer?.label ?? `core ${key}`;
@@ -159,14 +221,21 @@ export function SpikeMonitorView(p: SpikeMonitorViewProps) {
                   </span>
                   <span className="quiet">{shape} neurons</span>
                 </div>
-                <div className="raster-frame">
+                <div
+                  className="raster-frame"
+                  onMouseDown={(e) => {
+                    if (e.button === 0) drag.current = { x: e.clientX, width: e.currentTarget.getBoundingClientRect().width, view };
+                  }}
+                  onDoubleClick={() => setZoom(null)}
+                >
                   {layer && <NeuronAxis shape={layer.neuronShape} />}
                   <RasterCanvas
                     history={model.raster}
                     layerKey={key}
                     heightPx={rasterHeight(model.raster.rowsOf(key))}
                     label={`${label} raster: ${total} events between ${formatMicros(win.from)} and ${formatMicros(win.to)}`}
-                    onHover={(cell) => setHover(cell ? { key, ...cell } : null)}
+                    columns={cols}
+                    onHover={(cell) => setHover(cell ? { key, column: cols.from + cell.column, row: cell.row } : null)}
                   />
                   {cursorFrac !== null && cursorFrac >= 0 && cursorFrac <= 1 && <div className="cursor" style={{ left: `${cursorFrac * 100}%` }} />}
                 </div>
@@ -177,6 +246,14 @@ export function SpikeMonitorView(p: SpikeMonitorViewProps) {
             <div className="raster-label quiet">time</div>
             <TimeAxis from={win.from} to={win.to} />
           </div>
+          {view && (
+            <p className="small zoom-bar" data-testid="zoom-bar">
+              Showing {formatMicros(win.from)} – {formatMicros(win.to)} of {formatMicros(full.from)} – {formatMicros(full.to)}{' '}
+              <button type="button" className="link" onClick={() => setZoom(null)}>
+                Show all
+              </button>
+            </p>
+          )}
           <p className="quiet small monitor-legend">
             {formatMicros(model.raster.binUs)} per column · <DensityLegend />
             {model.raster.offWindow > 0 ? ` · ${formatCount(model.raster.offWindow)} events scrolled out of view (still counted)` : ''}
@@ -189,7 +266,7 @@ export function SpikeMonitorView(p: SpikeMonitorViewProps) {
               return `${layer.label}: ${formatMicros(r.fromUs)} – ${formatMicros(r.toUs)} · ${describeNeurons(r.neuronFrom, r.neuronTo, layer.neuronShape)} · ${formatCount(r.count)} event${r.count === 1 ? '' : 's'}`;
             })()}
           </p>
-          <RatePlot history={model.raster} keys={keys} labels={keys.map((k) => model.layers.find((l) => l.key === k)?.label ?? `core ${k}`)} />
+          <RatePlot history={model.raster} keys={keys} labels={keys.map((k) => model.layers.find((l) => l.key === k)?.label ?? `core ${k}`)} columns={cols} />
         </div>
         {model.exitCore !== null && (
           <div className="classes">

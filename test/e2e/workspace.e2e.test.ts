@@ -235,6 +235,12 @@ describe('the workspace, end to end', () => {
     expect(await text(page.getByTestId('raster-readout'))).toMatch(/^Layer \d · core \d: /);
     await until('the rate plot is drawn', async () => (await page.getByTestId('rate-plot').locator('canvas').count()) > 0);
     expect(await text(monitor.getByLabel('Colour scale: events per cell'))).toContain('events per cell');
+    // The mouse wheel over a raster zooms the time axis; Show all goes back.
+    await page.mouse.wheel(0, -400);
+    await until('the time axis is zoomed', async () => /^Showing .* of /.test(await text(page.getByTestId('zoom-bar'))));
+    await shot('run-monitor-zoomed');
+    await page.getByRole('button', { name: 'Show all' }).click();
+    await until('the whole run is shown again', async () => (await page.getByTestId('zoom-bar').count()) === 0);
     await shot('run-monitor');
   });
 
