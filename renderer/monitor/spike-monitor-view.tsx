@@ -19,6 +19,8 @@ export interface SpikeMonitorViewProps {
   finalCounts?: number[] | null;
   /** Current time of the stream (progress / replay clock), µs: drawn as a cursor. */
   cursorUs?: number | null;
+  /** The stream has ended: show the time it covered, not the whole planned axis (a stopped run, or 'fit' merging that doubled the axis). */
+  fitToData?: boolean;
   children?: ReactNode;
   empty?: ReactNode;
 }
@@ -116,9 +118,10 @@ export function SpikeMonitorView(p: SpikeMonitorViewProps) {
   const version = useCallback(() => model?.version ?? 0, [model]);
   useFrameVersion(version, model !== null);
   const [hover, setHover] = useState<{ key: number; column: number; row: number } | null>(null);
-  const [zoom, setZoom] = useState<TimeView | null>(null);
+  // null: the default view (the data, when fitToData; else everything); 'all': the whole window.
+  const [zoom, setZoom] = useState<TimeView | 'all' | null>(null);
   // The raster window and bin of the latest render, for the wheel and drag handlers.
-  const geometry = useRef<{ window: TimeView; binUs: number } | null>(null);
+  const geometry = useRef<{ window: TimeView; binUs: number; view: TimeView | null } | null>(null);
   const rastersEl = useRef<HTMLDivElement | null>(null);
   const drag = useRef<{ x: number; width: number; view: TimeView | null } | null>(null);
   useEffect(() => {
@@ -132,13 +135,13 @@ export function SpikeMonitorView(p: SpikeMonitorViewProps) {
       e.preventDefault();
       const rect = frame.getBoundingClientRect();
       const at = rect.width > 0 ? Math.min(1, Math.max(0, (e.clientX - rect.left) / rect.width)) : 0.5;
-      setZoom((v) => zoomView(clampView(v, g.window, g.binUs), g.window, g.binUs, e.deltaY < 0 ? 0.8 : 1.25, at));
+      setZoom(zoomView(g.view, g.window, g.binUs, e.deltaY < 0 ? 0.8 : 1.25, at) ?? 'all');
     };
     const move = (e: MouseEvent) => {
       const d = drag.current;
       const g = geometry.current;
       if (!d || !g || d.width <= 0) return;
-      setZoom(panView(d.view, g.window, g.binUs, -(e.clientX - d.x) / d.width));
+      setZoom(panView(d.view, g.window, g.binUs, -(e.clientX - d.x) / d.width) ?? 'all');
     };
     const up = () => (drag.current = null);
     el.addEventListener('wheel', wheel, { passive: false });
@@ -164,8 +167,9 @@ export function SpikeMonitorView(p: SpikeMonitorViewProps) {
   const full = model.raster.window;
   const bin = model.raster.binUs;
   const fullView: TimeView = { fromUs: full.from, toUs: full.to };
-  geometry.current = { window: fullView, binUs: bin };
-  const view = clampView(zoom, fullView, bin);
+  const fitted = p.fitToData && model.lastTimeUs !== null ? { fromUs: full.from, toUs: model.lastTimeUs + bin } : null;
+  const view = zoom === 'all' ? null : clampView(zoom ?? fitted, fullView, bin);
+  geometry.current = { window: fullView, binUs: bin, view };
   const cols = viewColumns(view, fullView, bin, model.raster.columns);
   // The time span shown: all of the raster's window, or the zoomed part of it.
   const win = { from: full.from + cols.from * bin, to: full.from + cols.to * bin };
@@ -181,7 +185,7 @@ export function SpikeMonitorView(p: SpikeMonitorViewProps) {
     const f = step[e.key];
     if (!f) return;
     e.preventDefault();
-    setZoom(f());
+    setZoom(f() ?? 'all');
   };
   const liveCounts = model.exitCounts();
   const counts = p.finalCounts && p.finalCounts.length > 0 ? p.finalCounts : liveCounts;
@@ -226,7 +230,7 @@ export function SpikeMonitorView(p: SpikeMonitorViewProps) {
                   onMouseDown={(e) => {
                     if (e.button === 0) drag.current = { x: e.clientX, width: e.currentTarget.getBoundingClientRect().width, view };
                   }}
-                  onDoubleClick={() => setZoom(null)}
+                  onDoubleClick={() => setZoom('all')}
                 >
                   {layer && <NeuronAxis shape={layer.neuronShape} />}
                   <RasterCanvas
@@ -248,8 +252,9 @@ export function SpikeMonitorView(p: SpikeMonitorViewProps) {
           </div>
           {view && (
             <p className="small zoom-bar" data-testid="zoom-bar">
-              Showing {formatMicros(win.from)} – {formatMicros(win.to)} of {formatMicros(full.from)} – {formatMicros(full.to)}{' '}
-              <button type="button" className="link" onClick={() => setZoom(null)}>
+              Showing {formatMicros(win.from)} – {formatMicros(win.to)}
+              {zoom === null ? ' (the time the run covered)' : ''} of {formatMicros(full.from)} – {formatMicros(full.to)}{' '}
+              <button type="button" className="link" onClick={() => setZoom('all')}>
                 Show all
               </button>
             </p>

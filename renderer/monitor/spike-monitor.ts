@@ -27,6 +27,12 @@ export interface SpikeMonitorOptions {
   startUs: number;
   /** Expected length of the stream, µs (sets the first column width); null = unknown. */
   durationUs: number | null;
+  /**
+   * The duration is a plan the stream may fall short of (a live run can be stopped): the
+   * columns start no wider than DEFAULT_BIN_US and merge as time goes on, so a run
+   * stopped early still gets the whole raster's detail.
+   */
+  planned?: boolean;
   columns?: number;
   /** Most rows a raster gets; larger layers are binned. */
   maxRows?: number;
@@ -81,7 +87,8 @@ export class SpikeMonitorModel {
     const columns = options.columns ?? DEFAULT_COLUMNS;
     const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
     this.maxRows = maxRows;
-    const binUs = options.durationUs && options.durationUs > 0 ? Math.max(1, Math.ceil(options.durationUs / columns)) : DEFAULT_BIN_US;
+    const exact = options.durationUs && options.durationUs > 0 ? Math.max(1, Math.ceil(options.durationUs / columns)) : DEFAULT_BIN_US;
+    const binUs = options.planned ? Math.min(exact, DEFAULT_BIN_US) : exact;
     this.raster = new RasterHistory({
       columns,
       binUs,

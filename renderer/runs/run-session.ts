@@ -72,6 +72,7 @@ export class RunSession {
       exitCore: started.exitCore,
       startUs: 0,
       durationUs: started.inputDurationUs > 0 ? started.inputDurationUs : null,
+      planned: true,
       columns: this.monitorColumns,
     });
     this.set({ phase: 'running', started });

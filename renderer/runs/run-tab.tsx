@@ -263,6 +263,7 @@ export function RunTab(p: RunTabProps) {
           }
           finalCounts={summary?.exitCounts ?? null}
           cursorUs={running ? (progress?.timeUs ?? null) : null}
+          fitToData={p.run.phase === "ended"}
           empty={
             <p className="quiet pad">
               Deploy the model and start a run: each monitored layer gets a

@@ -64,3 +64,27 @@ describe('zoom in the monitor', () => {
     expect(screen.queryByTestId('zoom-bar')).toBeNull();
   });
 });
+
+describe('an ended stream shows the time it covered', () => {
+  it('a run stopped after 149 ms of a planned 80 s shows the columns it covered, and Show all the planned axis', () => {
+    const model = new SpikeMonitorModel({ monitored: [{ core: 0, layer: 0, neuronShape: [1, 1, 4] }], exitCore: null, startUs: 0, durationUs: 80_000_000, columns: 600 });
+    model.ingest(batchFromEvents([{ t: 1_000, layer: 0, channel: 0, y: 0, x: 1 }, { t: 149_000, layer: 0, channel: 0, y: 0, x: 2 }]));
+    const { rerender } = render(<SpikeMonitorView model={model} title="Run" />);
+    expect(screen.queryByTestId('zoom-bar')).toBeNull();
+    rerender(<SpikeMonitorView model={model} title="Run" fitToData />);
+    // 80 s over 600 columns is 133.3 ms per column: the 149 ms covered take two, and a view is at least MIN_COLUMNS (8), so 0 - 1.07 s.
+    const bar = screen.getByTestId('zoom-bar').textContent!;
+    expect(bar).toMatch(/^Showing 0 µs – 1\.07 s \(the time the run covered\) of 0 µs – 80\.00 s Show all$/);
+    fireEvent.click(screen.getByRole('button', { name: 'Show all' }));
+    expect(screen.queryByTestId('zoom-bar')).toBeNull();
+  });
+
+  it('a live run (planned duration) keeps fine columns when stopped early: 0-150 ms of a planned 80 s', () => {
+    const model = new SpikeMonitorModel({ monitored: [{ core: 0, layer: 0, neuronShape: [1, 1, 4] }], exitCore: null, startUs: 0, durationUs: 80_000_000, planned: true, columns: 600 });
+    expect(model.raster.binUs).toBe(1000);
+    model.ingest(batchFromEvents([{ t: 1_000, layer: 0, channel: 0, y: 0, x: 1 }, { t: 149_000, layer: 0, channel: 0, y: 0, x: 2 }]));
+    render(<SpikeMonitorView model={model} title="Run" fitToData />);
+    expect(screen.getByTestId('zoom-bar').textContent).toBe('Showing 0 µs – 150.0 ms (the time the run covered) of 0 µs – 600.0 ms Show all');
+    expect((screen.getByRole('img', { name: /raster/ }) as HTMLCanvasElement).width).toBe(150);
+  });
+});
