@@ -331,9 +331,18 @@ export type ReplayAction = { action: 'pause' } | { action: 'resume' } | { action
 export interface CompareView {
   a: number;
   b: number;
+  /** Cores are run A's; B's events of the same chip layer are compared with them. */
   perLayer: Array<{ layer: number; a: number; b: number }>;
   perChannel: Array<{ layer: number; channel: number; a: number; b: number }>;
   firstDivergence: null | { index: number; a: SpikeEventView | null; b: SpikeEventView | null };
+  /** What was compared: the chip layers both runs monitored ('both-monitored'), one run's ('a-monitored' / 'b-monitored'), or every event. */
+  basis: 'both-monitored' | 'a-monitored' | 'b-monitored' | 'everything';
+  /** The compared chip layers with the core each run had it on (empty for 'everything'). */
+  layers: Array<{ chipLayer: number | null; coreA: number; coreB: number }>;
+  /** What only one run recorded, left out of the comparison. */
+  notCompared: Array<{ run: 'a' | 'b'; core: number; chipLayer: number | null; events: number; reason: 'only-this-run-monitored' | 'other-run-did-not-record' }>;
+  /** Events per compared core in equal time bins, A against B. */
+  timeline: null | { fromUs: number; binUs: number; perLayer: Array<{ layer: number; a: number[]; b: number[] }> };
 }
 
 export interface SpikeEventView {

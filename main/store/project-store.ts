@@ -9,7 +9,7 @@ import type { ModelVersion, ModelVersionInput, Project, ProjectMeta, RunInfo, St
 import { readWholeRecording } from './recording-files.js';
 import type { RecordingStream } from './recording-writer.js';
 import { ReplaySession, type ReplayControl, type ReplayEmit, type ReplaySessionRequest, type ReplayStateView } from './replay-session.js';
-import { compareRuns, type RunComparison } from './run-compare.js';
+import { compareRunsScoped, type ScopedComparison } from './run-compare-scope.js';
 import type { RunEnding } from './run-status.js';
 
 /** A run being recorded: batches go in as they come; `finish` records how it ended. */
@@ -55,7 +55,8 @@ export interface ProjectStore {
   recordingInfo(runId: number, stream: RecordingStream): Promise<RecordingInfo>;
   /** Every event of a recording as one batch (memory: the whole recording). */
   readRecording(runId: number, stream: RecordingStream): Promise<SpikeBatch>;
-  compareRuns(runA: number, runB: number, stream?: RecordingStream): Promise<RunComparison>;
+  /** Over the chip layers both runs recorded, with `timelineBins` bins of counts over time when asked. */
+  compareRuns(runA: number, runB: number, stream?: RecordingStream, timelineBins?: number): Promise<ScopedComparison>;
   startReplay(replayId: string, request: ReplaySessionRequest, emit: ReplayEmit): Promise<{ handle: ReplayHandle; info: RecordingInfo; state: ReplayStateView }>;
   close(): Promise<void>;
 }
@@ -104,7 +105,7 @@ export function localProjectStore(project: Project): ProjectStore {
       }),
     recordingInfo: (runId, stream) => resolved(() => recordingInfoOf(project, runId, stream)),
     readRecording: (runId, stream) => resolved(() => readWholeRecording(project, runId, stream)),
-    compareRuns: (a, b, stream) => resolved(() => compareRuns(project, a, b, stream)),
+    compareRuns: (a, b, stream, bins) => resolved(() => compareRunsScoped(project, a, b, stream, bins ? { timelineBins: bins } : {})),
     startReplay: (replayId, request, emit) =>
       resolved(() => {
         const { session, info } = openReplaySession(project, replayId, request, emit);

@@ -146,7 +146,20 @@ function notCompared(run: 'a' | 'b', onlyThis: readonly MonitoredCore[], source:
 }
 
 /** Compares the same stream (output by default) of two runs over the chip layers both recorded. */
-export function compareRunsScoped(project: Project, runA: number, runB: number, stream: RecordingStream = 'output'): ScopedComparison {
+/** Both recordings' time span in `bins` bins, or undefined (no timeline asked, or no events). */
+function timelineSpan(project: Project, runA: number, runB: number, stream: RecordingStream, bins: number | undefined): { fromUs: number; toUs: number; bins: number } | undefined {
+  if (!bins) return undefined;
+  const ra = project.openRecording(runA, stream);
+  const rb = project.openRecording(runB, stream);
+  const firsts = [ra.firstT, rb.firstT].filter((t): t is number => t !== null);
+  const lasts = [ra.lastT, rb.lastT].filter((t): t is number => t !== null);
+  if (firsts.length === 0 || lasts.length === 0) return undefined;
+  const fromUs = Math.min(...firsts);
+  // The last event falls inside the last bin, not on its far edge.
+  return { fromUs, toUs: Math.max(fromUs + bins, Math.max(...lasts) + 1), bins };
+}
+
+export function compareRunsScoped(project: Project, runA: number, runB: number, stream: RecordingStream = 'output', options: { timelineBins?: number } = {}): ScopedComparison {
   const infoA = project.getRun(runA);
   const infoB = project.getRun(runB);
   if (!infoA || !infoB) throw new RangeError(`run ${infoA ? runB : runA} does not exist`);
@@ -154,7 +167,7 @@ export function compareRunsScoped(project: Project, runA: number, runB: number, 
   const all = scope.basis === 'everything';
   const a = new ScopedSource(project.openRecording(runA, stream), all ? null : new Map(scope.layers.map((l) => [l.coreA, l.coreA])));
   const b = new ScopedSource(project.openRecording(runB, stream), all ? null : new Map(scope.layers.map((l) => [l.coreB, l.coreA])));
-  const comparison = compareRecordings(a, b);
+  const comparison = compareRecordings(a, b, timelineSpan(project, runA, runB, stream, options.timelineBins));
   return {
     runA,
     runB,

@@ -28,9 +28,19 @@ export interface FirstDivergence {
   b: SpikeEvent | null;
 }
 
+/** Events per layer in equal time bins, for a plot of A against B over time. */
+export interface ComparisonTimeline {
+  fromUs: number;
+  binUs: number;
+  bins: number;
+  perLayer: Array<{ layer: number; a: number[]; b: number[] }>;
+}
+
 export interface RecordingComparison {
   eventsA: number;
   eventsB: number;
+  /** Present when asked for (compareRecordings' `timeline` argument). */
+  timeline?: ComparisonTimeline;
   /** Layers with any event in either stream, ascending. */
   perLayer: LayerCounts[];
   /** (layer, channel) pairs with any event in either stream, ascending. */
@@ -52,10 +62,13 @@ export interface BatchSource {
 
 const CHANNELS = 65536;
 
-/** Per-layer channel counts; a layer's table exists once it has an event. */
+/** Per-layer channel counts (and, with a timeline, per-layer counts per time bin); a layer's table exists once it has an event. */
 class CountTable {
   readonly byLayer = new Map<number, Float64Array>();
+  readonly binsByLayer = new Map<number, Float64Array>();
   total = 0;
+
+  constructor(private readonly timeline: { fromUs: number; binUs: number; bins: number } | null) {}
 
   add(batch: SpikeBatch): void {
     const { layer, channel, length } = batch;
@@ -74,6 +87,23 @@ class CountTable {
       table![channel[i]!]!++;
     }
     this.total += length;
+    const tl = this.timeline;
+    if (!tl) return;
+    let binsLayer = -1;
+    let bins: Float64Array | undefined;
+    for (let i = 0; i < length; i++) {
+      const l = layer[i]!;
+      if (l !== binsLayer) {
+        binsLayer = l;
+        bins = this.binsByLayer.get(l);
+        if (!bins) {
+          bins = new Float64Array(tl.bins);
+          this.binsByLayer.set(l, bins);
+        }
+      }
+      const k = Math.min(tl.bins - 1, Math.max(0, Math.floor((batch.t[i]! - tl.fromUs) / tl.binUs)));
+      bins![k]!++;
+    }
   }
 }
 
@@ -142,9 +172,14 @@ function matchingPrefix(a: SpikeBatch, ao: number, b: SpikeBatch, bo: number, n:
   return n;
 }
 
-export function compareRecordings(a: BatchSource, b: BatchSource): RecordingComparison {
-  const countsA = new CountTable();
-  const countsB = new CountTable();
+/**
+ * `timeline`: also count each layer's events in `bins` equal bins over [fromUs, toUs]
+ * (events outside go to the first or last bin).
+ */
+export function compareRecordings(a: BatchSource, b: BatchSource, timeline?: { fromUs: number; toUs: number; bins: number }): RecordingComparison {
+  const tl = timeline ? { fromUs: timeline.fromUs, bins: timeline.bins, binUs: Math.max(1, (timeline.toUs - timeline.fromUs) / timeline.bins) } : null;
+  const countsA = new CountTable(tl);
+  const countsB = new CountTable(tl);
   const ca = new Cursor(a, countsA);
   const cb = new Cursor(b, countsB);
   let firstDivergence: FirstDivergence | null = null;
@@ -185,7 +220,15 @@ export function compareRecordings(a: BatchSource, b: BatchSource): RecordingComp
     }
     perLayer.push({ layer, a: sumA, b: sumB });
   }
-  return { eventsA: countsA.total, eventsB: countsB.total, perLayer, perChannel, firstDivergence };
+  const result: RecordingComparison = { eventsA: countsA.total, eventsB: countsB.total, perLayer, perChannel, firstDivergence };
+  if (tl) {
+    const none = new Array<number>(tl.bins).fill(0);
+    result.timeline = {
+      ...tl,
+      perLayer: layers.map((layer) => ({ layer, a: Array.from(countsA.binsByLayer.get(layer) ?? none), b: Array.from(countsB.binsByLayer.get(layer) ?? none) })),
+    };
+  }
+  return result;
 }
 
 /** Compares the same stream (output by default) of two runs of a project. */

@@ -171,7 +171,7 @@ export class StoreClient {
       },
       recordingInfo: (runId, stream) => call('recordingInfo', handle, runId, stream),
       readRecording: async (runId, stream) => unpackBatch(await call('readRecording', handle, runId, stream)),
-      compareRuns: (a, b, stream) => call('compareRuns', handle, a, b, stream),
+      compareRuns: (a, b, stream, bins) => call('compareRuns', handle, a, b, stream, bins),
       startReplay: async (replayId, request, emit) => {
         let ended!: () => void;
         const done = new Promise<void>((r) => (ended = r));

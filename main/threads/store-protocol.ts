@@ -8,7 +8,7 @@ import type { ModelVersion, ModelVersionInput, OpenProjectOptions, ProjectMeta, 
 import type { RecordingInfo } from '../store/project-store.js';
 import type { RecordingStream, RecordingWriterOptions } from '../store/recording-writer.js';
 import type { ReplayControl, ReplayEvent, ReplaySessionRequest, ReplayStateView } from '../store/replay-session.js';
-import type { RunComparison } from '../store/run-compare.js';
+import type { ScopedComparison } from '../store/run-compare-scope.js';
 import type { RunEnding } from '../store/run-status.js';
 
 /** One open project in the worker. */
@@ -30,7 +30,7 @@ export interface StoreOps {
   recordingInfo(h: StoreHandle, runId: number, stream: RecordingStream): RecordingInfo;
   /** The packed events (main/common/spike-batch.ts layout). */
   readRecording(h: StoreHandle, runId: number, stream: RecordingStream): Uint8Array;
-  compareRuns(h: StoreHandle, runA: number, runB: number, stream: RecordingStream | undefined): RunComparison;
+  compareRuns(h: StoreHandle, runA: number, runB: number, stream: RecordingStream | undefined, timelineBins: number | undefined): ScopedComparison;
   startReplay(h: StoreHandle, replayId: string, request: ReplaySessionRequest): { info: RecordingInfo; state: ReplayStateView };
   controlReplay(replayId: string, action: ReplayControl): void;
   close(h: StoreHandle): void;

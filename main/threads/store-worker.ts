@@ -9,7 +9,7 @@ import { openProject, type Project } from '../store/project.js';
 import { openReplaySession, recordingInfoOf } from '../store/project-store.js';
 import { readWholeRecording } from '../store/recording-files.js';
 import type { ReplaySession } from '../store/replay-session.js';
-import { compareRuns } from '../store/run-compare.js';
+import { compareRunsScoped } from '../store/run-compare-scope.js';
 import type { RunRecorder } from '../store/run-recorder.js';
 import { errorData, type FromStore, type StoreHandle, type StoreOp, type StoreOps, type ToStore } from './store-protocol.js';
 
@@ -64,7 +64,7 @@ const ops: { [K in StoreOp]: (...args: Parameters<StoreOps[K]>) => ReturnType<St
   },
   recordingInfo: (h, runId, stream) => recordingInfoOf(projectOf(h), runId, stream),
   readRecording: (h, runId, stream) => packBatch(readWholeRecording(projectOf(h), runId, stream)),
-  compareRuns: (h, a, b, stream) => compareRuns(projectOf(h), a, b, stream),
+  compareRuns: (h, a, b, stream, bins) => compareRunsScoped(projectOf(h), a, b, stream, bins ? { timelineBins: bins } : {}),
   startReplay(h, replayId, request) {
     const { session, info } = openReplaySession(projectOf(h), replayId, request, (event) =>
       post({ type: 'replay', replayId, event }, event.kind === 'spikes' ? [event.spikes.buffer as ArrayBuffer] : []),

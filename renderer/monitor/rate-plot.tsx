@@ -7,6 +7,9 @@ import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { RasterHistory } from './raster-history';
 import { nextFrame } from './use-frame';
+import { canDraw, COLOURS, compactRate, msAxis, msSeries } from './chart-parts';
+
+export { compactRate } from './chart-parts';
 
 /** Seconds at each shown column's middle, and per layer events/s in that column (columns [first, end), default all). */
 export function rateSeries(history: RasterHistory, keys: readonly number[], shown?: { from: number; to: number }): { seconds: number[]; rates: number[][] } {
@@ -20,24 +23,6 @@ export function rateSeries(history: RasterHistory, keys: readonly number[], show
 }
 
 const PLOT_HEIGHT = 160;
-
-/** 0, 950, 12k, 1.5M: short enough for the axis. */
-export function compactRate(v: number): string {
-  if (v >= 1e6) return `${+(v / 1e6).toPrecision(3)}M`;
-  if (v >= 1e3) return `${+(v / 1e3).toPrecision(3)}k`;
-  return `${+v.toPrecision(3)}`;
-}
-
-const COLOURS = ['#2f6fdb', '#d9822b', '#2e9e5b', '#b9418e', '#7a5cd6', '#c2402b', '#1f9aa8', '#8a8a28', '#555555'];
-
-/** uPlot draws on a 2D canvas; without one (jsdom) the chart is left out. */
-function canDraw(): boolean {
-  try {
-    return document.createElement('canvas').getContext('2d') !== null;
-  } catch {
-    return false;
-  }
-}
 
 export function RatePlot(props: { history: RasterHistory; keys: readonly number[]; labels: readonly string[]; columns?: { from: number; to: number } }) {
   const host = useRef<HTMLDivElement>(null);
@@ -68,10 +53,10 @@ export function RatePlot(props: { history: RasterHistory; keys: readonly number[
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: false } },
         axes: [
-          { label: 'time (ms)', size: 40, values: (_u, vals) => vals.map((v) => `${+(v * 1000).toPrecision(4)}`) },
+          msAxis,
           { label: 'events/s', size: 64, space: 18, values: (_u, vals) => vals.map(compactRate) },
         ],
-        series: [{ label: 'time (ms)', value: (_u, v) => (v === null ? '--' : `${+(v * 1000).toPrecision(5)}`) }, ...keys.map((_, i) => ({ label: labels[i] ?? `layer ${keys[i]}`, stroke: COLOURS[i % COLOURS.length], width: 1.5, points: { show: false } }))],
+        series: [msSeries, ...keys.map((_, i) => ({ label: labels[i] ?? `layer ${keys[i]}`, stroke: COLOURS[i % COLOURS.length], width: 1.5, points: { show: false } }))],
       },
       data(),
       el,

@@ -8,6 +8,7 @@ import { errorText, useWorkbench } from '../app/workbench-api';
 import { formatCount, formatMicros } from '../../main/common/number-format';
 import { SpikeMonitorModel } from '../monitor/spike-monitor';
 import { SpikeMonitorView } from '../monitor/spike-monitor-view';
+import { ComparePlot } from './compare-plot';
 import { exitCoreOf, layerResolver } from './layers-from-compile';
 import { REPLAY_SPEEDS, ReplaySession, type ReplaySpeed, type ReplayState } from './replay-session';
 
@@ -214,19 +215,49 @@ function ComparePanel({ run, runs }: { run: RunView; runs: readonly RunView[] })
   );
 }
 
+/** "chip layer 2 (core 5)", or "core 5" when the chip layer is not known. */
+function coreNamer(result: CompareView): (core: number) => string {
+  const byCore = new Map(result.layers.map((l) => [l.coreA, l]));
+  return (core) => {
+    const l = byCore.get(core);
+    if (!l || l.chipLayer === null) return `core ${core}`;
+    return l.coreB === l.coreA ? `chip layer ${l.chipLayer} (core ${core})` : `chip layer ${l.chipLayer} (core ${core} in #${result.a}, ${l.coreB} in #${result.b})`;
+  };
+}
+
+const BASIS: Record<CompareView['basis'], (a: number, b: number) => string> = {
+  'both-monitored': () => 'Compared: the chip layers both runs monitored.',
+  'a-monitored': (a, b) => `Compared: the chip layers run #${a} monitored (run #${b} did not store what it monitored).`,
+  'b-monitored': (a, b) => `Compared: the chip layers run #${b} monitored (run #${a} did not store what it monitored).`,
+  everything: () => 'Compared: every recorded event (neither run stored what it monitored).',
+};
+
+/** The channels that differ most, at most `n`. */
+export function topDifferences(result: CompareView, n = 8): CompareView['perChannel'] {
+  return result.perChannel
+    .filter((c) => c.a !== c.b)
+    .sort((x, y) => Math.abs(y.b - y.a) - Math.abs(x.b - x.a) || x.layer - y.layer || x.channel - y.channel)
+    .slice(0, n);
+}
+
 export function CompareTable({ result }: { result: CompareView }) {
-  const differing = result.perChannel.filter((c) => c.a !== c.b);
+  const differing = result.perChannel.filter((c) => c.a !== c.b).length;
+  const top = topDifferences(result);
   const d = result.firstDivergence;
-  const ev = (e: { t: number; layer: number; channel: number; x: number; y: number } | null) => (e ? `t ${formatMicros(e.t)} · core ${e.layer} · ch ${e.channel} · (${e.x}, ${e.y})` : 'no event (stream ended)');
+  const nameOf = useMemo(() => coreNamer(result), [result]);
+  const ev = (e: { t: number; layer: number; channel: number; x: number; y: number } | null) => (e ? `t ${formatMicros(e.t)} · ${nameOf(e.layer)} · ch ${e.channel} · (${e.x}, ${e.y})` : 'no event (stream ended)');
   return (
     <div className="compare-result" data-testid="compare-result">
+      <p className="quiet small" data-testid="compare-basis">
+        {BASIS[result.basis](result.a, result.b)}
+      </p>
       <table className="dense">
         <caption>
-          Events per monitored core: run #{result.a} vs run #{result.b}
+          Events per chip layer: run #{result.a} vs run #{result.b}
         </caption>
         <thead>
           <tr>
-            <th scope="col">Core</th>
+            <th scope="col">Chip layer</th>
             <th scope="col" className="num">
               #{result.a}
             </th>
@@ -241,7 +272,7 @@ export function CompareTable({ result }: { result: CompareView }) {
         <tbody>
           {result.perLayer.map((l) => (
             <tr key={l.layer} className={l.a !== l.b ? 'differs' : ''}>
-              <th scope="row">{l.layer}</th>
+              <th scope="row">{nameOf(l.layer)}</th>
               <td className="num">{formatCount(l.a)}</td>
               <td className="num">{formatCount(l.b)}</td>
               <td className="num">{l.b - l.a > 0 ? `+${l.b - l.a}` : l.b - l.a}</td>
@@ -250,14 +281,24 @@ export function CompareTable({ result }: { result: CompareView }) {
         </tbody>
       </table>
       <p className={d ? 'warn-text' : 'ok-text'} data-testid="first-divergence">
-        {d ? `First divergence at event ${d.index}: #${result.a} ${ev(d.a)}; #${result.b} ${ev(d.b)}.` : 'The output streams are identical.'}
+        {d ? `First divergence at event ${d.index}: #${result.a} ${ev(d.a)}; #${result.b} ${ev(d.b)}.` : 'The compared output streams are identical.'}
       </p>
-      {differing.length > 0 && (
-        <p className="quiet">
-          {differing.length} channel{differing.length === 1 ? '' : 's'} differ
-          {differing.length <= 8 ? `: ${differing.map((c) => `layer ${c.layer} ch ${c.channel} (${c.a} vs ${c.b})`).join(', ')}` : ''}.
+      {differing > 0 && (
+        <p className="quiet" data-testid="top-differences">
+          {differing} channel{differing === 1 ? '' : 's'} differ{differing > top.length ? `; the ${top.length} largest differences` : ''}: {top.map((c) => `${nameOf(c.layer)} ch ${c.channel} (${c.a} vs ${c.b})`).join(', ')}.
         </p>
       )}
+      {result.notCompared.length > 0 && (
+        <ul className="quiet small" data-testid="not-compared">
+          {result.notCompared.map((n) => (
+            <li key={`${n.run}-${n.core}`}>
+              Not compared: run #{n.run === 'a' ? result.a : result.b}&apos;s {n.chipLayer === null ? `core ${n.core}` : `chip layer ${n.chipLayer} (core ${n.core})`}, {formatCount(n.events)} events —{' '}
+              {n.reason === 'only-this-run-monitored' ? `only run #${n.run === 'a' ? result.a : result.b} monitored it` : `run #${n.run === 'a' ? result.b : result.a} did not record it`}.
+            </li>
+          ))}
+        </ul>
+      )}
+      <ComparePlot result={result} nameOf={nameOf} />
     </div>
   );
 }

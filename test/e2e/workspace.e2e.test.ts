@@ -284,8 +284,11 @@ describe('the workspace, end to end', () => {
     await compare.getByRole('button', { name: 'Compare' }).click();
     const result = page.getByTestId('compare-result');
     await result.waitFor();
-    // Same model, same input, same bit-accurate simulator: the two output streams agree.
-    expect(await text(page.getByTestId('first-divergence'))).toBe('The output streams are identical.');
+    // Same model, same input, the same deterministic simulator: the two output streams agree.
+    expect(await text(page.getByTestId('first-divergence'))).toBe('The compared output streams are identical.');
+    expect(await text(page.getByTestId('compare-basis'))).toBe('Compared: the chip layers both runs monitored.');
+    await until('the comparison plot is drawn', async () => (await page.getByTestId('compare-plot').locator('canvas').count()) > 0);
+    await page.getByTestId('compare-plot').scrollIntoViewIfNeeded();
     await shot('compare');
   });
 

@@ -146,6 +146,14 @@ describe('runs on the virtual devkit, recorded in the project', () => {
     const cmp = await call('runs.compare', { a: first.runId, b: started.runId });
     expect(cmp.firstDivergence).toBeNull();
     expect(cmp.perLayer).toEqual([{ layer: 1, a: first.eventsOut, b: first.eventsOut }]);
+    // Over what both monitored, with the counts over time for the plot: the same in both, adding up to the totals.
+    expect(cmp.basis).toBe('both-monitored');
+    expect(cmp.notCompared).toEqual([]);
+    expect(cmp.timeline!.perLayer.map((l) => l.layer)).toEqual([1]);
+    const line = cmp.timeline!.perLayer[0]!;
+    expect(line.a).toEqual(line.b);
+    expect(line.a.length).toBe(120);
+    expect(line.a.reduce((x, y) => x + y, 0)).toBe(first.eventsOut);
   });
 
   describe('one rule for device types: a model compiled for one type runs only on that type', () => {

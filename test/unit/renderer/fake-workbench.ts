@@ -411,6 +411,13 @@ export class FakeWorkbench {
           { layer: 4, channel: 2, a: 3, b: 2 },
         ],
         firstDivergence: { index: 812, a: { t: 40200, layer: 1, channel: 7, x: 0, y: 0 }, b: { t: 40300, layer: 1, channel: 7, x: 0, y: 0 } },
+        basis: 'both-monitored',
+        layers: [
+          { chipLayer: 0, coreA: 0, coreB: 0 },
+          { chipLayer: 4, coreA: 4, coreB: 4 },
+        ],
+        notCompared: [],
+        timeline: { fromUs: 0, binUs: 50_000, perLayer: [{ layer: 0, a: [700, 500], b: [700, 500] }, { layer: 4, a: [20, 20], b: [20, 18] }] },
       }),
       'recording.info': (req): RecordingInfoView => ({ runId: req.runId, stream: req.stream, count: 600, firstUs: 0, lastUs: 100_000 }),
       'replay.start': (req) => {

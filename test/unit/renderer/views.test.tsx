@@ -158,7 +158,7 @@ describe('replay panel', () => {
     expect(screen.getByTestId('predicted-class').textContent).toBe('11');
   });
 
-  it('shows a comparison side by side with the first divergence', () => {
+  it('shows a comparison side by side with the first divergence, by chip layer and core', () => {
     render(
       <CompareTable
         result={{
@@ -170,11 +170,43 @@ describe('replay panel', () => {
           ],
           perChannel: [{ layer: 4, channel: 7, a: 30, b: 28 }],
           firstDivergence: { index: 812, a: { t: 40_200, layer: 1, channel: 7, x: 0, y: 0 }, b: null },
+          basis: 'everything',
+          layers: [],
+          notCompared: [],
+          timeline: null,
         }}
       />,
     );
     const rows = screen.getAllByRole('row');
-    expect(rows[2]!.textContent).toBe('44038-2');
+    expect(rows[2]!.textContent).toBe('core 44038-2');
     expect(screen.getByTestId('first-divergence').textContent).toBe('First divergence at event 812: #3 t 40.2 ms · core 1 · ch 7 · (0, 0); #4 no event (stream ended).');
+    expect(screen.getByTestId('compare-basis').textContent).toMatch(/every recorded event/);
+  });
+
+  it('names chip layers (placed on other cores in each run), says what was not compared, lists the largest differences only', () => {
+    const perChannel = Array.from({ length: 12 }, (_, ch) => ({ layer: 5, channel: ch, a: 100, b: 100 - ch }));
+    render(
+      <CompareTable
+        result={{
+          a: 1,
+          b: 2,
+          perLayer: [{ layer: 5, a: 1200, b: 1134 }],
+          perChannel,
+          firstDivergence: null,
+          basis: 'both-monitored',
+          layers: [{ chipLayer: 2, coreA: 5, coreB: 3 }],
+          notCompared: [{ run: 'b', core: 1, chipLayer: 0, events: 4321, reason: 'only-this-run-monitored' }],
+          timeline: { fromUs: 0, binUs: 1000, perLayer: [{ layer: 5, a: [600, 600], b: [600, 534] }] },
+        }}
+      />,
+    );
+    // Counts are grouped with a narrow space: matched as \s.
+    expect(screen.getAllByRole('row')[1]!.textContent).toMatch(/^chip layer 2 \(core 5 in #1, 3 in #2\)1\s2001\s134-66$/);
+    expect(screen.getByTestId('not-compared').textContent).toMatch(/^Not compared: run #2's chip layer 0 \(core 1\), 4\s321 events — only run #2 monitored it\.$/);
+    const top = screen.getByTestId('top-differences').textContent!;
+    expect(top).toMatch(/^11 channels differ; the 8 largest differences: chip layer 2 \(core 5 in #1, 3 in #2\) ch 11 \(100 vs 89\), /);
+    expect(top).not.toMatch(/ch 3 \(/);
+    // No canvas in jsdom: the plot's region is there, its chart is drawn only in a browser.
+    expect(screen.getByTestId('compare-plot').getAttribute('aria-label')).toMatch(/run #1 \(solid\) against run #2 \(dashed\)/);
   });
 });

@@ -51,3 +51,23 @@ describe('first divergent event', () => {
     expect(r).toEqual({ eventsA: 0, eventsB: 0, perLayer: [], perChannel: [], firstDivergence: null });
   });
 });
+
+describe('counts over time', () => {
+  it('each layer of each stream in equal bins over the span; events on the far edge fall in the last bin', () => {
+    const other = [ev(10, 0, 1, 2, 3), ev(35, 0, 1, 2, 3), ev(40, 2, 7, 1, 1), ev(40, 2, 7, 1, 1)];
+    const r = compareRecordings(memoryRecording(base, 2), memoryRecording(other, 3), { fromUs: 10, toUs: 41, bins: 3 });
+    // Bins of 31/3 µs: [10, 20.33), [20.33, 30.67), [30.67, 41).
+    expect(r.timeline).toEqual({
+      fromUs: 10,
+      binUs: 31 / 3,
+      bins: 3,
+      perLayer: [
+        { layer: 0, a: [2, 1, 0], b: [1, 0, 1] },
+        { layer: 1, a: [1, 0, 0], b: [0, 0, 0] },
+        { layer: 2, a: [0, 0, 1], b: [0, 0, 2] },
+      ],
+    });
+    // Without a timeline asked for, none is made.
+    expect(compareRecordings(memoryRecording(base, 2), memoryRecording(other, 3)).timeline).toBeUndefined();
+  });
+});
