@@ -1,6 +1,6 @@
 // The Placement tab: the chip drawn as its cores (3 x 3, or 5 for the mini chips) with
 // each core's kernel / neuron / bias capacity and what the placed layer uses, arrows for
-// destinations (labelled with pooling), unplaced layers in a tray with the reason, and a
+// destinations (routed through the gutters; each card names its destinations and pooling), unplaced layers in a tray with the reason, and a
 // core picker per layer (plus drag and drop onto a card). A pick is checked against the
 // core table at once; the compile that follows is the authority.
 
@@ -9,6 +9,7 @@ import type { ChipLayerView, CompileView } from '../../preload/api';
 import { formatEntries } from '../../main/common/number-format';
 import { CapacityBar } from '../inspector/small-charts';
 import { assignLayer, baseOrdering, fits, overflowText, overflowsOf, placementPicture, placementProblemText, type CoreUse } from './placement-fit';
+import { routeBetween, type Rect } from './arrow-routes';
 
 export interface PlacementViewProps {
   view: CompileView | null;
@@ -259,10 +260,10 @@ function CoreCard(p: CoreCardProps) {
   );
 }
 
-/** Arrows from card to card for each destination; measured after layout. */
+/** Arrows from card to card for each destination, routed through the gutters (arrow-routes.ts); measured after layout. */
 function DestinationArrows(props: { layers: readonly ChipLayerView[]; ordering: readonly number[] | null }) {
   const svg = useRef<SVGSVGElement>(null);
-  const [arrows, setArrows] = useState<Array<{ key: string; d: string; lx: number; ly: number; label: string }>>([]);
+  const [arrows, setArrows] = useState<Array<{ key: string; d: string }>>([]);
   const [size, setSize] = useState({ w: 0, h: 0 });
   const deps = JSON.stringify([props.ordering, props.layers.map((l) => [l.destinations, l.pooling])]);
   useLayoutEffect(() => {
@@ -271,13 +272,13 @@ function DestinationArrows(props: { layers: readonly ChipLayerView[]; ordering: 
     if (!el || !grid) return;
     const measure = () => {
       const box = grid.getBoundingClientRect();
-      const centre = (core: number) => {
-        const card = grid.querySelector<HTMLElement>(`[data-core="${core}"]`);
-        if (!card) return null;
+      const rects = new Map<number, Rect>();
+      grid.querySelectorAll<HTMLElement>('[data-core]').forEach((card) => {
         const r = card.getBoundingClientRect();
-        return { x: r.left - box.left + r.width / 2, y: r.top - box.top + r.height / 2, w: r.width, h: r.height };
-      };
-      const out: Array<{ key: string; d: string; lx: number; ly: number; label: string }> = [];
+        rects.set(Number(card.dataset.core), { left: r.left - box.left, top: r.top - box.top, width: r.width, height: r.height });
+      });
+      const all = [...rects.values()];
+      const out: Array<{ key: string; d: string }> = [];
       for (const l of props.layers) {
         const from = props.ordering?.[l.index];
         if (from === undefined) continue;
@@ -285,24 +286,12 @@ function DestinationArrows(props: { layers: readonly ChipLayerView[]; ordering: 
           if (dest < 0) continue;
           const to = props.ordering?.[dest];
           if (to === undefined || to === from) continue;
-          const a = centre(from);
-          const b = centre(to);
+          const a = rects.get(from);
+          const b = rects.get(to);
           if (!a || !b) continue;
-          // Leave and enter at the card edges; bow the line so it does not run through cards between.
-          const dx = b.x - a.x;
-          const dy = b.y - a.y;
-          const len = Math.hypot(dx, dy) || 1;
-          const ux = dx / len;
-          const uy = dy / len;
-          const edge = (c: { w: number; h: number }) => Math.min(Math.abs(c.w / 2 / (ux || 1e-9)), Math.abs(c.h / 2 / (uy || 1e-9))) * 0.9;
-          const sx = a.x + ux * edge(a);
-          const sy = a.y + uy * edge(a);
-          const ex = b.x - ux * edge(b);
-          const ey = b.y - uy * edge(b);
-          const bow = Math.min(60, len * 0.25);
-          const cx = (sx + ex) / 2 - uy * bow;
-          const cy = (sy + ey) / 2 + ux * bow;
-          out.push({ key: `${l.index}-${dest}`, d: `M${sx},${sy} Q${cx},${cy} ${ex},${ey}`, lx: (sx + 2 * cx + ex) / 4, ly: (sy + 2 * cy + ey) / 4, label: l.pooling > 1 ? `pool ${l.pooling}` : '' });
+          // Each arrow its own lane, so arrows sharing a gutter stay apart.
+          const { points } = routeBetween(a, b, all, out.length);
+          out.push({ key: `${l.index}-${dest}`, d: points.map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${x},${y}`).join(' ') });
         }
       }
       setArrows(out);
@@ -321,14 +310,7 @@ function DestinationArrows(props: { layers: readonly ChipLayerView[]; ordering: 
         </marker>
       </defs>
       {arrows.map((a) => (
-        <g key={a.key}>
-          <path d={a.d} className="arrow" markerEnd="url(#arrowhead)" />
-          {a.label && (
-            <text x={a.lx} y={a.ly} className="arrow-label" textAnchor="middle" dominantBaseline="middle">
-              {a.label}
-            </text>
-          )}
-        </g>
+        <path key={a.key} d={a.d} className="arrow" markerEnd="url(#arrowhead)" />
       ))}
     </svg>
   );
