@@ -23,7 +23,7 @@ import { validateChipConfig } from '../chips/chip-config-rules.js';
 import { buildGraphChipConfig, slotOverflow } from './graph/graph-config.js';
 import { buildGraphChipLayers } from './graph/graph-layers.js';
 import { patchChipConfig } from './config-patch.js';
-import type { CompileError, Diagnostic } from './diagnostics.js';
+import type { CompileError, Diagnostic, SourceSpan } from './diagnostics.js';
 import { checkHardwareLimits, limitsError, shapeFreeLimitsError } from './hardware-limits.js';
 import { translateMonitorLayers } from './monitor.js';
 import { parseModel } from './parse/parse-model.js';
@@ -103,7 +103,7 @@ export function compileModel(request: CompileRequest, options: CompileOptions = 
     timings,
   };
   const stop = (error: CompileError): CompileResult => {
-    result.error = error;
+    result.error = error.span ? error : { ...error, ...placeOf(error, result) };
     timings.totalMs = now() - t0;
     return result;
   };
@@ -291,6 +291,24 @@ export function compileModel(request: CompileRequest, options: CompileOptions = 
   result.ok = true;
   timings.totalMs = now() - t0;
   return result;
+}
+
+/**
+ * Where in the model text a stage error without a span is about, so the editor can mark
+ * it: the chip layer it names (its first model layer), else the first model layer its
+ * message names by line, as "(nn.Conv2d, line 5)" (the weights, limits and mapping
+ * messages name layers so).
+ */
+function placeOf(error: CompileError, result: CompileResult): { span?: SourceSpan } {
+  const layers = result.model.layers;
+  if (error.layer !== undefined) {
+    const chip = result.layers[error.layer];
+    const first = chip ? layers[chip.sourceLayers[0]!] : undefined;
+    if (first) return { span: first.span };
+  }
+  const line = /\bline (\d+)\)/.exec(error.message);
+  const named = line ? layers.find((l) => l.span.line === Number(line[1])) : undefined;
+  return named ? { span: named.span } : {};
 }
 
 /** 2^26 weights (256 MiB as float32): a thousand times the largest core's kernel memory. */
