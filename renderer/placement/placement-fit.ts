@@ -77,14 +77,29 @@ export function placementProblemText(p: PlacementProblemView): string {
   }
 }
 
-function reasonFor(layer: number, problems: readonly PlacementProblemView[]): string {
+function reasonFor(layer: ChipLayerView, cores: readonly CoreLimitsView[], problems: readonly PlacementProblemView[], stoppedBy: string | null): string {
   for (const p of problems) {
-    if (p.kind === 'no-core' && p.layer === layer) return placementProblemText(p);
-    if (p.kind === 'too-few-cores' && p.layers.includes(layer)) return placementProblemText(p);
+    if (p.kind === 'no-core' && p.layer === layer.index) return placementProblemText(p);
+    if (p.kind === 'too-few-cores' && p.layers.includes(layer.index)) return placementProblemText(p);
   }
   const general = problems.find((p) => p.kind === 'length' || p.kind === 'core-range');
   if (general) return placementProblemText(general);
-  return 'Not placed: the model did not compile far enough to place it.';
+  // The compile stopped before placement: say whether this layer itself would fit, and why nothing was placed.
+  const holding = cores.filter((c) => fits(layer.memory, c)).map((c) => c.core);
+  const own = holding.length > 0 ? `It fits core${holding.length === 1 ? '' : 's'} ${holding.join(', ')}` : `It fits no core (it needs ${memoryText(layer.memory)})`;
+  return `${own}; nothing was placed because ${stoppedBy ? `the compile stopped before placement: ${stoppedBy}` : 'the compile stopped before placement'}`;
+}
+
+/** The header's count: how many layers sit alone on a core that holds them. */
+export function placedCountText(picture: PlacementPicture): string {
+  const misfits = picture.cores.filter((c) => c.layers.length > 0 && (c.overflows.length > 0 || c.layers.length > 1));
+  const fitted = picture.cores.reduce((n, c) => n + (c.layers.length === 1 && c.overflows.length === 0 ? 1 : 0), 0);
+  const parts = [`${fitted} of ${picture.layerCount} layers placed`];
+  for (const c of misfits) {
+    parts.push(c.layers.length > 1 ? `layers ${c.layers.join(' and ')} share core ${c.limits.core}` : `layer ${c.layers[0]} does not fit core ${c.limits.core}`);
+  }
+  if (picture.unplaced.length > 0 && picture.placedCount > 0) parts.push(`${picture.unplaced.length} not on a core`);
+  return parts.join(' · ');
 }
 
 /**
@@ -96,13 +111,15 @@ export function placementPicture(
   cores: readonly CoreLimitsView[],
   ordering: ReadonlyArray<number | null> | null,
   problems: readonly PlacementProblemView[] = [],
+  /** Why the compile stopped before placement (its error), when it did. */
+  stoppedBy: string | null = null,
 ): PlacementPicture {
   const byCore = new Map<number, number[]>();
   const unplaced: UnplacedLayer[] = [];
   for (const l of layers) {
     const core = ordering?.[l.index];
     if (core === null || core === undefined || !cores.some((c) => c.core === core)) {
-      unplaced.push({ layer: l.index, reason: reasonFor(l.index, problems) });
+      unplaced.push({ layer: l.index, reason: reasonFor(l, cores, problems, stoppedBy) });
       continue;
     }
     byCore.set(core, [...(byCore.get(core) ?? []), l.index]);

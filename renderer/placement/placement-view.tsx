@@ -8,7 +8,7 @@ import { useLayoutEffect, useMemo, useRef, useState, type DragEvent } from 'reac
 import type { ChipLayerView, CompileView } from '../../preload/api';
 import { formatEntries } from '../../main/common/number-format';
 import { CapacityBar } from '../inspector/small-charts';
-import { assignLayer, baseOrdering, fits, overflowText, overflowsOf, placementPicture, placementProblemText, type CoreUse } from './placement-fit';
+import { assignLayer, baseOrdering, fits, overflowText, overflowsOf, placedCountText, placementPicture, placementProblemText, type CoreUse } from './placement-fit';
 import { routeBetween, type Rect } from './arrow-routes';
 
 export interface PlacementViewProps {
@@ -30,7 +30,8 @@ export function PlacementView(p: PlacementViewProps) {
   const cores = view?.family?.cores ?? [];
   const manual = p.ordering !== 'auto';
   const drawn: number[] | null = manual ? (p.ordering as number[]) : (view?.placement?.ordering ?? null);
-  const picture = useMemo(() => placementPicture(layers, cores, drawn, view?.placementProblems ?? []), [layers, cores, drawn, view?.placementProblems]);
+  const stoppedBy = view && !view.placement && view.error ? view.error.message : null;
+  const picture = useMemo(() => placementPicture(layers, cores, drawn, view?.placementProblems ?? [], stoppedBy), [layers, cores, drawn, view?.placementProblems, stoppedBy]);
   const [dragOver, setDragOver] = useState<number | null>(null);
   const [dragLayer, setDragLayer] = useState<number | null>(null);
 
@@ -62,7 +63,7 @@ export function PlacementView(p: PlacementViewProps) {
       <header className="view-header">
         <h2>Placement</h2>
         <span className={`placed-count ${picture.valid ? 'ok' : 'bad'}`} role="status" data-testid="placed-count">
-          {picture.placedCount} of {picture.layerCount} layers placed{picture.valid ? '' : ' · does not fit'}
+          {placedCountText(picture)}
         </span>
         <span className="quiet">
           {view.family.name}, {cores.length} cores · {manual ? 'manual ordering (saved with the model)' : 'automatic (maximum bipartite matching)'}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignLayer, baseOrdering, overflowText, placementPicture, placementProblemText } from '../../../renderer/placement/placement-fit';
+import { assignLayer, baseOrdering, overflowText, placedCountText, placementPicture, placementProblemText } from '../../../renderer/placement/placement-fit';
 import { LENET_AUTO_ORDERING, LENET_CHIP_LAYERS, SPECK2F_CORES } from './fake-workbench';
 
 // LeNet on Speck2f (numbers of `dcnn compile examples/lenet`): memory per chip layer
@@ -39,6 +39,26 @@ describe('placement picture', () => {
     expect(p.unplaced.find((u) => u.layer === 2)?.reason).toBe(
       'Layer 2 fits no core: it needs kernel 128 Ki, neuron 512, bias 0; the largest cores have kernel 64 Ki, neuron 64 Ki, bias 1 Ki.',
     );
+  });
+});
+
+describe('the header count and the tray reasons say what is true', () => {
+  it('counts only layers alone on a core that holds them, and names each misfit', () => {
+    expect(placedCountText(placementPicture(LENET_CHIP_LAYERS, SPECK2F_CORES, LENET_AUTO_ORDERING))).toBe('5 of 5 layers placed');
+    // Not "5 of 5 layers placed · does not fit": layer 2 is on core 0, which cannot hold it.
+    expect(placedCountText(placementPicture(LENET_CHIP_LAYERS, SPECK2F_CORES, [2, 3, 0, 6, 1]))).toBe('4 of 5 layers placed · layer 2 does not fit core 0');
+    expect(placedCountText(placementPicture(LENET_CHIP_LAYERS, SPECK2F_CORES, [0, 3, 5, 6, 0]))).toBe('3 of 5 layers placed · layers 0 and 4 share core 0');
+  });
+
+  it('when the compile stopped before placement, a layer that fits is told where it would fit and why nothing was placed', () => {
+    const p = placementPicture(LENET_CHIP_LAYERS, SPECK2F_CORES, null, [], 'The model exceeds the chip\'s limits: layer 3 (nn.Linear, line 9): ...');
+    // Layer 4 (kernel 8000, neuron 10): cores 0-2 (16 Ki / 64 Ki), 3-4, 5-6, 7-8 all hold it.
+    expect(p.unplaced.find((u) => u.layer === 4)?.reason).toBe(
+      "It fits cores 0, 1, 2, 3, 4, 5, 6, 7, 8; nothing was placed because the compile stopped before placement: The model exceeds the chip's limits: layer 3 (nn.Linear, line 9): ...",
+    );
+    // Layer 2 (kernel 64 Ki) only on cores 5 and 6.
+    expect(p.unplaced.find((u) => u.layer === 2)?.reason).toMatch(/^It fits cores 5, 6; /);
+    expect(p.unplaced.every((u) => !/did not compile far enough/.test(u.reason))).toBe(true);
   });
 });
 
