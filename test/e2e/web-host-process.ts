@@ -29,13 +29,13 @@ export function chromiumPath(): string {
   throw new Error('Chromium not found at /usr/bin/chromium: install it (Debian: `apt-get install -y chromium`).');
 }
 
-/** Starts `dcnn web` on a fresh data folder, or on `dataDir` (a returning user's). */
-export async function startWebHost(timeoutMs = 90_000, dataDir?: string): Promise<WebHost> {
+/** Starts `dcnn web` on a fresh data folder, or on `dataDir` (a returning user's); `env` replaces the host's environment (e.g. a fake samna on PYTHONPATH). */
+export async function startWebHost(timeoutMs = 90_000, dataDir?: string, env: NodeJS.ProcessEnv = process.env): Promise<WebHost> {
   dataDir ??= await mkdtemp(join(tmpdir(), 'dcnn-e2e-'));
   const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'dcnn.js'), 'web', '--port', '0', '--data-dir', dataDir], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...env, NO_COLOR: '1' },
   });
   let out = '';
   child.stdout?.setEncoding('utf8');

@@ -1,0 +1,76 @@
+// A "real" board through the whole workspace: `dcnn web` started with the fake samna on
+// PYTHONPATH (test/fake-samna: a stand-in written from spec/samna.md, not samna, and no
+// board) lists a Speck2f devkit with its serial number beside the virtual devkits; the
+// user picks it and deploys the landing example on it through the samna bridge; the run
+// completes and is recorded, and the fake received the configuration the compile made.
+// This checks the workbench's side of the bridge in a browser; it proves nothing about a
+// real board.
+
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeSamna, speck2f } from '../integration/devices/samna-fake.js';
+import { shots, text, until } from './page-steps.js';
+import { assertBuilt, chromiumPath, startWebHost, type WebHost } from './web-host-process.js';
+
+let browser: Browser;
+let host: WebHost;
+let page: Page;
+const fake = new FakeSamna([speck2f('FAKE-0042', 3, 7)]);
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  assertBuilt();
+  host = await startWebHost(90_000, undefined, fake.env());
+  browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+  page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(host.url);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+  await fake.cleanup();
+});
+
+describe('a board through the samna bridge (fake samna)', () => {
+  it('is listed with its serial number and samna is reported as found', async () => {
+    const devices = page.getByRole('region', { name: 'Devices', exact: true });
+    const board = devices.locator('[data-device="speck2fdevkit:0"]');
+    await board.waitFor({ timeout: 60_000 });
+    expect(await text(board)).toContain('FAKE-0042');
+    expect(await text(page.getByTestId('samna-status'))).not.toMatch(/missing/);
+    await shots(page, 'fake-board-listed');
+  });
+
+  it('deploys the landing example on it and runs the example input to the end', async () => {
+    const devices = page.getByRole('region', { name: 'Devices', exact: true });
+    await devices.getByRole('button', { name: /^speck2fdevkit:0/ }).click();
+    await page.getByRole('tab', { name: /Run/ }).click();
+    expect(await text(page.getByTestId('run-device'))).toBe('speck2fdevkit:0');
+    await page.getByRole('radio', { name: /Example input/ }).check();
+    await page.getByRole('button', { name: 'Deploy and run' }).click();
+    const summary = page.getByTestId('run-summary');
+    await until('the run on the board completes', async () => /Run #\d+ completed/.test(await text(summary)), 120_000);
+    expect(await text(summary)).toMatch(/: 1\s413 events in/);
+    expect(Number((await text(page.getByTestId('monitor-events'))).replace(/\D/g, ''))).toBeGreaterThan(0);
+    const runs = page.getByRole('region', { name: 'Runs', exact: true });
+    await until('the run is listed on the board', async () => /speck2fdevkit:0/.test(await text(runs)));
+    // The fake kept the configuration the bridge applied: the landing model placed on cores
+    // 0 and 1 (the status bar says so), core 0 sending to core 1 and core 1 monitored.
+    expect(await text(page.locator('.status-bar'))).toContain('placed on cores 0 1');
+    const applied = fake.recorded('FAKE-0042');
+    expect(applied.length).toBeGreaterThan(0);
+    const cnn = (applied[applied.length - 1]! as { cnn_layers: Array<{ destinations: Array<{ enable: boolean; layer: number }>; monitor_enable: boolean }> }).cnn_layers;
+    expect(cnn[0]!.destinations[0]).toMatchObject({ enable: true, layer: 1 });
+    expect(cnn[1]!.monitor_enable).toBe(true);
+    await shots(page, 'fake-board-run');
+  });
+
+  it('threw nothing in the page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
