@@ -295,6 +295,19 @@ export interface RunStartedView {
   exitCore: number;
   eventsInTotal: number;
   inputDurationUs: number;
+  /** The input in a few time windows, events per pixel (null: streamed from a file, or too large to preview). */
+  inputPreview: InputPreviewView | null;
+}
+
+export interface InputPreviewView {
+  frames: number;
+  width: number;
+  height: number;
+  fromUs: number;
+  windowUs: number;
+  /** frames x height x width little-endian uint16 counts. */
+  counts: Uint8Array;
+  maxCount: number;
 }
 
 export interface RunSummaryView {

@@ -12,6 +12,7 @@ import { ServiceError } from './service-error.js';
 import { LAYER_DVS, sliceBatch, type SpikeBatch } from '../common/spike-batch.js';
 import type { InputMapping } from '../formats/events/input-mapping.js';
 import type { EventStream } from '../common/event-stream.js';
+import { inputPreview } from '../common/input-preview.js';
 import type { ModelVersionPurpose } from '../store/project.js';
 import type { ProjectStore, RunRecording } from '../store/project-store.js';
 import { endingForDisconnect, endingReason, type RunEnding } from '../store/run-status.js';
@@ -112,6 +113,13 @@ export function monitoredLayers(compiled: CompileResult): MonitoredLayerView[] {
 }
 
 let unrecordedRunIds = 0;
+
+/** The input's preview on the model's input plane (the DVS sensor's when there is one); none for a stream. */
+function previewOf(input: SpikeBatch | EventStream, compiled: CompileResult): RunStartedView['inputPreview'] {
+  if ('batches' in input) return null;
+  const shape = compiled.dvs ? compiled.dvs.inputShape : compiled.layers[0]?.inputShape;
+  return shape ? inputPreview(input, shape[1], shape[2]) : null;
+}
 
 /** A batch held whole, as a stream of itself. */
 function streamOf(input: SpikeBatch | EventStream): EventStream {
@@ -224,6 +232,7 @@ export class RunService {
       exitCore,
       eventsInTotal: input.total,
       inputDurationUs: input.firstUs !== null && input.lastUs !== null ? input.lastUs - input.firstUs : 0,
+      inputPreview: previewOf(params.input, compiled),
     };
 
     const abort = new AbortController();

@@ -14,6 +14,7 @@ import type {
 } from "../../preload/api";
 import { formatCount, formatMicros } from '../../main/common/number-format';
 import { SpikeMonitorView } from "../monitor/spike-monitor-view";
+import { InputFrames } from "./input-frames";
 import {
   DEFAULT_INPUT,
   InputSourcePicker,
@@ -271,7 +272,9 @@ export function RunTab(p: RunTabProps) {
               the predicted class.
             </p>
           }
-        />
+        >
+          <InputFrames preview={started?.inputPreview ?? null} />
+        </SpikeMonitorView>
       )}
     </div>
   );

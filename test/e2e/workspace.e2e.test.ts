@@ -227,6 +227,8 @@ describe('the workspace, end to end', () => {
     expect(await monitor.getByRole('img', { name: /raster/ }).count()).toBeGreaterThanOrEqual(2);
     expect(number(await text(page.getByTestId('monitor-events')))).toBeGreaterThan(0);
     expect(await text(page.getByTestId('predicted-class'))).toMatch(/^\d$/);
+    // The input beside the outputs: eight windows of the example's events.
+    expect(await page.getByRole('region', { name: 'Run input' }).getByRole('img').count()).toBe(8);
     // Reading aids: pointing at the raster names the cell; the rate plot is drawn (uPlot's canvas).
     const raster = monitor.getByRole('img', { name: /raster/ }).first();
     const box = (await raster.boundingBox())!;

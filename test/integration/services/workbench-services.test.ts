@@ -3,6 +3,7 @@
 // bus: project from the example, compile, run, the recorded run, replay, re-run, compare,
 // stop, unplug during a run, and the error replies a UI gets for bad requests.
 
+import { previewCounts } from '../../../main/common/input-preview.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,6 +105,10 @@ describe('runs on the virtual devkit, recorded in the project', () => {
   it('runs the example input and reports spikes, progress and the predicted class', async () => {
     const started = await call('run.start', { deviceId: 'sim-speck2fdevkit:0', model: spec, input: { kind: 'example', exampleId: 'lenet' } });
     expect(started.monitored).toEqual([{ core: 1, layer: 4, neuronShape: [10, 1, 1] }]);
+    // The input preview: 8 windows of the 28x28 input holding every event sent.
+    const preview = started.inputPreview!;
+    expect({ frames: preview.frames, width: preview.width, height: preview.height }).toEqual({ frames: 8, width: 28, height: 28 });
+    expect(previewCounts(preview).reduce((a, b) => a + b, 0)).toBe(started.eventsInTotal);
     first = await waitFor('run.ended', (e) => e.runId === started.runId);
     expect(first.status).toBe('completed');
     expect(first.eventsIn).toBe(started.eventsInTotal);

@@ -465,6 +465,8 @@ export class FakeWorkbench {
       exitCore: 1,
       eventsInTotal: 784,
       inputDurationUs: 100_000,
+      // Two windows of a 4x4 input: pixel (x 1, y 2) once in the first, twice in the second.
+      inputPreview: { frames: 2, width: 4, height: 4, fromUs: 0, windowUs: 50_000, counts: new Uint8Array(new Uint16Array([0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0]).buffer), maxCount: 2 },
     };
     if (this.options.autoStream) {
       for (let k = 0; k < 10; k++) {

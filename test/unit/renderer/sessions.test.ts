@@ -17,6 +17,7 @@ const STARTED: RunStartedView = {
   exitCore: 1,
   eventsInTotal: 10,
   inputDurationUs: 1000,
+  inputPreview: null,
 };
 
 describe('live run session', () => {

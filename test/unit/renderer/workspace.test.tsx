@@ -240,6 +240,12 @@ describe('running', () => {
     await act(async () => fake.finishRun(1, 'completed'));
     expect(screen.getByTestId('run-summary').textContent).toContain('Run #1 completed');
     expect(screen.getByTestId('predicted-class').textContent).toBe('7');
+    // The input beside the outputs: the fake's two windows, with their events.
+    const input = screen.getByRole('region', { name: 'Run input' });
+    expect(within(input).getAllByRole('img').map((i) => i.getAttribute('aria-label'))).toEqual([
+      'Input window 1 of 2: 0 µs – 50.0 ms, 1 event',
+      'Input window 2 of 2: 50.0 ms – 100.0 ms, 2 events',
+    ]);
     const runs = screen.getByRole('region', { name: 'Runs' });
     expect(within(runs).getByRole('button', { name: /#1\s*done/ })).toBeTruthy();
   });
