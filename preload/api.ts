@@ -390,6 +390,8 @@ export interface Requests {
   'devices.types': { req: Record<string, never>; res: DeviceTypeView[] };
   'devices.addVirtual': { req: { type: string }; res: { id: string } };
   'devices.removeVirtual': { req: { id: string }; res: Record<string, never> };
+  /** Lists USB and samna's boards again (for PCs whose system sends no hot-plug events). */
+  'devices.refresh': { req: Record<string, never>; res: DevicesView };
   'project.current': { req: Record<string, never>; res: ProjectView | null };
   'project.new': { req: { name: string; path?: string; exampleId?: string }; res: ProjectView };
   'project.open': { req: { path: string }; res: ProjectView };
@@ -425,6 +427,7 @@ export const REQUEST_CHANNELS = [
   'devices.types',
   'devices.addVirtual',
   'devices.removeVirtual',
+  'devices.refresh',
   'project.current',
   'project.new',
   'project.open',

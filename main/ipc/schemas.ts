@@ -65,6 +65,7 @@ export const requestSchemas = {
   'devices.types': empty,
   'devices.addVirtual': z.object({ type: text(100) }).strict(),
   'devices.removeVirtual': z.object({ id: text(200) }).strict(),
+  'devices.refresh': empty,
   'project.current': empty,
   'project.new': z.object({ name: text(200).min(1), path: text(4096).optional(), exampleId: text(100).optional() }).strict(),
   'project.open': z.object({ path: text(4096).min(1) }).strict(),

@@ -24,6 +24,8 @@ export interface DevicesState {
 export interface DevicesActions {
   addVirtual(type: string): Promise<string | null>;
   removeVirtual(id: string): Promise<void>;
+  /** Looks for boards again (the list follows through devices.changed). */
+  refresh(): Promise<void>;
   dismissError(): void;
 }
 
@@ -109,6 +111,15 @@ export function useDevices(): [DevicesState, DevicesActions] {
       },
       [api],
     ),
+    refresh: useCallback(async () => {
+      setState((s) => ({ ...s, busy: true, error: null }));
+      try {
+        apply(await api['devices.refresh']({}));
+        setState((s) => ({ ...s, busy: false }));
+      } catch (e) {
+        setState((s) => ({ ...s, busy: false, error: `Looking for devices failed: ${errorText(e)}` }));
+      }
+    }, [api, apply]),
     dismissError: useCallback(() => setState((s) => ({ ...s, error: null })), []),
   };
   return [state, actions];

@@ -230,6 +230,7 @@ export function Workspace() {
           onSelect={setChosenDevice}
           onAddVirtual={(t) => void deviceActions.addVirtual(t)}
           onRemoveVirtual={(id) => void deviceActions.removeVirtual(id)}
+          onRefresh={() => void deviceActions.refresh()}
           onDismissError={deviceActions.dismissError}
         />
         <RunsPanel

@@ -14,6 +14,7 @@ export interface DevicesPanelProps {
   onSelect(id: string): void;
   onAddVirtual(type: string): void;
   onRemoveVirtual(id: string): void;
+  onRefresh(): void;
   onDismissError(): void;
 }
 
@@ -79,6 +80,9 @@ export function DevicesPanel(p: DevicesPanelProps) {
         </select>
         <button type="button" onClick={() => chosen && p.onAddVirtual(chosen)} disabled={!chosen || p.state.busy}>
           + Add virtual devkit
+        </button>
+        <button type="button" onClick={p.onRefresh} disabled={p.state.busy} title="List USB and samna's boards again: a board plugged in since the start appears, one unplugged goes">
+          Refresh
         </button>
       </div>
       {p.state.view && <UsbLine usb={p.state.view.usb} />}

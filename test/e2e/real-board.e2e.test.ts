@@ -70,6 +70,16 @@ describe('a board through the samna bridge (fake samna)', () => {
     await shots(page, 'fake-board-run');
   });
 
+  it('Refresh follows a board unplugged and plugged in again (for systems that send no hot-plug events)', async () => {
+    const devices = page.getByRole('region', { name: 'Devices', exact: true });
+    fake.setBoards([]);
+    await devices.getByRole('button', { name: 'Refresh' }).click();
+    await until('the unplugged board is gone', async () => (await devices.locator('[data-device="speck2fdevkit:0"]').count()) === 0, 30_000);
+    fake.setBoards([speck2f('FAKE-0042', 3, 7)]);
+    await devices.getByRole('button', { name: 'Refresh' }).click();
+    await until('the board is back, under the same name', async () => /FAKE-0042/.test(await text(devices.locator('[data-device="speck2fdevkit:0"]'))), 30_000);
+  });
+
   it('threw nothing in the page', () => {
     expect(pageErrors).toEqual([]);
   });

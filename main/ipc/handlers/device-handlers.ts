@@ -5,7 +5,7 @@ import type { Services } from '../../services/compose.js';
 import { devicesView } from '../../services/devices-view.js';
 import type { Handlers } from '../dispatcher.js';
 
-export function deviceHandlers(s: Services): Pick<Handlers, 'devices.list' | 'devices.types' | 'devices.addVirtual' | 'devices.removeVirtual'> {
+export function deviceHandlers(s: Services): Pick<Handlers, 'devices.list' | 'devices.types' | 'devices.addVirtual' | 'devices.removeVirtual' | 'devices.refresh'> {
   return {
     'devices.list': () => devicesView(s.devices),
     'devices.types': () =>
@@ -22,6 +22,10 @@ export function deviceHandlers(s: Services): Pick<Handlers, 'devices.list' | 'de
     'devices.removeVirtual': async (req) => {
       await s.devices.removeVirtual(req.id);
       return {};
+    },
+    'devices.refresh': async () => {
+      await s.devices.refresh();
+      return devicesView(s.devices);
     },
   };
 }

@@ -355,6 +355,7 @@ export class FakeWorkbench {
       'weights.load': (req) => ({ id: `w:${req.name}`, name: req.name, bytes: req.bytes.byteLength, tensors: [{ name: '0.weight', dtype: 'F32', shape: [20, 1, 5, 5] }] }),
       'compile.run': (req) => this.compile(req.spec),
       'devices.list': () => this.devicesView(),
+      'devices.refresh': () => this.devicesView(),
       'devices.types': () => [
         { key: 'speck2fdevkit', name: 'Speck2fDevKit', kind: 'neuromorphic-processor', family: 'speck2f', deployable: true, usb: '' },
         { key: 'dynapcnndevkit', name: 'DynapcnnDevKit', kind: 'neuromorphic-processor', family: 'dynapcnn', deployable: true, usb: '' },

@@ -191,6 +191,14 @@ describe('tabs', () => {
 });
 
 describe('devices panel', () => {
+  it('Refresh asks the workbench to look for boards again and shows the list it answers', async () => {
+    const fake = await openWorkspace();
+    const panel = screen.getByRole('region', { name: 'Devices' });
+    await act(async () => fireEvent.click(within(panel).getByRole('button', { name: 'Refresh' })));
+    expect(fake.callsOf('devices.refresh')).toHaveLength(1);
+    expect(within(panel).getByText('sim-speck2fdevkit:0')).toBeTruthy();
+  });
+
   it('shows a virtual devkit as soon as it attaches, highlighted, and lets it go on removal', async () => {
     const fake = await openWorkspace();
     const panel = screen.getByRole('region', { name: 'Devices' });
