@@ -127,10 +127,16 @@ export function useProject(): [ProjectState, ProjectActions, boolean] {
   });
   const stateRef = useRef(state);
   stateRef.current = state;
+  // The spec with edits React has not rendered yet: Ctrl+S right after typing must save
+  // what the editor holds, not the last rendered text (it used to save "# kept across rest").
+  // A render has applied every queued edit, so what is pending is in `state` now.
+  const pendingSpec = useRef<ModelSpec | null>(null);
+  pendingSpec.current = null;
 
   // A project without model versions shows the empty model (nothing there to lose: not "unsaved").
   const open = useCallback((project: ProjectView, _examples: ExampleModel[], chip: string) => {
     const spec = project.current ?? emptySpec(chip);
+    pendingSpec.current = null;
     setState((s) => ({ ...s, status: 'ready', choice: null, project, spec, savedSpec: spec, error: null, loadSeq: s.loadSeq + 1 }));
   }, []);
 
@@ -164,12 +170,19 @@ export function useProject(): [ProjectState, ProjectActions, boolean] {
   }, [api, open]);
 
   const actions: ProjectActions = {
-    updateSpec: useCallback((update) => setState((s) => (s.spec ? { ...s, spec: update(s.spec) } : s)), []),
+    updateSpec: useCallback((update) => {
+      const base = pendingSpec.current ?? stateRef.current.spec;
+      if (!base) return;
+      const next = update(base);
+      pendingSpec.current = next;
+      // Another spec was opened meanwhile: the edit applies to that one.
+      setState((s) => (s.spec ? { ...s, spec: s.spec === base ? next : update(s.spec) } : s));
+    }, []),
     save: useCallback(async () => {
       const s = stateRef.current;
-      if (!s.spec || sameSpec(s.spec, s.savedSpec)) return true;
+      const spec = pendingSpec.current ?? s.spec;
+      if (!spec || sameSpec(spec, s.savedSpec)) return true;
       if (s.saving) return false;
-      const spec = s.spec;
       setState((x) => ({ ...x, saving: true, error: null }));
       try {
         const version = await api['project.saveModel']({ spec });

@@ -1,7 +1,9 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, renderHook, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { App } from '../../../renderer/app/app';
+import { useProject } from '../../../renderer/app/use-project';
+import { WorkbenchContext } from '../../../renderer/app/workbench-api';
 import { FakeWorkbench, LENET_SOURCE } from './fake-workbench';
 
 vi.mock('../../../renderer/editor/code-editor', async () => {
@@ -124,6 +126,21 @@ describe('editing the model', () => {
     });
     await waitFor(() => expect(screen.getByRole('status', { name: 'Save state' }).textContent).toBe('saved'));
     expect(fake.callsOf('project.saveModel')[0]?.spec.source).toBe(`${LENET_SOURCE}# note\n`);
+  });
+
+  it('a save right after edits React has not rendered yet saves those edits (Monaco edits arrive outside React events)', async () => {
+    const fake = new FakeWorkbench();
+    const { result } = renderHook(() => useProject(), { wrapper: ({ children }) => <WorkbenchContext.Provider value={fake.api()}>{children}</WorkbenchContext.Provider> });
+    await waitFor(() => expect(result.current[0].status).toBe('ready'));
+    // Both edits and the save in one batch: no render between them, as when Ctrl+S follows the last keystrokes.
+    await act(async () => {
+      const [, actions] = result.current;
+      actions.updateSpec((s) => ({ ...s, source: `${s.source}# kept across rest` }));
+      actions.updateSpec((s) => ({ ...s, source: `${s.source}arts` }));
+      void actions.save();
+    });
+    await waitFor(() => expect(result.current[2]).toBe(false));
+    expect(fake.callsOf('project.saveModel').map((r) => r.spec.source.endsWith('# kept across restarts'))).toEqual([true]);
   });
 
   it('Open… lists recent projects (missing ones disabled) and opens the one picked', async () => {
