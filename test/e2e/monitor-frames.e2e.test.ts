@@ -45,21 +45,19 @@ describe('spike monitor frames during a busy run', () => {
       await page.screenshot({ path: join(SHOTS, 'monitor-frames-failed.png') });
       throw new Error(`${(e as Error).message}; run area: ${await text(page.locator('.run-setup, [aria-label="Run setup"]').first()).catch(() => '?')}`);
     });
-    const intervals = await page.evaluate(
-      () =>
-        new Promise<number[]>((resolve) => {
-          const out: number[] = [];
-          let last = performance.now();
-          const end = last + 4000;
-          const tick = (now: number) => {
-            out.push(now - last);
-            last = now;
-            if (now < end) requestAnimationFrame(tick);
-            else resolve(out);
-          };
-          requestAnimationFrame(tick);
-        }),
-    );
+    // Page-side (a string: this file is type-checked without the DOM library).
+    const intervals = (await page.evaluate(`new Promise((resolve) => {
+      const out = [];
+      let last = performance.now();
+      const end = last + 4000;
+      const tick = (now) => {
+        out.push(now - last);
+        last = now;
+        if (now < end) requestAnimationFrame(tick);
+        else resolve(out);
+      };
+      requestAnimationFrame(tick);
+    })`)) as number[];
     const eventsSeen = Number(await page.getByTestId('monitor-events').getAttribute('data-count'));
     await page.getByRole('button', { name: 'Stop run' }).click().catch(() => undefined);
     const sorted = [...intervals].sort((a, b) => a - b);
