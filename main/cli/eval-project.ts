@@ -76,7 +76,8 @@ function csvField(v: string): string {
 }
 
 /** One line per sample: file, label, prediction, counts per output channel. */
-export function evaluationCsv(result: EvaluationResult): string {
+/** One CSV row per sample: file, label, predicted label, correct, timing, counts per exit channel. */
+export function evaluationCsv(result: Pick<EvaluationResult, 'rows'>): string {
   const channels = Math.max(0, ...result.rows.map((r) => r.exitCounts.length));
   const head = ['file', 'label', 'predicted', 'correct', 'first_spike_us', 'events_in', 'synaptic_ops', 'error', ...Array.from({ length: channels }, (_, c) => `count_${c}`)];
   const lines = [head.join(',')];

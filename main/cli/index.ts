@@ -1,6 +1,7 @@
 // The `dcnn` command line: dispatches to one module per command. Every command works on
 // the same services as the desktop app and the web host.
 
+import { evalsCommand } from './commands/evals.js';
 import { ServiceError } from '../services/service-error.js';
 import { ProjectWriteError } from '../store/project-write-error.js';
 import { CliError, processIO, type CliIO } from './cli-io.js';
@@ -44,6 +45,7 @@ const USAGE: Record<string, string> = {
   deploy: 'dcnn deploy MODEL --weights W --input-shape C,H,W --device TYPE:INDEX [--monitor ...] [--config-patch P] [--slow-clock HZ] [--python PATH] [--json]',
   devices: 'dcnn devices [--json] | --types [--json] | --watch | --udev [--data-dir D]',
   runs: 'dcnn runs PROJECT.dcnnproj [--json]',
+  evals: 'dcnn evals PROJECT.dcnnproj [ID] [--json] [--csv OUT.csv]',
   replay: 'dcnn replay PROJECT RUN [--speed 1|10|max] [--from T_us] [--to T_us] [--stream output|input] [--events [--no-header]]',
   rerun: 'dcnn rerun PROJECT RUN (--model M.py --weights W [--weights-key K] [--input-shape C,H,W] | --device ID) [--json]',
   compare: 'dcnn compare PROJECT RUN_A RUN_B [--stream output|input] [--json]',
@@ -65,6 +67,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   deploy: { run: deployCommand, summary: "compile for a device and write the configuration to it, then exit (sinabs' .to(device))" },
   devices: { run: devicesCommand, summary: 'connected devices and virtual devkits (--types: the registry, --watch: hot-plug)' },
   runs: { run: runsCommand, summary: 'the runs recorded in a project' },
+  evals: { run: evalsCommand, summary: 'the dataset evaluations kept in a project; one of them: accuracy, per class, confusion, its rows as CSV' },
   replay: { run: replayCommand, summary: 'play a recorded stream back (real time, N times, or max speed)' },
   rerun: { run: rerunCommand, summary: "feed a recorded run's input through another model or device" },
   compare: { run: compareCommand, summary: "compare two runs' outputs over the chip layers both recorded (per chip layer, largest channel differences, first divergence)" },

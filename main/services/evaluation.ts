@@ -58,6 +58,11 @@ export function threadPoolRunner(workers: number): SampleRunner {
   };
 }
 
+/** A prediction as a class name, or "channel N" for an output channel that is no class. */
+export function predictedLabel(classes: readonly string[], predicted: number | null): string | null {
+  return predicted === null ? null : (classes[predicted] ?? `channel ${predicted}`);
+}
+
 export interface SampleRow {
   file: string;
   label: string;
@@ -138,7 +143,7 @@ export async function evaluateDataset(compiled: CompileResult, dataset: Dataset,
         : { file: s.file, label: s.label, labelIndex: s.labelIndex, predicted: null, predictedLabel: null, exitCounts: [], firstSpikeUs: null, eventsIn: 0, synapticOps: 0, error: r.error };
       if (r.ok) {
         row.predicted = predict(r, readout);
-        row.predictedLabel = row.predicted === null ? null : (dataset.classes[row.predicted] ?? `channel ${row.predicted}`);
+        row.predictedLabel = predictedLabel(dataset.classes, row.predicted);
       }
       rows[i] = row;
       await options.onSample?.(row);
