@@ -7,6 +7,7 @@
 // timestamps, target layer) is decided by the sink (see event-files.ts), not here.
 
 import type { SpikeBatch } from '../common/spike-batch.js';
+import { concatBytes } from './bytes.js';
 import { FormatError, type FormatErrorCode, type FormatErrorDetails } from './format-error.js';
 
 export type EventColumns = 'xytp' | 'layered';
@@ -175,7 +176,7 @@ export class EventCsvStream {
   /** The chunk may be reused by the caller once this returns. */
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    const bytes = this.carry.length === 0 ? chunk : concat(this.carry, chunk);
+    const bytes = this.carry.length === 0 ? chunk : concatBytes(this.carry, chunk);
     let from = 0;
     if (!this.header) {
       if (!this.started && bytes.length >= 6 && bytes[0] === 0x93 && bytes[1] === 0x4e && bytes[2] === 0x55) {
@@ -212,13 +213,6 @@ export class EventCsvStream {
     this.header = { ...header, layout: { ...header.layout, maxRows: 0 } };
     this.sink = this.sinkFor(this.header.layout);
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
 
 // The error paths live outside the hot loop so that none of its variables is captured by

@@ -14,6 +14,7 @@ import { EventCsvStream, parseEventCsv, writeEventCsv, type EventColumns, type E
 import { CameraInputCollector } from './events/camera-input.js';
 import { CAMERA_EXTENSIONS, SNIFF_BYTES, createCameraDecoder, sniffCameraFormat } from './events/camera-formats.js';
 import type { CameraFormat, DecodeReport } from './events/event-decoder.js';
+import { concatBytes } from './bytes.js';
 import { FormatError, type FormatErrorCode, type FormatErrorDetails } from './format-error.js';
 import { npyRecordReader, readNpy, writeNpy, type NpyField, type NpyRecordReader, type NpyTypedArray } from './npy.js';
 import { elementCount, formatShape } from './tensor.js';
@@ -360,14 +361,6 @@ function streamNpyEvents(options: ReadEventFileOptions, defaultLayer: number, wa
     });
   }
   return { collector: st.collector!, columns: (st.fields!.layer ? 'layered' : 'xytp') as EventColumns };
-}
-
-function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b.slice();
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------

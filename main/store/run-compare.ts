@@ -72,38 +72,30 @@ class CountTable {
 
   add(batch: SpikeBatch): void {
     const { layer, channel, length } = batch;
+    const tl = this.timeline;
     let current = -1;
     let table: Float64Array | undefined;
+    let bins: Float64Array | undefined;
     for (let i = 0; i < length; i++) {
       const l = layer[i]!;
       if (l !== current) {
         current = l;
-        table = this.byLayer.get(l);
-        if (!table) {
-          table = new Float64Array(CHANNELS);
-          this.byLayer.set(l, table);
-        }
+        table = this.tableOf(this.byLayer, l, CHANNELS);
+        if (tl) bins = this.tableOf(this.binsByLayer, l, tl.bins);
       }
       table![channel[i]!]!++;
+      if (tl) bins![Math.min(tl.bins - 1, Math.max(0, Math.floor((batch.t[i]! - tl.fromUs) / tl.binUs)))]!++;
     }
     this.total += length;
-    const tl = this.timeline;
-    if (!tl) return;
-    let binsLayer = -1;
-    let bins: Float64Array | undefined;
-    for (let i = 0; i < length; i++) {
-      const l = layer[i]!;
-      if (l !== binsLayer) {
-        binsLayer = l;
-        bins = this.binsByLayer.get(l);
-        if (!bins) {
-          bins = new Float64Array(tl.bins);
-          this.binsByLayer.set(l, bins);
-        }
-      }
-      const k = Math.min(tl.bins - 1, Math.max(0, Math.floor((batch.t[i]! - tl.fromUs) / tl.binUs)));
-      bins![k]!++;
+  }
+
+  private tableOf(tables: Map<number, Float64Array>, layer: number, size: number): Float64Array {
+    let t = tables.get(layer);
+    if (!t) {
+      t = new Float64Array(size);
+      tables.set(layer, t);
     }
+    return t;
   }
 }
 

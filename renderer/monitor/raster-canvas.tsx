@@ -6,7 +6,7 @@ import { useEffect, useRef } from 'react';
 import type { RasterHistory } from './raster-history';
 import { nextFrame } from './use-frame';
 
-/** Opacity for a cell with `count` events: one event is visible, eight or more are solid. */
+/** Opacity for a cell with `count` events: one event is visible (0.45), eight nearly solid (0.99), nine or more solid. */
 export function cellAlpha(count: number): number {
   if (count <= 0) return 0;
   return Math.min(1, 0.45 + 0.18 * Math.log2(count));

@@ -14,9 +14,8 @@ export const MIN_COLUMNS = 8;
 export function clampView(view: TimeView | null, window: TimeView, binUs: number): TimeView | null {
   if (!view) return null;
   const full = window.toUs - window.fromUs;
-  let span = Math.max(MIN_COLUMNS * binUs, view.toUs - view.fromUs);
+  const span = Math.max(MIN_COLUMNS * binUs, view.toUs - view.fromUs);
   if (span >= full) return null;
-  span = Math.min(span, full);
   let from = Math.max(window.fromUs, Math.min(view.fromUs, window.toUs - span));
   from = Math.round((from - window.fromUs) / binUs) * binUs + window.fromUs;
   return { fromUs: from, toUs: Math.min(window.toUs, from + span) };

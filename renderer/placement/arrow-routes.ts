@@ -71,13 +71,12 @@ export function routeBetween(a: Rect, b: Rect, cards: readonly Rect[], lane = 0,
   // column gutter beside the destination, along that to the destination's middle, in.
   const down = rb > ra || (rb === ra && ra < rows.length - 1);
   const gy = (down ? gutterAfter(rows, ra, margin) : gutterAfter(rows, ra - 1, margin)) + off;
-  const fromRight = cb > ca || (cb === ca && ca < cols.length - 1);
-  // The column gutter on the side of the destination that faces the source.
-  const gx = (cb > ca ? gutterAfter(cols, cb - 1, margin) : cb < ca ? gutterAfter(cols, cb, margin) : gutterAfter(cols, cb, margin)) + off;
+  // The column gutter on the side of the destination that faces the source (its right side when both are in one column).
+  const gx = (cb > ca ? gutterAfter(cols, cb - 1, margin) : gutterAfter(cols, cb, margin)) + off;
   const sx = midX(a);
   const sy = down ? a.top + a.height : a.top;
   const ey = midY(b);
-  const ex = fromRight && cb !== ca ? (cb > ca ? b.left : b.left + b.width) : b.left + b.width;
+  const ex = cb > ca ? b.left : b.left + b.width;
   return { points: [[sx, sy], [sx, gy], [gx, gy], [gx, ey], [ex, ey]] };
 }
 

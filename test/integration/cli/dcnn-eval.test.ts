@@ -9,7 +9,8 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeEventFile } from '../../../main/formats/event-files.js';
 import { decodeCameraBytes } from '../../../main/formats/events/camera-formats.js';
-import { movingBar, poissonRateImage } from '../../../main/sim/input-generators.js';
+import { movingBar } from '../../../main/sim/input-generators.js';
+import { writeEvalDataset } from '../../helpers/eval-dataset.js';
 import { EXAMPLES_DIR } from '../../helpers/fixtures.js';
 import { runDcnn, type DcnnResult } from '../../helpers/dcnn-process.js';
 
@@ -26,18 +27,7 @@ const files: string[] = [];
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'dcnn-eval-'));
   env.DCNN_DATA_DIR = join(dir, 'data');
-  const shape = [1, 28, 28] as const;
-  for (const [cls, make] of [
-    ['bar', (seed: number) => movingBar({ shape, durationMs: 40, rateHz: 400, seed, layer: 0 })],
-    ['blob', (seed: number) => poissonRateImage({ shape, durationMs: 30, rateHz: 60, seed, layer: 0 })],
-  ] as const) {
-    mkdirSync(join(dir, 'ds', cls), { recursive: true });
-    for (let i = 0; i < 3; i++) {
-      const file = `${cls}/s${i}.npy`;
-      writeFileSync(join(dir, 'ds', file), writeEventFile(make(10 + i), 'npy', 'xytp'));
-      files.push(file);
-    }
-  }
+  files.push(...writeEvalDataset(dir, { perClass: 3, firstSeed: 10, bar: { durationMs: 40, rateHz: 400 }, blob: { durationMs: 30, rateHz: 60 } }));
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

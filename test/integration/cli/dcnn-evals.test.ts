@@ -3,12 +3,11 @@
 // `dcnn eval` itself printed when it ran), and its rows as the same CSV `dcnn eval --csv`
 // wrote. Bad ids are clear errors.
 
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeEventFile } from '../../../main/formats/event-files.js';
-import { movingBar, poissonRateImage } from '../../../main/sim/input-generators.js';
+import { writeEvalDataset } from '../../helpers/eval-dataset.js';
 import { EXAMPLES_DIR } from '../../helpers/fixtures.js';
 import { runDcnn, type DcnnResult } from '../../helpers/dcnn-process.js';
 
@@ -20,14 +19,7 @@ const lenet = [join(EXAMPLES_DIR, 'lenet', 'model.py'), '--weights', join(EXAMPL
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'dcnn-evals-'));
   env.DCNN_DATA_DIR = join(dir, 'data');
-  const shape = [1, 28, 28] as const;
-  for (const [cls, make] of [
-    ['bar', (seed: number) => movingBar({ shape, durationMs: 40, rateHz: 400, seed, layer: 0 })],
-    ['blob', (seed: number) => poissonRateImage({ shape, durationMs: 30, rateHz: 60, seed, layer: 0 })],
-  ] as const) {
-    mkdirSync(join(dir, 'ds', cls), { recursive: true });
-    for (let i = 0; i < 3; i++) writeFileSync(join(dir, 'ds', cls, `s${i}.npy`), writeEventFile(make(20 + i), 'npy', 'xytp'));
-  }
+  writeEvalDataset(dir, { perClass: 3, firstSeed: 20, bar: { durationMs: 40, rateHz: 400 }, blob: { durationMs: 30, rateHz: 60 } });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -3,14 +3,13 @@
 // the rows equal those of the same evaluation run locally.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeEventFile } from '../../../main/formats/event-files.js';
-import { movingBar, poissonRateImage } from '../../../main/sim/input-generators.js';
 import { DCNN_BIN, runDcnn } from '../../helpers/dcnn-process.js';
+import { writeEvalDataset } from '../../helpers/eval-dataset.js';
 import { EXAMPLES_DIR } from '../../helpers/fixtures.js';
 
 const haveRedis = spawnSync('redis-server', ['--version']).status === 0;
@@ -38,14 +37,7 @@ function start(args: string[]): { child: ChildProcess; stderr: () => string } {
 }
 
 beforeAll(async () => {
-  const shape = [1, 28, 28] as const;
-  for (const [cls, make] of [
-    ['bar', (seed: number) => movingBar({ shape, durationMs: 300, rateHz: 800, seed, layer: 0 })],
-    ['blob', (seed: number) => poissonRateImage({ shape, durationMs: 300, rateHz: 80, seed, layer: 0 })],
-  ] as const) {
-    mkdirSync(join(dir, 'ds', cls), { recursive: true });
-    for (let i = 0; i < 8; i++) writeFileSync(join(dir, 'ds', cls, `s${i}.npy`), writeEventFile(make(20 + i), 'npy', 'xytp'));
-  }
+  writeEvalDataset(dir, { perClass: 8, firstSeed: 20, bar: { durationMs: 300, rateHz: 800 }, blob: { durationMs: 300, rateHz: 80 } });
   if (!haveRedis) return;
   const port = await freePort();
   const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });

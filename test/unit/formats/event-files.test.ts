@@ -3,15 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { detectEventFormat, readEventFile, writeEventFile, type ReadEventFileOptions } from '../../../main/formats/event-files.js';
 import { FormatError } from '../../../main/formats/format-error.js';
-import { readNpy, writeNpy, type NpyField } from '../../../main/formats/npy.js';
+import { readNpy, writeNpy } from '../../../main/formats/npy.js';
 import { batchFromEvents, eventsOfBatch, type SpikeEvent } from '../../../main/common/spike-batch.js';
+import { npyEvents } from './npy-events.js';
 import { ascii, concat, decode, spaces, u16le, u64le, utf8, thrown } from './byte-builders.js';
-
-/** A structured .npy file with the given fields (writeNpy itself is checked byte for byte in npy.test.ts). */
-function npyEvents(fields: Array<[string, string]>, columns: Record<string, number[]>): Uint8Array {
-  const n = Object.values(columns)[0]!.length;
-  return writeNpy({ kind: 'structured', shape: [n], fields: fields.map(([name, dtype]): NpyField => ({ name, dtype })), columns });
-}
 
 function read(bytes: Uint8Array | string, format: 'npy' | 'csv', options: ReadEventFileOptions = {}) {
   return readEventFile(typeof bytes === 'string' ? utf8(bytes) : bytes, format, options);

@@ -6,16 +6,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readEventFile, streamEventFile, type EventBatchSink, type EventInputFormat, type ReadEventFileOptions } from '../../../main/formats/event-files.js';
 import { FormatError } from '../../../main/formats/format-error.js';
-import { writeNpy, type NpyField } from '../../../main/formats/npy.js';
+import { writeNpy } from '../../../main/formats/npy.js';
 import { concatBatches, eventsOfBatch, type SpikeBatch } from '../../../main/common/spike-batch.js';
 import { packageRoot } from '../../../main/services/package-root.js';
 import { mutate } from './seeded-mutations.js';
+import { npyEvents } from './npy-events.js';
 import { utf8 } from './byte-builders.js';
-
-function npyEvents(fields: Array<[string, string]>, columns: Record<string, number[]>): Uint8Array {
-  const n = Object.values(columns)[0]!.length;
-  return writeNpy({ kind: 'structured', shape: [n], fields: fields.map(([name, dtype]): NpyField => ({ name, dtype })), columns });
-}
 
 function streamed(bytes: Uint8Array, format: EventInputFormat, options: ReadEventFileOptions, chunkBytes: number, chunkEvents: number, timeShift = 0) {
   const batches: SpikeBatch[] = [];
