@@ -23,12 +23,26 @@ export interface CompileState {
 export interface Timers {
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
+  now(): number;
 }
 
 const realTimers: Timers = {
   setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
   clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof globalThis.setTimeout>),
+  now: () => performance.now(),
 };
+
+/**
+ * The pause waited for after an edit. The debounce setting is the longest pause: it
+ * exists so that a model that takes long to compile is not compiled on every key. A
+ * model that compiles in a few milliseconds (the example: about 10 ms there and back)
+ * waits three round trips, at least MIN_PAUSE_MS, so the placement follows the typing.
+ */
+export const MIN_PAUSE_MS = 40;
+export function pauseAfterEdit(debounceMs: number, lastRoundTripMs: number | null): number {
+  if (lastRoundTripMs === null) return debounceMs;
+  return Math.min(debounceMs, Math.max(MIN_PAUSE_MS, Math.ceil(3 * lastRoundTripMs)));
+}
 
 export class CompileLoop {
   private state: CompileState = { view: null, spec: null, pending: false, failure: null, seq: 0 };
@@ -39,6 +53,7 @@ export class CompileLoop {
   /** The newest spec is waiting for the request in flight to finish. */
   private queued = false;
   private disposed = false;
+  private lastRoundTripMs: number | null = null;
 
   constructor(
     private readonly compile: (spec: ModelSpec) => Promise<CompileView>,
@@ -64,7 +79,7 @@ export class CompileLoop {
     this.timer = this.timers.setTimeout(() => {
       this.timer = null;
       this.send();
-    }, this.debounceMs);
+    }, pauseAfterEdit(this.debounceMs, this.lastRoundTripMs));
   }
 
   /** Compile `spec` without waiting (project opened, chip switched, ordering chosen). */
@@ -93,8 +108,12 @@ export class CompileLoop {
     const seq = this.latestSeq;
     this.inFlight = true;
     this.queued = false;
+    const sent = this.timers.now();
     this.compile(spec).then(
-      (view) => this.settle(seq, spec, view, null),
+      (view) => {
+        this.lastRoundTripMs = this.timers.now() - sent;
+        this.settle(seq, spec, view, null);
+      },
       (e: unknown) => this.settle(seq, spec, null, errorText(e)),
     );
   }

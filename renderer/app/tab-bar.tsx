@@ -17,7 +17,7 @@ export function panelId(id: string): string {
   return `panel-${id}`;
 }
 
-export function TabBar<T extends string>(props: { tabs: ReadonlyArray<TabDef<T>>; active: T; onSelect(id: T): void; label: string }) {
+export function TabBar<T extends string>(props: { tabs: ReadonlyArray<TabDef<T>>; active: T; onSelect(id: T): void; label: string; extra?: ReactNode }) {
   const refs = useRef(new Map<T, HTMLButtonElement>());
   const move = (e: KeyboardEvent, index: number) => {
     const n = props.tabs.length;
@@ -32,28 +32,32 @@ export function TabBar<T extends string>(props: { tabs: ReadonlyArray<TabDef<T>>
     props.onSelect(tab.id);
     refs.current.get(tab.id)?.focus();
   };
+  // Only tabs may sit in a tablist: `extra` (a layout switch) goes beside it.
   return (
-    <div role="tablist" aria-label={props.label} className="tab-bar">
-      {props.tabs.map((t, i) => (
-        <button
-          key={t.id}
-          ref={(el) => {
-            if (el) refs.current.set(t.id, el);
-            else refs.current.delete(t.id);
-          }}
-          role="tab"
-          id={tabId(t.id)}
-          aria-controls={panelId(t.id)}
-          aria-selected={t.id === props.active}
-          tabIndex={t.id === props.active ? 0 : -1}
-          className="tab"
-          onClick={() => props.onSelect(t.id)}
-          onKeyDown={(e) => move(e, i)}
-        >
-          {t.label}
-          {t.badge}
-        </button>
-      ))}
+    <div className="tab-strip">
+      <div role="tablist" aria-label={props.label} className="tab-bar">
+        {props.tabs.map((t, i) => (
+          <button
+            key={t.id}
+            ref={(el) => {
+              if (el) refs.current.set(t.id, el);
+              else refs.current.delete(t.id);
+            }}
+            role="tab"
+            id={tabId(t.id)}
+            aria-controls={panelId(t.id)}
+            aria-selected={t.id === props.active}
+            tabIndex={t.id === props.active ? 0 : -1}
+            className="tab"
+            onClick={() => props.onSelect(t.id)}
+            onKeyDown={(e) => move(e, i)}
+          >
+            {t.label}
+            {t.badge}
+          </button>
+        ))}
+      </div>
+      {props.extra}
     </div>
   );
 }

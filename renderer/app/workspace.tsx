@@ -1,5 +1,7 @@
 // The workspace: project bar, devices and runs on the left, the tabs in the centre
-// (Model, Config patch, Conversion, Placement, Run), the status bar. Owns the little
+// (Model, Config patch, Conversion, Placement, Run), the status bar. On a wide window the
+// Model view holds the editor, the placement and the conversion side by side (resizable),
+// so an edit is seen where it lands; the tabs stay for small screens. Owns the little
 // state the views share (selected device, open run, editor requests) and wires the
 // hooks that talk to the workbench.
 
@@ -20,12 +22,14 @@ import { RunTab, type MonitorMode } from '../runs/run-tab';
 import { RunsPanel } from '../runs/runs-panel';
 import { useRunSession } from '../runs/use-run-session';
 import { ErrorBoundary } from './error-boundary';
+import { SplitPane } from './split-pane';
 import { StatusBar } from './status-bar';
 import { panelId, tabId, TabBar, type TabDef } from './tab-bar';
 import { useCompile } from './use-compile';
 import { useDevices } from './use-devices';
 import { useProject } from './use-project';
 import { useRuns } from './use-runs';
+import { useSideBySide } from './use-side-by-side';
 import { errorCode, errorText, useWorkbench } from './workbench-api';
 
 export type TabIdName = 'model' | 'patch' | 'conversion' | 'placement' | 'run';
@@ -45,6 +49,7 @@ export function Workspace() {
   const { runs, error: runsError } = useRuns(project.project?.path ?? null);
   const [runState, session] = useRunSession(api);
   const [tab, setTab] = useState<TabIdName>('model');
+  const sideBySide = useSideBySide();
   const [chosenDevice, setChosenDevice] = useState<string | null>(null);
   const [weightsNames, setWeightsNames] = useState<ReadonlyMap<string, string>>(new Map());
   const [reveal, setReveal] = useState<RevealRequest | null>(null);
@@ -132,11 +137,51 @@ export function Workspace() {
   const counts = countBySeverity(problems.filter((p) => !isPatchProblem(p)));
   const patchErrors = problems.filter((p) => isPatchProblem(p) && p.severity === 'error').length;
   const tabs: ReadonlyArray<TabDef<TabIdName>> = [
-    { id: 'model', label: 'Model', badge: counts.error > 0 ? <span className="badge error" aria-label={`${counts.error} errors`}>{counts.error}</span> : counts.warning > 0 ? <span className="badge warning" aria-label={`${counts.warning} warnings`}>{counts.warning}</span> : null },
-    { id: 'patch', label: 'Config patch', badge: patchErrors > 0 ? <span className="badge error" aria-label={`${patchErrors} errors`}>{patchErrors}</span> : null },
+    {
+      id: 'model',
+      label: 'Model',
+      badge:
+        counts.error > 0 ? (
+          <span className="badge error" aria-label={`${counts.error} errors`}>
+            {counts.error}
+          </span>
+        ) : counts.warning > 0 ? (
+          <span className="badge warning" aria-label={`${counts.warning} warnings`}>
+            {counts.warning}
+          </span>
+        ) : null,
+    },
+    {
+      id: 'patch',
+      label: 'Config patch',
+      badge:
+        patchErrors > 0 ? (
+          <span className="badge error" aria-label={`${patchErrors} errors`}>
+            {patchErrors}
+          </span>
+        ) : null,
+    },
     { id: 'conversion', label: 'Conversion' },
-    { id: 'placement', label: 'Placement', badge: view && view.placementProblems.length > 0 ? <span className="badge error" aria-label="placement problems">!</span> : null },
-    { id: 'run', label: 'Run', badge: runState.phase === 'running' ? <span className="badge live" aria-label="run in progress">●</span> : null },
+    {
+      id: 'placement',
+      label: 'Placement',
+      badge:
+        view && view.placementProblems.length > 0 ? (
+          <span className="badge error" aria-label="placement problems">
+            !
+          </span>
+        ) : null,
+    },
+    {
+      id: 'run',
+      label: 'Run',
+      badge:
+        runState.phase === 'running' ? (
+          <span className="badge live" aria-label="run in progress">
+            ●
+          </span>
+        ) : null,
+    },
   ];
 
   const goTo = useCallback((p: Problem) => {
@@ -204,6 +249,37 @@ export function Workspace() {
     );
   }
 
+  const modelTab = (stacked: boolean) =>
+    spec && (
+      <ErrorBoundary name="model editor">
+        <ModelTab
+          spec={spec}
+          onSpec={onSpec}
+          compile={compile}
+          chips={chips}
+          weightsName={spec.weightsId ? (weightsNames.get(spec.weightsId) ?? exampleWeightsName(project.examples, spec.weightsId)) : null}
+          onWeightsLoaded={(id, name) => setWeightsNames((m) => new Map(m).set(id, name))}
+          reveal={reveal}
+          onReveal={goTo}
+          highlightLines={highlight}
+          onSave={() => void save()}
+          stacked={stacked}
+        />
+      </ErrorBoundary>
+    );
+  // Each of these is drawn in one place at a time (its tab, or beside the editor), so a
+  // compile re-renders only what is on screen.
+  const conversionView = (
+    <ErrorBoundary name="conversion inspector">
+      <ConversionInspector view={view} pending={compile.pending} selected={selectedChipLayer} onSelect={selectChipLayer} onShowLines={showLines} />
+    </ErrorBoundary>
+  );
+  const placementView = spec && (
+    <ErrorBoundary name="placement">
+      <PlacementView view={view} pending={compile.pending} ordering={spec.ordering} onOrdering={(ordering) => onSpec((s) => ({ ...s, ordering }))} />
+    </ErrorBoundary>
+  );
+
   return (
     <div className="workspace">
       <ProjectBar
@@ -246,26 +322,44 @@ export function Workspace() {
         />
       </nav>
       <main className="centre">
-        <TabBar<TabIdName> tabs={tabs} active={tab} onSelect={setTab} label="Workspace views" />
+        <TabBar<TabIdName>
+          tabs={tabs}
+          active={tab}
+          onSelect={setTab}
+          label="Workspace views"
+          extra={
+            sideBySide.available && (
+              <button type="button" className="layout-toggle" aria-pressed={sideBySide.active} onClick={sideBySide.toggle} title="Show placement and conversion beside the editor in the Model view">
+                Side by side
+              </button>
+            )
+          }
+        />
         {!spec ? (
           <p className="quiet pad">Opening the project…</p>
         ) : (
           <>
             <div role="tabpanel" id={panelId('model')} aria-labelledby={tabId('model')} hidden={tab !== 'model'} className="tab-panel">
-              <ErrorBoundary name="model editor">
-                <ModelTab
-                  spec={spec}
-                  onSpec={onSpec}
-                  compile={compile}
-                  chips={chips}
-                  weightsName={spec.weightsId ? (weightsNames.get(spec.weightsId) ?? exampleWeightsName(project.examples, spec.weightsId)) : null}
-                  onWeightsLoaded={(id, name) => setWeightsNames((m) => new Map(m).set(id, name))}
-                  reveal={reveal}
-                  onReveal={goTo}
-                  highlightLines={highlight}
-                  onSave={() => void save()}
-                />
-              </ErrorBoundary>
+              <SplitPane
+                direction="row"
+                storageKey="editor-views"
+                initialShare={0.5}
+                minShare={0.25}
+                label="Resize the editor and the placement and conversion views"
+                firstOnly={!sideBySide.active}
+                first={modelTab(sideBySide.active)}
+                second={
+                  <SplitPane
+                    direction="column"
+                    storageKey="placement-conversion"
+                    initialShare={0.58}
+                    label="Resize the placement and conversion views"
+                    className="side-views"
+                    first={<div className="pane-scroll">{tab === 'model' && placementView}</div>}
+                    second={<div className="pane-scroll">{tab === 'model' && conversionView}</div>}
+                  />
+                }
+              />
             </div>
             <div role="tabpanel" id={panelId('patch')} aria-labelledby={tabId('patch')} hidden={tab !== 'patch'} className="tab-panel">
               <ErrorBoundary name="config patch">
@@ -273,14 +367,10 @@ export function Workspace() {
               </ErrorBoundary>
             </div>
             <div role="tabpanel" id={panelId('conversion')} aria-labelledby={tabId('conversion')} hidden={tab !== 'conversion'} className="tab-panel scroll">
-              <ErrorBoundary name="conversion inspector">
-                <ConversionInspector view={view} pending={compile.pending} selected={selectedChipLayer} onSelect={selectChipLayer} onShowLines={showLines} />
-              </ErrorBoundary>
+              {tab === 'conversion' && conversionView}
             </div>
             <div role="tabpanel" id={panelId('placement')} aria-labelledby={tabId('placement')} hidden={tab !== 'placement'} className="tab-panel scroll">
-              <ErrorBoundary name="placement">
-                <PlacementView view={view} pending={compile.pending} ordering={spec.ordering} onOrdering={(ordering) => onSpec((s) => ({ ...s, ordering }))} />
-              </ErrorBoundary>
+              {tab === 'placement' && placementView}
             </div>
             <div role="tabpanel" id={panelId('run')} aria-labelledby={tabId('run')} hidden={tab !== 'run'} className="tab-panel scroll">
               <ErrorBoundary name="run">

@@ -21,6 +21,8 @@ export interface ModelTabProps {
   onReveal(p: Problem): void;
   highlightLines: [number, number] | null;
   onSave(): void;
+  /** Problems and inputs under the editor instead of beside it (side-by-side layout). */
+  stacked?: boolean;
 }
 
 export function ModelTab(p: ModelTabProps) {
@@ -30,7 +32,7 @@ export function ModelTab(p: ModelTabProps) {
   const modelProblems = useMemo(() => problems.filter((x) => !isPatchProblem(x)), [problems]);
   const markers = useMemo(() => markersOf(modelProblems), [modelProblems]);
   return (
-    <section className="model-tab" aria-label="Model editor">
+    <section className={p.stacked ? 'model-tab stacked' : 'model-tab'} aria-label="Model editor">
       <div className="editor-pane">
         <CodeEditor
           language="python"

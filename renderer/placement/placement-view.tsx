@@ -48,6 +48,8 @@ export function PlacementView(p: PlacementViewProps) {
     p.onOrdering(assignLayer(base, layer, core));
   };
   const coreOfLayer = (i: number) => drawn?.[i] ?? null;
+  // No chip layers came out of the model: say why instead of "0 of 0 layers placed".
+  const firstError = view.error?.message ?? view.diagnostics.find((d) => d.severity === 'error')?.message ?? null;
   // no-core / too-few-cores are in the tray, does-not-fit on the cards; the rest is listed.
   const otherProblems = view.placementProblems.filter((x) => x.kind !== 'no-core' && x.kind !== 'too-few-cores' && x.kind !== 'does-not-fit');
   const onDrop = (core: number) => (e: DragEvent) => {
@@ -63,7 +65,7 @@ export function PlacementView(p: PlacementViewProps) {
       <header className="view-header">
         <h2>Placement</h2>
         <span className={`placed-count ${picture.valid ? 'ok' : 'bad'}`} role="status" data-testid="placed-count">
-          {placedCountText(picture)}
+          {layers.length === 0 && firstError ? `Nothing to place: ${firstError}` : placedCountText(picture)}
         </span>
         <span className="quiet">
           {view.family.name}, {cores.length} cores · {manual ? 'manual ordering (saved with the model)' : 'automatic (maximum bipartite matching)'}

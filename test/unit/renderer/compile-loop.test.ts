@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { CompileView, ModelSpec } from '../../../preload/api';
-import { CompileLoop, type CompileState } from '../../../renderer/app/compile-loop';
+import { CompileLoop, MIN_PAUSE_MS, pauseAfterEdit, type CompileState } from '../../../renderer/app/compile-loop';
 import { fakeCompile, LENET_EXAMPLE } from './fake-workbench';
 
 const spec = (source: string): ModelSpec => ({ ...LENET_EXAMPLE.spec, source });
@@ -54,6 +54,47 @@ describe('compile as you type: debounce', () => {
       expect(compile.mock.calls[0]![0].source).toBe('opened');
       await vi.runAllTimersAsync();
       expect(compile).toHaveBeenCalledTimes(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('compile as you type: the pause follows the compile time', () => {
+  it('waits the whole debounce before the first compile, then three round trips (40 ms at least, the setting at most)', () => {
+    expect(pauseAfterEdit(300, null)).toBe(300);
+    expect(pauseAfterEdit(300, 2)).toBe(40);
+    expect(pauseAfterEdit(300, 20)).toBe(60);
+    expect(pauseAfterEdit(300, 20.1)).toBe(61);
+    expect(pauseAfterEdit(300, 500)).toBe(300);
+    expect(pauseAfterEdit(0, 5)).toBe(0);
+    expect(MIN_PAUSE_MS).toBe(40);
+  });
+
+  it('after a compile that came back in 5 ms, the next edit compiles 40 ms after the user paused', async () => {
+    vi.useFakeTimers();
+    try {
+      let replyIn = 5;
+      const compile = vi.fn((s: ModelSpec) => new Promise<CompileView>((resolve) => setTimeout(() => resolve(fakeCompile(s)), replyIn)));
+      const loop = new CompileLoop(compile, () => undefined, 300);
+      loop.request(spec('a'));
+      await vi.advanceTimersByTimeAsync(300 + 5);
+      expect(compile).toHaveBeenCalledTimes(1);
+      expect(loop.current.pending).toBe(false);
+      replyIn = 200;
+      loop.request(spec('ab'));
+      await vi.advanceTimersByTimeAsync(39);
+      expect(compile).toHaveBeenCalledTimes(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(compile).toHaveBeenCalledTimes(2);
+      await vi.advanceTimersByTimeAsync(200);
+      // That one took 200 ms: the next edit waits the whole 300 ms setting again.
+      loop.request(spec('abc'));
+      await vi.advanceTimersByTimeAsync(299);
+      expect(compile).toHaveBeenCalledTimes(2);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(compile).toHaveBeenCalledTimes(3);
+      loop.dispose();
     } finally {
       vi.useRealTimers();
     }
