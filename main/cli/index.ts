@@ -39,7 +39,7 @@ const USAGE: Record<string, string> = {
     '  input from a dataset: --dataset DIR --class NAME|CHANNEL [--index I] (instead of --events)\n' +
     '  camera recordings: [--window FROM:TO] [--crop X,Y,W,H] [--downsample F|WxH] [--polarity two|merge|on|off] [--refractory US] [--sensor WxH]',
   eval:
-    'dcnn eval MODEL --weights W --input-shape C,H,W --dataset DIR [--mode event|timestep] [--workers N]\n' +
+    'dcnn eval MODEL --weights W --input-shape C,H,W --dataset DIR [--mode event|timestep|both] [--workers N]\n' +
     '  [--readout count|first] [--window-us US] [--dt-us 1000] [--device TYPE] [--project P [--new]] [--csv FILE] [--queue redis://HOST:PORT] [--json]',
   worker: 'dcnn worker --queue redis://HOST:PORT [--threads N]',
   deploy: 'dcnn deploy MODEL --weights W --input-shape C,H,W --device TYPE:INDEX [--monitor ...] [--config-patch P] [--slow-clock HZ] [--python PATH] [--json]',

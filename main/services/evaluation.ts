@@ -3,21 +3,24 @@
 // by the number of samples in flight (results are small rows; events never come back).
 // Results go to `onSample` as they come (the CLI stores them in a project when asked) and
 // samples already done are skipped, so a stopped evaluation can go on; it knows no transport.
+// Mode 'both' runs each sample in chip semantics (the row's own result) and time-stepped
+// (the row's `compared`), with the causes of a disagreement measured in the worker.
 
 import type { InputMapping } from '../formats/events/input-mapping.js';
 import Tinypool from 'tinypool';
 import { availableParallelism } from 'node:os';
 import type { CompileResult } from '../compiler/compile-types.js';
 import { predict, summarise, type EvaluationSummary, type ReadoutRule } from '../sim/evaluation-metrics.js';
-import type { SampleMode } from '../sim/sample-run.js';
-import type { EvalTask, EvalTaskResult } from '../threads/eval-worker.js';
+import type { SampleResult } from '../sim/sample-run.js';
+import type { DisagreementCause } from '../sim/mode-disagreement.js';
+import type { EvalMode, EvalTask, EvalTaskResult } from '../threads/eval-worker.js';
 import { poolWorkerFile } from '../threads/pool-worker-file.js';
 import type { Dataset, DatasetSample } from './dataset.js';
 import { entryOf } from './run-inputs.js';
 import { ServiceError } from './service-error.js';
 
 export interface EvaluationOptions {
-  mode: SampleMode;
+  mode: EvalMode;
   workers?: number;
   dtUs?: number;
   readout?: ReadoutRule;
@@ -63,6 +66,15 @@ export function predictedLabel(classes: readonly string[], predicted: number | n
   return predicted === null ? null : (classes[predicted] ?? `channel ${predicted}`);
 }
 
+/** A sample's result in the second mode of a 'both' evaluation (the time-stepped one). */
+export interface ModeOutcome {
+  predicted: number | null;
+  predictedLabel: string | null;
+  exitCounts: number[];
+  firstSpikeUs: number | null;
+  synapticOps: number;
+}
+
 export interface SampleRow {
   file: string;
   label: string;
@@ -74,10 +86,14 @@ export interface SampleRow {
   eventsIn: number;
   synapticOps: number;
   error?: string;
+  /** Mode 'both': the time-stepped result beside this row's chip-semantics one. */
+  compared?: ModeOutcome;
+  /** Mode 'both': why the two modes predict differently; null when they agree. */
+  causes?: DisagreementCause[] | null;
 }
 
 export interface EvaluationResult extends EvaluationSummary {
-  mode: SampleMode;
+  mode: EvalMode;
   readout: ReadoutRule;
   workers: number;
   /** Where the samples ran, e.g. "2 worker threads" or "queue redis://lab-pc:6379". */
@@ -87,6 +103,11 @@ export interface EvaluationResult extends EvaluationSummary {
   failed: number;
   wallMs: number;
   cancelled: boolean;
+}
+
+function outcomeOf(r: SampleResult, readout: ReadoutRule, classes: readonly string[]): ModeOutcome {
+  const predicted = predict(r, readout);
+  return { predicted, predictedLabel: predictedLabel(classes, predicted), exitCounts: r.exitCounts, firstSpikeUs: r.firstSpikeUs, synapticOps: r.synapticOps };
 }
 
 export function defaultWorkers(): number {
@@ -99,7 +120,10 @@ export async function evaluateDataset(compiled: CompileResult, dataset: Dataset,
   const exitCore = compiled.placement.ordering[exitLayer]!;
   const exitChannels = compiled.layers[exitLayer]!.neuronShape[0];
   if (dataset.classes.length > exitChannels) {
-    throw new ServiceError('BAD_DATASET', `the dataset has ${dataset.classes.length} classes but the model's exit layer has ${exitChannels} output channels: channel i answers class i (${dataset.classes.join(', ')})`);
+    throw new ServiceError(
+      'BAD_DATASET',
+      `the dataset has ${dataset.classes.length} classes but the model's exit layer has ${exitChannels} output channels: channel i answers class i (${dataset.classes.join(', ')})`,
+    );
   }
   const entry = entryOf(compiled);
   const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers(), Math.max(1, dataset.samples.length - (options.done?.size ?? 0))));
@@ -110,6 +134,7 @@ export async function evaluateDataset(compiled: CompileResult, dataset: Dataset,
     exitChannels,
     entry: { layer: entry.layer, shape: entry.shape, dvs: compiled.dvs !== null },
     mode: options.mode,
+    ...(options.mode === 'both' ? { readout, coreOrder: [...compiled.placement.ordering] } : {}),
     dtUs: options.dtUs ?? 1000,
     windowUs: options.windowUs ?? null,
     ...(options.mapping ? { mapping: options.mapping } : {}),
@@ -139,11 +164,25 @@ export async function evaluateDataset(compiled: CompileResult, dataset: Dataset,
       const s = dataset.samples[i]!;
       const r = await runner.run({ ...base, path: s.path }, s);
       const row: SampleRow = r.ok
-        ? { file: s.file, label: s.label, labelIndex: s.labelIndex, predicted: null, predictedLabel: null, exitCounts: r.exitCounts, firstSpikeUs: r.firstSpikeUs, eventsIn: r.eventsIn, synapticOps: r.synapticOps }
+        ? {
+            file: s.file,
+            label: s.label,
+            labelIndex: s.labelIndex,
+            predicted: null,
+            predictedLabel: null,
+            exitCounts: r.exitCounts,
+            firstSpikeUs: r.firstSpikeUs,
+            eventsIn: r.eventsIn,
+            synapticOps: r.synapticOps,
+          }
         : { file: s.file, label: s.label, labelIndex: s.labelIndex, predicted: null, predictedLabel: null, exitCounts: [], firstSpikeUs: null, eventsIn: 0, synapticOps: 0, error: r.error };
       if (r.ok) {
         row.predicted = predict(r, readout);
         row.predictedLabel = predictedLabel(dataset.classes, row.predicted);
+        if (r.compared) {
+          row.compared = outcomeOf(r.compared, readout, dataset.classes);
+          row.causes = r.causes ?? null;
+        }
       }
       rows[i] = row;
       await options.onSample?.(row);

@@ -5,7 +5,8 @@
 // spike, and the work done. Pure: events in, numbers out; the caller reads files.
 
 import type { ChipConfig } from '../chips/chip-config.js';
-import { EventEngine } from './event-engine.js';
+import { EventEngine, type EventEngineOptions } from './event-engine.js';
+import type { SimCounters } from './sim-counters.js';
 import { binEvents } from './raster-events.js';
 import type { SpikeBatch } from '../common/spike-batch.js';
 import { TimestepEngine } from './timestep-engine.js';
@@ -32,26 +33,40 @@ export interface SampleResult {
 }
 
 export function runSample(config: ChipConfig, exitCore: number, exitChannels: number, entry: SampleEntry, input: SpikeBatch, mode: SampleMode, dtUs: number): SampleResult {
+  if (mode === 'event') {
+    const { counters: _counters, ...result } = runEventSample(config, exitCore, exitChannels, input);
+    return result;
+  }
+  return runTimestepSample(config, exitChannels, entry, input, dtUs);
+}
+
+/** Chip semantics with the engine's counters (drops by reason, spikes per core); `options` varies the not-established choices. */
+export function runEventSample(config: ChipConfig, exitCore: number, exitChannels: number, input: SpikeBatch, options: EventEngineOptions = {}): SampleResult & { counters: SimCounters } {
   const counts = new Array<number>(exitChannels).fill(0);
   const t0 = input.length > 0 ? input.t[0]! : 0;
-  if (mode === 'event') {
-    const engine = new EventEngine(config);
-    let first: number | null = null;
-    let firstChannel: number | null = null;
-    engine.process(input, (b) => {
-      for (let i = 0; i < b.length; i++) {
-        if (b.layer[i] !== exitCore) continue;
-        const c = b.channel[i]!;
-        if (c >= exitChannels) continue;
-        counts[c]!++;
-        if (first === null) {
-          first = b.t[i]! - t0;
-          firstChannel = c;
-        }
+  const engine = new EventEngine(config, options);
+  let first: number | null = null;
+  let firstChannel: number | null = null;
+  engine.process(input, (b) => {
+    for (let i = 0; i < b.length; i++) {
+      if (b.layer[i] !== exitCore) continue;
+      const c = b.channel[i]!;
+      if (c >= exitChannels) continue;
+      counts[c]!++;
+      if (first === null) {
+        first = b.t[i]! - t0;
+        firstChannel = c;
       }
-    });
-    return { exitCounts: counts, firstSpikeUs: first, firstChannel, eventsIn: input.length, synapticOps: engine.counters().synapticOps };
-  }
+    }
+  });
+  const counters = engine.counters();
+  return { exitCounts: counts, firstSpikeUs: first, firstChannel, eventsIn: input.length, synapticOps: counters.synapticOps, counters };
+}
+
+/** The reference's time-stepped run of the quantized network, input binned at dtUs. */
+export function runTimestepSample(config: ChipConfig, exitChannels: number, entry: SampleEntry, input: SpikeBatch, dtUs: number): SampleResult {
+  const counts = new Array<number>(exitChannels).fill(0);
+  const t0 = input.length > 0 ? input.t[0]! : 0;
   const last = input.length > 0 ? input.t[input.length - 1]! : t0;
   const bins = Math.floor((last - t0) / dtUs) + 1;
   const raster = binEvents(input, { layer: entry.layer, shape: entry.shape, bins, dtUs, t0 });

@@ -1,10 +1,14 @@
 // Dataset evaluations kept in a project (schema 7): one row per evaluation with what makes
 // it what it is (model version, dataset, settings), one row per sample written as the
 // sample finishes. An evaluation that did not finish is found again by the same model
-// version, dataset and settings, and goes on with the samples it has not done.
+// version, dataset and settings, and goes on with the samples it has not done. An
+// evaluation in both modes keeps the second (time-stepped) result of each sample and the
+// causes of a disagreement beside it (schema 8).
 
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
+import type { DisagreementCause } from '../sim/mode-disagreement.js';
+import { DROP_REASONS } from '../sim/sim-counters.js';
 import { checkedJson, checkedRow } from './row-schemas.js';
 
 export type EvaluationStatus = 'running' | 'completed' | 'stopped';
@@ -19,7 +23,32 @@ export interface StoredSample {
   eventsIn: number;
   synapticOps: number;
   error: string | null;
+  /** Mode 'both': the time-stepped result and why it differs (causes null: the modes agree). */
+  compared: StoredCompared | null;
 }
+
+export interface StoredCompared {
+  predicted: number | null;
+  exitCounts: number[];
+  firstSpikeUs: number | null;
+  synapticOps: number;
+  causes: DisagreementCause[] | null;
+}
+
+const causeSchema: z.ZodType<DisagreementCause> = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('dropped_events'), reason: z.enum(DROP_REASONS), events: z.number().int().nonnegative() }),
+  z.object({ kind: z.literal('saturation'), core: z.number().int().nonnegative() }),
+  z.object({ kind: z.literal('ordering'), predicted: z.number().int().nullable() }),
+  z.object({ kind: z.literal('unattributed') }),
+]);
+
+const comparedSchema = z.object({
+  predicted: z.number().int().nullable(),
+  exitCounts: z.array(z.number()),
+  firstSpikeUs: z.number().nullable(),
+  synapticOps: z.number(),
+  causes: z.array(causeSchema).nullable(),
+});
 
 export interface EvaluationInfo {
   id: number;
@@ -57,6 +86,7 @@ const sampleRowSchema = z.object({
   events_in: z.number().int(),
   synaptic_ops: z.number().int(),
   error: z.string().nullable(),
+  compared_json: z.string().nullable(),
 });
 
 const SELECT_EVALUATION = `SELECT e.*, (SELECT COUNT(*) FROM evaluation_samples s WHERE s.evaluation_id = e.id) AS done FROM evaluations e`;
@@ -131,16 +161,18 @@ export class ProjectEvaluations {
     this.write(`sample ${s.file} of evaluation ${id}`, () =>
       this.db
         .prepare(
-          `INSERT OR REPLACE INTO evaluation_samples (evaluation_id, file, label, label_index, predicted, exit_counts_json, first_spike_us, events_in, synaptic_ops, error)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT OR REPLACE INTO evaluation_samples (evaluation_id, file, label, label_index, predicted, exit_counts_json, first_spike_us, events_in, synaptic_ops, error, compared_json)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(id, s.file, s.label, s.labelIndex, s.predicted, JSON.stringify(s.exitCounts), s.firstSpikeUs, s.eventsIn, s.synapticOps, s.error),
+        .run(id, s.file, s.label, s.labelIndex, s.predicted, JSON.stringify(s.exitCounts), s.firstSpikeUs, s.eventsIn, s.synapticOps, s.error, s.compared ? JSON.stringify(s.compared) : null),
     );
   }
 
   samples(id: number): StoredSample[] {
     return this.db
-      .prepare('SELECT file, label, label_index, predicted, exit_counts_json, first_spike_us, events_in, synaptic_ops, error FROM evaluation_samples WHERE evaluation_id = ? ORDER BY file')
+      .prepare(
+        'SELECT file, label, label_index, predicted, exit_counts_json, first_spike_us, events_in, synaptic_ops, error, compared_json FROM evaluation_samples WHERE evaluation_id = ? ORDER BY file',
+      )
       .all(id)
       .map((raw) => {
         const where = `evaluation_samples row (${id}, ${String((raw as { file?: unknown }).file)})`;
@@ -155,6 +187,7 @@ export class ProjectEvaluations {
           eventsIn: r.events_in,
           synapticOps: r.synaptic_ops,
           error: r.error,
+          compared: r.compared_json === null ? null : (checkedJson(comparedSchema, r.compared_json, this.path, where, 'compared_json') as StoredCompared),
         };
       });
   }

@@ -1,11 +1,15 @@
 // A worker of the evaluation pool (tinypool): reads one sample's event file and runs it
 // through the chip configuration it is given, in the mode asked, and returns the exit
-// spikes. One simulator per worker thread; nothing is shared between samples.
+// spikes (in 'both' modes: of each, and why they disagree when they do). One simulator
+// per worker thread; nothing is shared between samples.
 
 import { readFileSync } from 'node:fs';
 import type { ChipConfig } from '../chips/chip-config.js';
 import { detectEventInputFormat, readEventFile } from '../formats/event-files.js';
 import { runSample, type SampleEntry, type SampleMode, type SampleResult } from '../sim/sample-run.js';
+import { runBothModes } from '../sim/mode-comparison.js';
+import type { DisagreementCause } from '../sim/mode-disagreement.js';
+import type { ReadoutRule } from '../sim/evaluation-metrics.js';
 import { sliceBatch } from '../common/spike-batch.js';
 import type { InputMapping } from '../formats/events/input-mapping.js';
 
@@ -15,7 +19,11 @@ export interface EvalTask {
   exitChannels: number;
   entry: SampleEntry;
   path: string;
-  mode: SampleMode;
+  /** 'both': chip semantics (the row's own result) and the time-stepped mode beside it. */
+  mode: EvalMode;
+  /** Mode 'both': the rule that decides whether the two modes disagree, and the cores along the chain. */
+  readout?: ReadoutRule;
+  coreOrder?: number[];
   dtUs: number;
   /** Only the first `windowUs` µs of the sample (from its first event) are fed; null: all. */
   windowUs: number | null;
@@ -26,7 +34,15 @@ export interface EvalTask {
   bytes?: Uint8Array;
 }
 
-export type EvalTaskResult = (SampleResult & { ok: true; warnings: string[]; wallMs: number }) | { ok: false; error: string };
+export type EvalMode = SampleMode | 'both';
+
+/** What the second mode of a 'both' evaluation gave, and why the modes disagree (null: they agree). */
+export interface ComparedResult {
+  compared: SampleResult;
+  causes: DisagreementCause[] | null;
+}
+
+export type EvalTaskResult = (SampleResult & Partial<ComparedResult> & { ok: true; warnings: string[]; wallMs: number }) | { ok: false; error: string };
 
 export default function evaluateSample(task: EvalTask): EvalTaskResult {
   if (task.bytes) return evaluateSampleBytes(task, task.path, task.bytes);
@@ -57,6 +73,14 @@ export function evaluateSampleBytes(task: Omit<EvalTask, 'path'>, name: string, 
       let n = 0;
       while (n < input.length && input.t[n]! < end) n++;
       input = sliceBatch(input, 0, n);
+    }
+    if (task.mode === 'both') {
+      const both = runBothModes(task.config, { core: task.exitCore, channels: task.exitChannels }, task.entry, input, {
+        dtUs: task.dtUs,
+        readout: task.readout ?? 'count',
+        coreOrder: task.coreOrder ?? [task.exitCore],
+      });
+      return { ok: true, ...both.event, compared: both.timestep, causes: both.causes, warnings: read.warnings, wallMs: performance.now() - t0 };
     }
     const r = runSample(task.config, task.exitCore, task.exitChannels, task.entry, input, task.mode, task.dtUs);
     return { ok: true, ...r, warnings: read.warnings, wallMs: performance.now() - t0 };

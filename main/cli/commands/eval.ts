@@ -1,10 +1,12 @@
-// `dcnn eval MODEL --weights W --input-shape C,H,W --dataset DIR [--mode event|timestep]
+// `dcnn eval MODEL --weights W --input-shape C,H,W --dataset DIR [--mode event|timestep|both]
 //  [--workers N] [--readout count|first] [--window-us US] [--dt-us 1000] [--project P [--new]]
 //  [--csv FILE] [--json]`
 // Runs every sample of a dataset (a folder per class, or files + labels.csv) through the
 // quantized model on all cores and prints accuracy, per-class accuracy, the confusion
 // matrix and, with --json, one row per sample. With --project the evaluation is kept in the
 // project sample by sample and goes on where it stopped when run again (--new starts over).
+// --mode both scores chip semantics and the time-stepped mode side by side and lists the
+// samples whose prediction changes between them, with the measured cause.
 
 import { formatPercent, formatRate } from '../../common/number-format.js';
 import { writeFile } from 'node:fs/promises';
@@ -16,7 +18,10 @@ import { listDataset } from '../../services/dataset.js';
 import { evaluateDataset, type EvaluationResult } from '../../services/evaluation.js';
 import { queueRunner, redisConnection } from '../../services/eval-queue.js';
 import { CliError, type CliIO } from '../cli-io.js';
-import { evaluationCsv, projectEvaluation } from '../eval-project.js';
+import { projectEvaluation } from '../eval-project.js';
+import { evaluationCsv } from '../../services/evaluation-rows.js';
+import { disagreeingRows, scoreRows, type EvaluationScores } from '../../services/evaluation-scores.js';
+import { describeCause, type DisagreementCause } from '../../sim/mode-disagreement.js';
 import { openProjectForCli } from './run.js';
 import { formatCompileResult, table } from '../compile-table.js';
 import { COMPILE_OPTIONS, prepareCompile } from './compile.js';
@@ -28,9 +33,12 @@ function positiveInt(text: string | undefined, what: string): number | undefined
   return n;
 }
 
+const MODE_NAMES = { event: 'event-driven (chip semantics)', timestep: 'time-stepped (reference)' } as const;
+
 function formatEvaluation(r: EvaluationResult): string {
+  if (r.mode === 'both') return formatBothModes(r, scoreRows(r.classes, 'both', r.rows));
   const lines = [
-    `${r.mode === 'event' ? 'event-driven (chip semantics)' : 'time-stepped (reference)'} evaluation, readout: ${r.readout === 'count' ? 'most exit spikes' : 'first exit spike'}, ${r.runner}`,
+    `${MODE_NAMES[r.mode]} evaluation, readout: ${r.readout === 'count' ? 'most exit spikes' : 'first exit spike'}, ${r.runner}`,
     `accuracy: ${formatPercent(r.accuracy)} (${r.correct} of ${r.samples}${r.silent ? `; ${r.silent} without any exit spike` : ''}${r.failed ? `; ${r.failed} unreadable, not counted` : ''})`,
     formatRate(r.samples / Math.max(1e-9, r.wallMs / 1000), 'samples/s'),
     '',
@@ -41,6 +49,52 @@ function formatEvaluation(r: EvaluationResult): string {
   ];
   for (const row of r.rows.filter((x) => x.error)) lines.push(`unreadable: ${row.file}: ${row.error}`);
   return lines.join('\n');
+}
+
+function formatBothModes(r: EvaluationResult, scores: EvaluationScores): string {
+  const [event, timestep] = scores.modes as [EvaluationScores['modes'][number], EvaluationScores['modes'][number]];
+  const agreement = scores.agreement!;
+  const label = (c: number | null) => (c === null ? 'none' : (r.classes[c] ?? `channel ${c}`));
+  const disagreeing = disagreeingRows(r.rows);
+  const lines = [
+    `both modes: event-driven (chip semantics) and time-stepped (reference), readout: ${r.readout === 'count' ? 'most exit spikes' : 'first exit spike'}, ${r.runner}`,
+    formatRate(r.samples / Math.max(1e-9, r.wallMs / 1000), 'samples/s'),
+    '',
+    table(
+      [
+        ['', 'event', 'timestep'],
+        ['accuracy', formatPercent(event.accuracy), formatPercent(timestep.accuracy)],
+        ['correct', `${event.correct} of ${event.samples}`, `${timestep.correct} of ${timestep.samples}`],
+        ['no exit spike', String(event.silent), String(timestep.silent)],
+        ...r.classes.map((c, i) => [c, formatPercent(event.perClass[i]!.accuracy), formatPercent(timestep.perClass[i]!.accuracy)]),
+      ],
+      ['l', 'r', 'r'],
+    ),
+    '',
+    `${agreement.disagreeing} of ${agreement.samples} samples change their prediction between the modes (right only in chip semantics: ${agreement.eventOnlyCorrect}, only time-stepped: ${agreement.timestepOnlyCorrect})`,
+  ];
+  if (disagreeing.length > 0) {
+    lines.push(
+      table(
+        [['file', 'label', 'event', 'timestep', 'why'], ...disagreeing.map((x) => [x.file, x.label, label(x.predicted), label(x.compared!.predicted), causesText(x.causes ?? null, label)])],
+        ['l', 'l', 'l', 'l', 'l'],
+      ),
+    );
+  }
+  lines.push('', 'confusion, chip semantics (rows: true class, columns: predicted; "other": no exit spike, or a channel that is no class)');
+  lines.push(table([['', ...r.classes, 'other'], ...event.confusion.map((row, i) => [r.classes[i]!, ...row.map(String)])], ['l', ...r.classes.map(() => 'r' as const), 'r']));
+  lines.push('', 'confusion, time-stepped');
+  lines.push(table([['', ...r.classes, 'other'], ...timestep.confusion.map((row, i) => [r.classes[i]!, ...row.map(String)])], ['l', ...r.classes.map(() => 'r' as const), 'r']));
+  for (const row of r.rows.filter((x) => x.error)) lines.push(`unreadable: ${row.file}: ${row.error}`);
+  return lines.join('\n');
+}
+
+function causesText(causes: readonly DisagreementCause[] | null, label: (c: number | null) => string): string {
+  return (causes ?? [{ kind: 'unattributed' as const }]).map((c) => describeCause(c, label)).join('; ');
+}
+
+function causesJson(causes: readonly DisagreementCause[] | null): Array<Record<string, unknown>> {
+  return (causes ?? [{ kind: 'unattributed' as const }]).map((c) => ({ ...c }));
 }
 
 export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
@@ -66,7 +120,7 @@ export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
   const mapping = parseInputMapping(values);
   const sensor = parseSensorSize(values.sensor);
   const mode = values.mode;
-  if (mode !== 'event' && mode !== 'timestep') throw new CliError(`--mode must be "event" or "timestep"; got "${mode}"`);
+  if (mode !== 'event' && mode !== 'timestep' && mode !== 'both') throw new CliError(`--mode must be "event", "timestep" or "both" (chip semantics and time-stepped side by side); got "${mode}"`);
   const readout = values.readout;
   if (readout !== 'count' && readout !== 'first') throw new CliError(`--readout must be "count" (most exit spikes) or "first" (first exit spike); got "${readout}"`);
   if (!values.dataset) throw new CliError('--dataset DIR is required: a folder with one sub-folder of event files per class (or files plus labels.csv)');
@@ -122,6 +176,7 @@ export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
       },
     });
     if (values.json) {
+      const both = result.mode === 'both' ? scoreRows(result.classes, 'both', result.rows) : null;
       io.out(
         JSON.stringify({
           accuracy: result.accuracy,
@@ -136,6 +191,21 @@ export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
           cancelled: result.cancelled,
           wall_ms: result.wallMs,
           ...(stored ? { evaluation_id: stored.id, resumed_samples: stored.done.size } : {}),
+          ...(both
+            ? {
+                modes: Object.fromEntries(
+                  both.modes.map((m) => [m.mode, { accuracy: m.accuracy, correct: m.correct, samples: m.samples, silent: m.silent, per_class: m.perClass, confusion: m.confusion }]),
+                ),
+                disagreement: {
+                  samples: both.agreement!.disagreeing,
+                  of: both.agreement!.samples,
+                  by_cause: both.agreement!.byCause,
+                  event_only_correct: both.agreement!.eventOnlyCorrect,
+                  timestep_only_correct: both.agreement!.timestepOnlyCorrect,
+                  files: disagreeingRows(result.rows).map((x) => x.file),
+                },
+              }
+            : {}),
           samples: result.rows.map((r) => ({
             file: r.file,
             label: r.label,
@@ -146,6 +216,19 @@ export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
             events_in: r.eventsIn,
             synaptic_ops: r.synapticOps,
             ...(r.error ? { error: r.error } : {}),
+            ...(r.compared
+              ? {
+                  timestep: {
+                    predicted: r.compared.predictedLabel,
+                    predicted_channel: r.compared.predicted,
+                    exit_counts: r.compared.exitCounts,
+                    first_spike_us: r.compared.firstSpikeUs,
+                    synaptic_ops: r.compared.synapticOps,
+                  },
+                  disagree: r.compared.predicted !== r.predicted,
+                  ...(r.compared.predicted !== r.predicted ? { causes: causesJson(r.causes ?? null) } : {}),
+                }
+              : {}),
           })),
         }),
       );

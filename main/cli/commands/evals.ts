@@ -10,10 +10,10 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { EvaluationInfo, StoredSample } from '../../store/evaluations.js';
 import { summarise, type EvaluationSummary } from '../../sim/evaluation-metrics.js';
-import { predictedLabel, type SampleRow } from '../../services/evaluation.js';
+import { evaluationCsv, rowOf } from '../../services/evaluation-rows.js';
+import { scoreRows } from '../../services/evaluation-scores.js';
 import { CliError, type CliIO } from '../cli-io.js';
 import { table } from '../compile-table.js';
-import { evaluationCsv } from '../eval-project.js';
 import { withProject } from './project-access.js';
 
 /** The stored rows scored as `dcnn eval` scores them (failed samples are counted apart). */
@@ -24,21 +24,6 @@ function scores(info: EvaluationInfo, samples: readonly StoredSample[]): Evaluat
 
 const percent = (x: number | null) => (x === null ? '—' : `${(100 * x).toFixed(1)} %`);
 
-function rowsOf(info: EvaluationInfo, samples: readonly StoredSample[]): SampleRow[] {
-  return samples.map((s) => ({
-    file: s.file,
-    label: s.label,
-    labelIndex: s.labelIndex,
-    predicted: s.predicted,
-    predictedLabel: predictedLabel(info.classes, s.predicted),
-    exitCounts: s.exitCounts,
-    firstSpikeUs: s.firstSpikeUs,
-    eventsIn: s.eventsIn,
-    synapticOps: s.synapticOps,
-    ...(s.error ? { error: s.error } : {}),
-  }));
-}
-
 export async function evalsCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, csv: { type: 'string' } } });
   const idText = positionals[1];
@@ -48,7 +33,19 @@ export async function evalsCommand(argv: string[], io: CliIO): Promise<number> {
     if (idText === undefined) {
       const list = all.map((e) => {
         const s = scores(e, p.evaluations.samples(e.id));
-        return { id: e.id, status: e.status, model_version: e.modelVersionId, dataset: e.dataset, samples: e.sampleCount, done: s.done, failed: s.failed, accuracy: s.samples > 0 ? s.accuracy : null, created: e.createdAt, finished: e.finishedAt, settings: e.settings };
+        return {
+          id: e.id,
+          status: e.status,
+          model_version: e.modelVersionId,
+          dataset: e.dataset,
+          samples: e.sampleCount,
+          done: s.done,
+          failed: s.failed,
+          accuracy: s.samples > 0 ? s.accuracy : null,
+          created: e.createdAt,
+          finished: e.finishedAt,
+          settings: e.settings,
+        };
       });
       if (values.json) {
         io.out(JSON.stringify({ evaluations: list }));
@@ -59,7 +56,8 @@ export async function evalsCommand(argv: string[], io: CliIO): Promise<number> {
         return 0;
       }
       const rows = [['id', 'status', 'model', 'dataset', 'done', 'accuracy', 'started']];
-      for (const e of list) rows.push([String(e.id), e.status, `v${e.model_version}`, e.dataset, `${e.done} of ${e.samples}${e.failed ? ` (${e.failed} failed)` : ''}`, percent(e.accuracy), e.created]);
+      for (const e of list)
+        rows.push([String(e.id), e.status, `v${e.model_version}`, e.dataset, `${e.done} of ${e.samples}${e.failed ? ` (${e.failed} failed)` : ''}`, percent(e.accuracy), e.created]);
       io.out(table(rows, ['r', 'l', 'l', 'l', 'r', 'r', 'l']));
       return 0;
     }
@@ -70,16 +68,47 @@ export async function evalsCommand(argv: string[], io: CliIO): Promise<number> {
     const s = scores(info, samples);
     if (values.csv !== undefined) {
       const path = resolve(io.cwd, values.csv);
-      await writeFile(path, evaluationCsv({ rows: rowsOf(info, samples) }));
+      await writeFile(path, evaluationCsv({ rows: samples.map((x) => rowOf(x, info.classes)) }));
       if (!values.json) io.err(`${samples.length} sample rows written to ${path}`);
     }
+    // An evaluation in both modes: the chip-semantics scores above, the time-stepped ones beside them.
+    const both =
+      info.settings['mode'] === 'both'
+        ? scoreRows(
+            info.classes,
+            'both',
+            samples.map((x) => rowOf(x, info.classes)),
+          )
+        : null;
+    const timestep = both?.modes[1];
     if (values.json) {
-      io.out(JSON.stringify({ id: info.id, status: info.status, model_version: info.modelVersionId, dataset: info.dataset, settings: info.settings, classes: info.classes, samples: info.sampleCount, done: s.done, failed: s.failed, accuracy: s.samples > 0 ? s.accuracy : null, per_class: s.perClass, confusion: s.confusion }));
+      io.out(
+        JSON.stringify({
+          id: info.id,
+          status: info.status,
+          model_version: info.modelVersionId,
+          dataset: info.dataset,
+          settings: info.settings,
+          classes: info.classes,
+          samples: info.sampleCount,
+          done: s.done,
+          failed: s.failed,
+          accuracy: s.samples > 0 ? s.accuracy : null,
+          per_class: s.perClass,
+          confusion: s.confusion,
+          ...(both && timestep
+            ? {
+                timestep: { accuracy: timestep.samples > 0 ? timestep.accuracy : null, per_class: timestep.perClass, confusion: timestep.confusion },
+                disagreement: { samples: both.agreement!.disagreeing, of: both.agreement!.samples, by_cause: both.agreement!.byCause },
+              }
+            : {}),
+        }),
+      );
       return 0;
     }
     const lines = [
       `evaluation ${info.id} (${info.status}): model version ${info.modelVersionId} on ${info.dataset}, ${s.done} of ${info.sampleCount} samples${s.failed ? `, ${s.failed} failed` : ''}`,
-      `accuracy: ${percent(s.samples > 0 ? s.accuracy : null)} (${s.correct} correct)`,
+      `accuracy: ${percent(s.samples > 0 ? s.accuracy : null)} (${s.correct} correct)${both && timestep ? ` in chip semantics; time-stepped ${percent(timestep.samples > 0 ? timestep.accuracy : null)} (${timestep.correct} correct); ${both.agreement!.disagreeing} samples change their prediction between the modes` : ''}`,
       '',
       table([['class', 'samples', 'correct', 'accuracy'], ...s.perClass.map((c) => [c.label, String(c.samples), String(c.correct), percent(c.accuracy)])], ['l', 'r', 'r', 'r']),
       '',
