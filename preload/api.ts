@@ -379,6 +379,113 @@ export interface SettingsView {
   compileDebounceMs: number;
 }
 
+// ---------------------------------------------------------------- dataset evaluation
+
+/** 'event': the chip's event-driven semantics; 'timestep': the reference's time-stepped run; 'both': side by side. */
+export type EvalModeChoice = 'event' | 'timestep' | 'both';
+/** 'count': the output channel with most exit spikes; 'first': the channel that spiked first. */
+export type ReadoutChoice = 'count' | 'first';
+
+/** A dataset folder on the workbench's machine, listed (nothing read from its samples). */
+export interface DatasetView {
+  path: string;
+  layout: 'class-folders' | 'labels-csv';
+  /** In output-channel order: class i is answered by channel i. */
+  classes: Array<{ channel: number; name: string; samples: number }>;
+  samples: number;
+}
+
+export interface EvalStartRequest {
+  spec: ModelSpec;
+  dataset: string;
+  mode: EvalModeChoice;
+  readout: ReadoutChoice;
+  /** Only the first windowUs µs of each sample are fed; null: all of it. */
+  windowUs: number | null;
+  /** Time step of the time-stepped mode (default 1000 µs). */
+  dtUs?: number;
+  /** Worker threads (default: one per core). */
+  workers?: number;
+  /** Start a new evaluation even when one of the same model, dataset and settings was stopped. */
+  fresh?: boolean;
+}
+
+export interface EvalStartedView {
+  evaluationId: number;
+  total: number;
+  /** Samples done before (a stopped evaluation going on): not run again. */
+  resumedSamples: number;
+  workers: number;
+}
+
+export type EvaluationStatusView = 'running' | 'completed' | 'stopped';
+
+export interface EvaluationListItemView {
+  id: number;
+  status: EvaluationStatusView;
+  /** Running in this session now (a 'running' one that is not was cut short: it can go on). */
+  active: boolean;
+  createdAt: string;
+  finishedAt: string | null;
+  modelVersion: number;
+  dataset: string;
+  mode: EvalModeChoice;
+  readout: ReadoutChoice;
+  windowUs: number | null;
+  dtUs: number;
+  sampleCount: number;
+  done: number;
+  failed: number;
+  /** Per mode evaluated (chip semantics first); null before any sample was scored. */
+  accuracy: Array<{ mode: 'event' | 'timestep'; accuracy: number | null }>;
+  /** Why it cannot go on here, when it is unfinished and cannot (null: it can, or it is complete). */
+  notResumable: string | null;
+}
+
+export interface EvalModeScoreView {
+  mode: 'event' | 'timestep';
+  samples: number;
+  correct: number;
+  accuracy: number | null;
+  /** Samples without any exit spike. */
+  silent: number;
+  perClass: Array<{ label: string; samples: number; correct: number; accuracy: number | null }>;
+  /** confusion[true][predicted]; the last column: no exit spike, or a channel that is no class. */
+  confusion: number[][];
+}
+
+export interface EvalSampleResultView {
+  mode: 'event' | 'timestep';
+  predicted: number | null;
+  predictedLabel: string | null;
+  exitCounts: number[];
+  firstSpikeUs: number | null;
+  synapticOps: number;
+}
+
+export type DisagreementCauseKind = 'dropped_events' | 'saturation' | 'ordering' | 'unattributed';
+
+export interface EvalSampleView {
+  file: string;
+  label: string;
+  labelIndex: number;
+  eventsIn: number;
+  error: string | null;
+  /** One per mode evaluated, chip semantics first. */
+  results: EvalSampleResultView[];
+  /** Both modes: the prediction changes between them. */
+  disagree: boolean;
+  /** Why, as measured (kinds and one line each); null when the modes agree or only one ran. */
+  causes: Array<{ kind: DisagreementCauseKind; text: string }> | null;
+}
+
+export interface EvaluationView extends EvaluationListItemView {
+  classes: string[];
+  modes: EvalModeScoreView[];
+  agreement: null | { samples: number; disagreeing: number; byCause: Record<DisagreementCauseKind, number>; eventOnlyCorrect: number; timestepOnlyCorrect: number };
+  samples: EvalSampleView[];
+}
+
 // ---------------------------------------------------------------- request/reply channels
 
 export interface Requests {
@@ -412,6 +519,19 @@ export interface Requests {
   'replay.control': { req: { replayId: string } & ReplayAction; res: Record<string, never> };
   'settings.get': { req: Record<string, never>; res: SettingsView };
   'settings.set': { req: Partial<SettingsView>; res: SettingsView };
+  /** Lists a dataset folder (classes, samples per class) before an evaluation starts. */
+  'eval.inspect': { req: { path: string }; res: DatasetView };
+  /** Starts evaluating the model on a dataset in the open project (or goes on with a stopped one of the same settings). */
+  'eval.start': { req: EvalStartRequest; res: EvalStartedView };
+  'eval.stop': { req: { evaluationId: number }; res: Record<string, never> };
+  /** Goes on with a stopped or cut-short evaluation: the samples already done are not run again. */
+  'eval.resume': { req: { evaluationId: number; workers?: number }; res: EvalStartedView };
+  'evals.list': { req: Record<string, never>; res: EvaluationListItemView[] };
+  'eval.get': { req: { evaluationId: number }; res: EvaluationView };
+  /** The per-sample rows as the CSV `dcnn evals --csv` writes. */
+  'eval.csv': { req: { evaluationId: number }; res: { name: string; text: string } };
+  /** Runs one sample of an evaluation on a device as a recorded run (its spikes show in the Run view). */
+  'eval.openSample': { req: { evaluationId: number; file: string; deviceId: string }; res: RunStartedView };
 }
 
 export type RequestChannel = keyof Requests;
@@ -443,6 +563,14 @@ export const REQUEST_CHANNELS = [
   'replay.control',
   'settings.get',
   'settings.set',
+  'eval.inspect',
+  'eval.start',
+  'eval.stop',
+  'eval.resume',
+  'evals.list',
+  'eval.get',
+  'eval.csv',
+  'eval.openSample',
 ] as const satisfies readonly RequestChannel[];
 
 // Every channel of `Requests` is in the list: a channel left out fails to compile here
@@ -470,6 +598,9 @@ export interface Events {
   'run.ended': RunSummaryView;
   'replay.spikes': { replayId: string; spikes: PackedSpikes; timeUs: number };
   'replay.state': { replayId: string; state: 'playing' | 'paused' | 'ended' | 'stopped'; timeUs: number; speed: number | 'max' };
+  'eval.progress': { evaluationId: number; done: number; total: number; samplesPerSecond: number; etaSeconds: number | null };
+  /** 'failed': it ended on an error (`message`); the samples done are kept and it can go on. */
+  'eval.ended': { evaluationId: number; status: 'completed' | 'stopped' | 'failed'; message: string | null };
   log: { level: 'info' | 'warning' | 'error'; message: string };
   /**
    * A command of the desktop app the UI carries out (it holds the editor state): the File
@@ -490,6 +621,8 @@ export const EVENT_CHANNELS = [
   'run.ended',
   'replay.spikes',
   'replay.state',
+  'eval.progress',
+  'eval.ended',
   'log',
   'app.command',
 ] as const satisfies readonly EventChannel[];
@@ -549,6 +682,9 @@ export const API_ERROR_CODES = [
   'BAD_FILE_FORMAT',
   'BAD_INPUT_MAPPING',
   'BAD_DATASET',
+  'UNKNOWN_EVALUATION',
+  'EVALUATION_RUNNING',
+  'NOT_RESUMABLE',
   'BAD_QUEUE_URL',
   'EMPTY_INPUT',
   'INPUT_TOO_LARGE',

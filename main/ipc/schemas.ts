@@ -55,6 +55,8 @@ const inputSource = z.discriminatedUnion('kind', [
 ]);
 
 const speed = z.union([z.number().positive().max(10_000), z.literal('max')]);
+const evaluationId = int.min(1);
+const workers = int.min(1).max(256);
 
 export const requestSchemas = {
   'app.info': empty,
@@ -98,4 +100,23 @@ export const requestSchemas = {
     .object({ theme: z.enum(['system', 'light', 'dark']), defaultChip: text(100), compileDebounceMs: int.min(0).max(10_000) })
     .partial()
     .strict(),
+  'eval.inspect': z.object({ path: text(4096).min(1) }).strict(),
+  'eval.start': z
+    .object({
+      spec: modelSpec,
+      dataset: text(4096).min(1),
+      mode: z.enum(['event', 'timestep', 'both']),
+      readout: z.enum(['count', 'first']),
+      windowUs: int.min(1).max(3_600_000_000).nullable(),
+      dtUs: int.min(1).max(10_000_000).optional(),
+      workers: workers.optional(),
+      fresh: z.boolean().optional(),
+    })
+    .strict(),
+  'eval.stop': z.object({ evaluationId }).strict(),
+  'eval.resume': z.object({ evaluationId, workers: workers.optional() }).strict(),
+  'evals.list': empty,
+  'eval.get': z.object({ evaluationId }).strict(),
+  'eval.csv': z.object({ evaluationId }).strict(),
+  'eval.openSample': z.object({ evaluationId, file: text(4096).min(1), deviceId: text(200) }).strict(),
 } satisfies { [C in RequestChannel]: z.ZodType<RequestOf<C>> };

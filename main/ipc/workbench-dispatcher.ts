@@ -7,6 +7,7 @@ import { createDispatcher, type Dispatcher, type Handlers } from './dispatcher.j
 import { appHandlers } from './handlers/app-handlers.js';
 import { compileHandlers } from './handlers/compile-handlers.js';
 import { deviceHandlers } from './handlers/device-handlers.js';
+import { evalHandlers } from './handlers/eval-handlers.js';
 import { projectHandlers } from './handlers/project-handlers.js';
 import { replayHandlers } from './handlers/replay-handlers.js';
 import { runHandlers } from './handlers/run-handlers.js';
@@ -19,6 +20,7 @@ export function createWorkbenchDispatcher(services: Services, log: (message: str
     ...projectHandlers(services),
     ...runHandlers(services),
     ...replayHandlers(services),
+    ...evalHandlers(services),
   };
   return createDispatcher(handlers, log);
 }

@@ -16,6 +16,7 @@ import { localProjectStore } from '../store/project-store.js';
 import { StoreClient } from '../threads/store-client.js';
 import { CompileService } from './compile-service.js';
 import { devicesView } from './devices-view.js';
+import { EvaluationService } from './evaluation-service.js';
 import { EventBus } from './event-bus.js';
 import { confineTo, UNCONFINED } from './path-confinement.js';
 import { ProjectSession, type ProjectOpener } from './project-session.js';
@@ -61,6 +62,8 @@ export interface Services {
   /** Starts, re-runs and stops runs: the one path for the UI and the CLI. */
   launcher: RunLauncher;
   replays: ReplayService;
+  /** Dataset evaluations of the open project (the Evaluate view). */
+  evaluations: EvaluationService;
   info: AppInfo;
   dispose(): Promise<void>;
 }
@@ -91,6 +94,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const runs = new RunService(devices);
   const launcher = new RunLauncher({ runs, devices, compiler, projects });
   const replays = new ReplayService(bus);
+  const evaluations = new EvaluationService({ projects, compiler, launcher, bus, confinement });
   const info: AppInfo = {
     version: options.version ?? '0.1.0',
     mode: options.mode === 'electron' ? 'electron' : 'web',
@@ -116,8 +120,10 @@ export async function createServices(options: ServicesOptions): Promise<Services
     runs,
     launcher,
     replays,
+    evaluations,
     info,
     async dispose() {
+      await evaluations.dispose();
       await replays.stopAll();
       await runs.stopAll();
       await projects.close();

@@ -114,27 +114,34 @@ export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
 }
 
-export async function evaluateDataset(compiled: CompileResult, dataset: Dataset, options: EvaluationOptions): Promise<EvaluationResult> {
+/** The exit layer that answers the dataset's classes; throws what does not fit (before anything is stored or run). */
+export function exitFor(compiled: CompileResult, dataset: Pick<Dataset, 'classes'>): { layer: number; core: number; channels: number; ordering: number[] } {
   if (!compiled.ok || !compiled.config || !compiled.placement) throw new ServiceError('COMPILE_FAILED', `the model does not compile: ${compiled.error?.message ?? 'unknown error'}`);
-  const exitLayer = compiled.layers.length - 1;
-  const exitCore = compiled.placement.ordering[exitLayer]!;
-  const exitChannels = compiled.layers[exitLayer]!.neuronShape[0];
-  if (dataset.classes.length > exitChannels) {
+  const layer = compiled.layers.length - 1;
+  const channels = compiled.layers[layer]!.neuronShape[0];
+  if (dataset.classes.length > channels) {
     throw new ServiceError(
       'BAD_DATASET',
-      `the dataset has ${dataset.classes.length} classes but the model's exit layer has ${exitChannels} output channels: channel i answers class i (${dataset.classes.join(', ')})`,
+      `the dataset has ${dataset.classes.length} classes but the model's exit layer has ${channels} output channels: channel i answers class i (${dataset.classes.join(', ')})`,
     );
   }
+  return { layer, core: compiled.placement.ordering[layer]!, channels, ordering: [...compiled.placement.ordering] };
+}
+
+export async function evaluateDataset(compiled: CompileResult, dataset: Dataset, options: EvaluationOptions): Promise<EvaluationResult> {
+  const exit = exitFor(compiled, dataset);
+  const exitCore = exit.core;
+  const exitChannels = exit.channels;
   const entry = entryOf(compiled);
   const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers(), Math.max(1, dataset.samples.length - (options.done?.size ?? 0))));
   const readout = options.readout ?? 'count';
   const base: Omit<EvalTask, 'path'> = {
-    config: compiled.config,
+    config: compiled.config!,
     exitCore,
     exitChannels,
     entry: { layer: entry.layer, shape: entry.shape, dvs: compiled.dvs !== null },
     mode: options.mode,
-    ...(options.mode === 'both' ? { readout, coreOrder: [...compiled.placement.ordering] } : {}),
+    ...(options.mode === 'both' ? { readout, coreOrder: exit.ordering } : {}),
     dtUs: options.dtUs ?? 1000,
     windowUs: options.windowUs ?? null,
     ...(options.mapping ? { mapping: options.mapping } : {}),

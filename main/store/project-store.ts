@@ -5,6 +5,7 @@
 // in main/threads/store-client.ts and answers the same calls with the same values.
 
 import type { SpikeBatch } from '../common/spike-batch.js';
+import type { ProjectEvaluations } from './evaluations.js';
 import type { ModelVersion, ModelVersionInput, Project, ProjectMeta, RunInfo, StartRunInput } from './project.js';
 import { readWholeRecording } from './recording-files.js';
 import type { RecordingStream } from './recording-writer.js';
@@ -39,6 +40,31 @@ export interface ReplayHandle {
   readonly done: Promise<void>;
 }
 
+/** The calls of the project's dataset evaluations (ProjectEvaluations), wherever the store lives. */
+export const EVALUATION_METHODS = ['list', 'get', 'unfinished', 'start', 'resume', 'addSample', 'samples', 'finish'] as const;
+export type EvaluationMethod = (typeof EVALUATION_METHODS)[number];
+export type EvaluationCall = <M extends EvaluationMethod>(method: M, args: Parameters<ProjectEvaluations[M]>) => Promise<ReturnType<ProjectEvaluations[M]>>;
+export type EvaluationStore = { [M in EvaluationMethod]: (...args: Parameters<ProjectEvaluations[M]>) => Promise<ReturnType<ProjectEvaluations[M]>> };
+
+/** The evaluations' calls over one function that carries a call to where the project is. */
+export function evaluationStoreOver(call: EvaluationCall): EvaluationStore {
+  return {
+    list: (...a) => call('list', a),
+    get: (...a) => call('get', a),
+    unfinished: (...a) => call('unfinished', a),
+    start: (...a) => call('start', a),
+    resume: (...a) => call('resume', a),
+    addSample: (...a) => call('addSample', a),
+    samples: (...a) => call('samples', a),
+    finish: (...a) => call('finish', a),
+  };
+}
+
+/** One evaluations call on a project in this thread (the store's worker uses it too). */
+export function callEvaluations<M extends EvaluationMethod>(evaluations: ProjectEvaluations, method: M, args: Parameters<ProjectEvaluations[M]>): ReturnType<ProjectEvaluations[M]> {
+  if (!EVALUATION_METHODS.includes(method)) throw new Error(`no evaluations call "${String(method)}"`);
+  return (evaluations[method] as (...a: unknown[]) => ReturnType<ProjectEvaluations[M]>).apply(evaluations, args);
+}
 
 export interface ProjectStore {
   readonly path: string;
@@ -58,6 +84,8 @@ export interface ProjectStore {
   /** Over the chip layers both runs recorded, with `timelineBins` bins of counts over time when asked. */
   compareRuns(runA: number, runB: number, stream?: RecordingStream, timelineBins?: number): Promise<ScopedComparison>;
   startReplay(replayId: string, request: ReplaySessionRequest, emit: ReplayEmit): Promise<{ handle: ReplayHandle; info: RecordingInfo; state: ReplayStateView }>;
+  /** Dataset evaluations and their per-sample rows. */
+  readonly evaluations: EvaluationStore;
   close(): Promise<void>;
 }
 
@@ -112,6 +140,7 @@ export function localProjectStore(project: Project): ProjectStore {
         const state = session.start();
         return { handle: { replayId, control: (action) => resolved(() => session.control(action)), done: session.done }, info, state };
       }),
+    evaluations: evaluationStoreOver((method, args) => resolved(() => callEvaluations(project.evaluations, method, args))),
     close: () => resolved(() => project.close()),
   };
 }

@@ -9,7 +9,8 @@
 import type { Worker } from 'node:worker_threads';
 import { packBatch, unpackBatch, type SpikeBatch } from '../common/spike-batch.js';
 import type { OpenProjectOptions } from '../store/project.js';
-import type { ProjectStore, ReplayHandle, RunRecording } from '../store/project-store.js';
+import type { ProjectEvaluations } from '../store/evaluations.js';
+import { evaluationStoreOver, type EvaluationMethod, type ProjectStore, type ReplayHandle, type RunRecording } from '../store/project-store.js';
 import type { ReplayEmit } from '../store/replay-session.js';
 import type { RunEnding } from '../store/run-status.js';
 import { spawnWorker } from './spawn-worker.js';
@@ -165,7 +166,16 @@ export class StoreClient {
       startRun: async (input) => {
         // Timers and callbacks stay on this side of the thread; sizes and codecs cross.
         const { recording, ...rest } = input;
-        const plain = recording ? { ...rest, recording: { ...(recording.chunkEvents !== undefined ? { chunkEvents: recording.chunkEvents } : {}), ...(recording.maxLatencyMs !== undefined ? { maxLatencyMs: recording.maxLatencyMs } : {}), ...(recording.codec !== undefined ? { codec: recording.codec } : {}) } } : rest;
+        const plain = recording
+          ? {
+              ...rest,
+              recording: {
+                ...(recording.chunkEvents !== undefined ? { chunkEvents: recording.chunkEvents } : {}),
+                ...(recording.maxLatencyMs !== undefined ? { maxLatencyMs: recording.maxLatencyMs } : {}),
+                ...(recording.codec !== undefined ? { codec: recording.codec } : {}),
+              },
+            }
+          : rest;
         const runId = await call('startRun', handle, plain);
         return this.recordingOf(handle, runId, call);
       },
@@ -185,6 +195,10 @@ export class StoreClient {
           throw e;
         }
       },
+      // The worker answers each method with that method's value (store-worker.ts calls it by name).
+      evaluations: evaluationStoreOver(
+        <M extends EvaluationMethod>(method: M, args: Parameters<ProjectEvaluations[M]>) => call('evaluations', handle, method, args) as Promise<ReturnType<ProjectEvaluations[M]>>,
+      ),
       close: async () => {
         if (generation !== this.generation || !this.worker) return;
         await this.call('close', handle);
@@ -192,11 +206,7 @@ export class StoreClient {
     };
   }
 
-  private recordingOf(
-    handle: StoreHandle,
-    runId: number,
-    call: <K extends StoreOp>(op: K, ...args: Parameters<StoreOps[K]>) => Promise<ReturnType<StoreOps[K]>>,
-  ): RunRecording {
+  private recordingOf(handle: StoreHandle, runId: number, call: <K extends StoreOp>(op: K, ...args: Parameters<StoreOps[K]>) => Promise<ReturnType<StoreOps[K]>>): RunRecording {
     const key = `${handle}:${runId}`;
     let failure: Error | null = null;
     const listeners: Array<(e: unknown) => void> = [];

@@ -5,7 +5,8 @@
 // Errors cross as plain data and are rebuilt with the same name, message and code.
 
 import type { ModelVersion, ModelVersionInput, OpenProjectOptions, ProjectMeta, RunInfo, StartRunInput } from '../store/project.js';
-import type { RecordingInfo } from '../store/project-store.js';
+import type { ProjectEvaluations } from '../store/evaluations.js';
+import type { EvaluationMethod, RecordingInfo } from '../store/project-store.js';
 import type { RecordingStream, RecordingWriterOptions } from '../store/recording-writer.js';
 import type { ReplayControl, ReplayEvent, ReplaySessionRequest, ReplayStateView } from '../store/replay-session.js';
 import type { ScopedComparison } from '../store/run-compare-scope.js';
@@ -33,6 +34,7 @@ export interface StoreOps {
   compareRuns(h: StoreHandle, runA: number, runB: number, stream: RecordingStream | undefined, timelineBins: number | undefined): ScopedComparison;
   startReplay(h: StoreHandle, replayId: string, request: ReplaySessionRequest): { info: RecordingInfo; state: ReplayStateView };
   controlReplay(replayId: string, action: ReplayControl): void;
+  evaluations<M extends EvaluationMethod>(h: StoreHandle, method: M, args: Parameters<ProjectEvaluations[M]>): ReturnType<ProjectEvaluations[M]>;
   close(h: StoreHandle): void;
 }
 
@@ -46,9 +48,7 @@ export interface StoreErrorData {
   fields: Record<string, unknown>;
 }
 
-export type ToStore =
-  | { type: 'call'; id: number; op: StoreOp; args: unknown[] }
-  | { type: 'record'; handle: StoreHandle; runId: number; stream: RecordingStream; events: Uint8Array };
+export type ToStore = { type: 'call'; id: number; op: StoreOp; args: unknown[] } | { type: 'record'; handle: StoreHandle; runId: number; stream: RecordingStream; events: Uint8Array };
 
 export type FromStore =
   | { type: 'reply'; id: number; ok: true; value: unknown }

@@ -6,7 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { packBatch, unpackBatch } from '../common/spike-batch.js';
 import { openProject, type Project } from '../store/project.js';
-import { openReplaySession, recordingInfoOf } from '../store/project-store.js';
+import { callEvaluations, openReplaySession, recordingInfoOf } from '../store/project-store.js';
 import { readWholeRecording } from '../store/recording-files.js';
 import type { ReplaySession } from '../store/replay-session.js';
 import { compareRunsScoped } from '../store/run-compare-scope.js';
@@ -81,6 +81,7 @@ const ops: { [K in StoreOp]: (...args: Parameters<StoreOps[K]>) => ReturnType<St
     if (!replay) throw Object.assign(new Error(`replay ${replayId} has ended or does not exist; start it again`), { code: 'UNKNOWN_REPLAY' });
     replay.session.control(action);
   },
+  evaluations: (h, method, args) => callEvaluations(projectOf(h).evaluations, method, args),
   close(h) {
     for (const r of replays.values()) if (r.handle === h) r.session.stop();
     for (const key of [...recorders.keys()]) if (key.startsWith(`${h}:`)) recorders.delete(key);

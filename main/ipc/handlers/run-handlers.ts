@@ -12,7 +12,8 @@ import type { Handlers } from '../dispatcher.js';
 
 const PROGRESS_INTERVAL_MS = 100;
 
-function listenersFor(s: Services): RunListeners {
+/** Progress, spikes and the summary of a run, onto the event bus (also for runs of an evaluation's sample). */
+export function listenersFor(s: Services): RunListeners {
   let lastProgress = 0;
   return {
     onSpikes: (runId, batch) => s.bus.emit('run.spikes', { runId, spikes: packBatch(batch) }),
@@ -38,7 +39,8 @@ function emitRuns(s: Services): void {
   );
 }
 
-function announce(s: Services, launched: Launched): RunStartedView {
+/** A started run's warnings logged and the runs list sent; the reply of every channel that starts a run. */
+export function announce(s: Services, launched: Launched): RunStartedView {
   for (const w of launched.input.warnings) s.bus.emit('log', { level: 'warning', message: `${launched.input.label}: ${w}` });
   emitRuns(s);
   return launched.handle.started;
