@@ -73,9 +73,16 @@ export function RasterCanvas(props: {
         lastVersion = history.version;
         const d = history.takeDirty(layerKey);
         if (d) {
-          if (d.all) paint(0, history.columns - 1);
-          else paint(Math.max(0, d.from), Math.min(history.columns - 1, d.to));
-          ctx.putImageData(image, 0, 0);
+          if (d.all) {
+            paint(0, history.columns - 1);
+            ctx.putImageData(image, 0, 0);
+          } else {
+            // Only the columns that changed go to the canvas (a live run touches one or two).
+            const from = Math.max(first, d.from);
+            const to = Math.min(end - 1, d.to);
+            paint(from, to);
+            if (to >= from) ctx.putImageData(image, 0, 0, from - first, 0, to - from + 1, rows);
+          }
         }
       }
       cancel = nextFrame(frame);

@@ -218,8 +218,13 @@ export class RasterHistory {
 
   private markDirty(g: LayerGrid, visible: number): void {
     const d = g.dirty;
+    // Called for every event: the range is widened in place (the grid owns it until
+    // takeDirty hands it out), so a busy run allocates one object per frame, not per event.
     if (d === null) g.dirty = { all: false, from: visible, to: visible };
-    else if (!d.all) g.dirty = { all: false, from: Math.min(d.from, visible), to: Math.max(d.to, visible) };
+    else if (!d.all) {
+      if (visible < d.from) d.from = visible;
+      else if (visible > d.to) d.to = visible;
+    }
   }
 
   /** 'fit': halve the time resolution, summing column pairs (no event is lost). */

@@ -140,11 +140,17 @@ export class SpikeMonitorModel {
     const n = batch.length;
     if (n === 0) return;
     const exitCore = this.exitCore;
+    // Batches come in runs of one layer: look its shape up once per run, not per event.
+    let lastKey = -1;
+    let shape: Shape3 | undefined;
     for (let i = 0; i < n; i++) {
       const key = batch.layer[i]!;
       const t = batch.t[i]!;
       const c = batch.channel[i]!;
-      const shape = this.shapes.get(key) ?? this.discover(key);
+      if (key !== lastKey) {
+        lastKey = key;
+        shape = this.shapes.get(key) ?? this.discover(key);
+      }
       const neuron = shape ? (c * shape[1] + batch.y[i]!) * shape[2] + batch.x[i]! : 0;
       this.raster.add(key, t, neuron);
       if (key === exitCore && c < this.exit.length) this.exit[c]!++;
