@@ -8,6 +8,8 @@
 // events, so memory never grows with the amount of internal activity.
 // Not modelled: the readout layer (rejected at load), the congestion balancer, the DVS
 // hot-pixel filter, timing of outputs (they inherit the causing input's timestamp).
+// An EventLoopBackend (the native addon) may run the whole loop for a configuration it
+// accepts; the engine then only hands it chunks of input and collects its output.
 
 import type { ChipConfig } from '../chips/chip-config.js';
 import { chipBehaviour, type ChipBehaviour } from './chip-behaviour.js';
@@ -18,7 +20,8 @@ import { mapDvsEvent } from './dvs-pipeline.js';
 import { attachWasmSimdKernel, SIMD_LANES, wasmSimdAvailable } from './wasm-simd-kernel.js';
 import { decodeNeuronAddress } from './neuron-address.js';
 import { DROP, DROP_REASONS, type DropReason, type SimCounters } from './sim-counters.js';
-import { LAYER_DVS, LAYER_DVS_RAW, SpikeBatchBuilder, type SpikeBatch } from '../common/spike-batch.js';
+import { LAYER_DVS, LAYER_DVS_RAW, SpikeBatchBuilder, unpackBatch, type SpikeBatch } from '../common/spike-batch.js';
+import { eventLoopPlan, LOOP_OK, nativeLoopDeclines, REGISTER, type EventLoopBackend, type EventLoopHandle } from './event-loop-backend.js';
 
 export type ProcessingOrder = 'depth-first' | 'breadth-first';
 
@@ -41,6 +44,11 @@ export interface EventEngineOptions {
    * 'js' forces JavaScript; 'wasm-simd' requires SIMD (error where it is missing).
    */
   kernelImpl?: 'auto' | 'js' | 'wasm-simd';
+  /**
+   * Runs the whole event loop natively where the configuration allows (no routing cycles,
+   * no leak ticks); otherwise the kernels above serve and `nativeDeclined` says why.
+   */
+  native?: EventLoopBackend;
 }
 
 export interface ProcessOptions {
@@ -74,6 +82,10 @@ export class EventEngine {
   readonly slowClockHz: number | null;
   /** Kernel serving each core ('wasm-simd', 'js', 'js-general', 'custom'; null = unused core). */
   readonly kernelNames: ReadonlyArray<string | null>;
+  /** What runs the events: the native backend's name, 'wasm-simd' (some core's kernel is), or 'js'. */
+  readonly engine: string;
+  /** Why a native backend that was given does not run this configuration (null: it does, or none was given). */
+  readonly nativeDeclined: string | null;
 
   private readonly cores: ReadonlyArray<CoreRuntime | null>;
   private readonly kernels: Array<EventKernel | null>;
@@ -83,6 +95,8 @@ export class EventEngine {
   private readonly initialStates: Array<Int16Array | null>;
   private readonly outputBatchSize: number;
   private readonly maxEventsPerInput: number;
+  private readonly loop: EventLoopHandle | null = null;
+  private readonly registers: Float64Array;
 
   private out = new SpikeBatchBuilder(4096);
   private emit: EmitOutput | null = null;
@@ -120,20 +134,46 @@ export class EventEngine {
     const impl = options.kernelImpl ?? 'auto';
     if (impl === 'wasm-simd' && !wasmSimdAvailable()) throw new Error('WebAssembly SIMD is not available in this runtime; use kernelImpl "auto" or "js"');
     const simd = !options.kernel && impl !== 'js' && !this.rule.wrap && wasmSimdAvailable();
-    const chip = loadChip(config, this.behaviour, { laneWidth: simd ? SIMD_LANES : 1 });
+    // The native loop wants its vector width (a multiple of 8, which the SIMD kernel takes too); the JS kernels work on any stride.
+    const lanes = options.native && !options.kernel ? Math.max(SIMD_LANES, options.native.laneWidth) : simd ? SIMD_LANES : 1;
+    const chip = loadChip(config, this.behaviour, { laneWidth: lanes });
     this.cores = chip.cores;
     this.dvs = chip.dvs;
+    this.leakCores = this.cores.filter((c): c is CoreRuntime => c !== null && c.leak);
+    this.outputBatchSize = options.outputBatchSize ?? 65536;
+    this.maxEventsPerInput = options.maxEventsPerInput ?? 10_000_000;
+    const n = this.cores.length;
+    this.coreEventsIn = new Float64Array(n);
+    this.coreSpikes = new Float64Array(n);
+    this.coreDropped = new Float64Array(n);
+    this.registers = new Float64Array(REGISTER.perCore + 2 * n);
+    this.nativeDeclined = options.native && !options.kernel ? nativeLoopDeclines(this.cores, this.leakCores, hz) : null;
+    if (options.native && !options.kernel && this.nativeDeclined === null) {
+      for (const c of this.cores) if (c) c.moveState(options.native.allocateState(c.state.length));
+      const plan = eventLoopPlan(this.cores, this.dvs, this.behaviour, { depthFirst: this.order === 'depth-first', slowClockHz: hz, maxEventsPerInput: this.maxEventsPerInput });
+      this.loop = options.native.createEventRunner(plan);
+      this.loop.attachMemory({
+        states: this.cores.map((c) => (c ? c.state : null)),
+        coreEventsIn: this.coreEventsIn,
+        coreSpikes: this.coreSpikes,
+        coreDropped: this.coreDropped,
+        dropped: this.dropped,
+        registers: this.registers,
+      });
+    }
     const general = generalEventKernel(this.rule);
+    const nativeName = options.native?.name ?? 'native';
     const chosen = this.cores.map((c): [EventKernel, string] | null => {
       if (!c) return null;
       if (options.kernel) return [options.kernel, 'custom'];
+      if (this.loop) return [fastEventKernel, nativeName];
       const wasm = simd ? attachWasmSimdKernel(c) : null;
       if (wasm) return [wasm, 'wasm-simd'];
       return !this.rule.wrap && c.weightKill === null ? [fastEventKernel, 'js'] : [general, 'js-general'];
     });
     this.kernels = chosen.map((k) => (k ? k[0] : null));
     this.kernelNames = chosen.map((k) => (k ? k[1] : null));
-    this.leakCores = this.cores.filter((c): c is CoreRuntime => c !== null && c.leak);
+    this.engine = this.loop ? nativeName : this.kernelNames.includes('wasm-simd') ? 'wasm-simd' : 'js';
     const warnings = [...chip.warnings];
     if (this.leakCores.length > 0 && hz === null) {
       warnings.push({
@@ -145,12 +185,6 @@ export class EventEngine {
     this.warnings = warnings;
     this.initialStates = this.cores.map((c) => (c ? c.state.slice() : null));
     this.leakSpikes = new Int32Array(Math.max(1, ...this.leakCores.map((c) => c.neuronCount)));
-    this.outputBatchSize = options.outputBatchSize ?? 65536;
-    this.maxEventsPerInput = options.maxEventsPerInput ?? 10_000_000;
-    const n = this.cores.length;
-    this.coreEventsIn = new Float64Array(n);
-    this.coreSpikes = new Float64Array(n);
-    this.coreDropped = new Float64Array(n);
     this.restartClock();
   }
 
@@ -176,6 +210,7 @@ export class EventEngine {
    * input events were consumed (fewer than input.length only when shouldStop said so).
    */
   process(input: SpikeBatch, emit: EmitOutput, options: ProcessOptions = {}): number {
+    if (this.loop) return this.processNatively(this.loop, input, emit, options);
     this.emit = emit;
     const shouldStop = options.shouldStop;
     const depthFirst = this.order === 'depth-first';
@@ -204,6 +239,69 @@ export class EventEngine {
       this.emit = null;
     }
     return i;
+  }
+
+  /**
+   * process() through the native loop: the same polling of shouldStop (every 256 input
+   * events, so the chunks end where the TypeScript loop would check), the same output
+   * batches (collected after each chunk), the same counters (synced around each call).
+   */
+  private processNatively(loop: EventLoopHandle, input: SpikeBatch, emit: EmitOutput, options: ProcessOptions): number {
+    this.emit = emit;
+    const shouldStop = options.shouldStop;
+    const n = input.length;
+    const chunk = shouldStop === undefined ? Math.max(1, n) : 256;
+    let i = 0;
+    loop.begin();
+    try {
+      while (i < n) {
+        if (shouldStop !== undefined && i > 0 && shouldStop()) break;
+        const to = Math.min(n, i + chunk);
+        this.nativeCall(() => loop.run(input.t, input.layer, input.channel, input.x, input.y, i, to));
+        i = to;
+      }
+      this.nativeCall(() => loop.finish(i));
+    } finally {
+      this.flush();
+      this.emit = null;
+    }
+    return i;
+  }
+
+  private nativeCall(call: () => number): void {
+    const r = this.registers;
+    const n = this.cores.length;
+    r[REGISTER.eventsIn] = this.eventsIn;
+    r[REGISTER.eventsOut] = this.eventsOut;
+    r[REGISTER.ticks] = this.ticks;
+    r[REGISTER.now] = this.now;
+    r[REGISTER.nextTick] = this.nextTick;
+    r[REGISTER.nextTickT] = this.nextTickT;
+    this.cores.forEach((c, i) => {
+      r[REGISTER.perCore + i] = c ? c.updates : 0;
+      r[REGISTER.perCore + n + i] = c ? c.decimatorCount : 0;
+    });
+    const status = call();
+    this.eventsIn = r[REGISTER.eventsIn]!;
+    this.eventsOut = r[REGISTER.eventsOut]!;
+    this.ticks = r[REGISTER.ticks]!;
+    this.now = r[REGISTER.now]!;
+    this.nextTick = r[REGISTER.nextTick]!;
+    this.nextTickT = r[REGISTER.nextTickT]!;
+    this.cores.forEach((c, i) => {
+      if (!c) return;
+      c.updates = r[REGISTER.perCore + i]!;
+      c.decimatorCount = r[REGISTER.perCore + n + i]!;
+    });
+    const packed = this.loop!.takeOutput();
+    if (packed) {
+      const b = unpackBatch(new Uint8Array(packed));
+      for (let k = 0; k < b.length; k++) {
+        this.out.push(b.t[k]!, b.layer[k]!, b.channel[k]!, b.x[k]!, b.y[k]!);
+        if (this.out.length >= this.outputBatchSize) this.flush();
+      }
+    }
+    if (status !== LOOP_OK) throw new SimulationRunawayError(r[REGISTER.runawayLimit]!, r[REGISTER.runawayT]!);
   }
 
   /** Lets time pass without input: processes the slow-clock ticks up to and including tUs. */

@@ -11,6 +11,8 @@
 // topological order: a core with two destinations pools its spikes once per destination
 // (each with its own pooling), and a core's input is the sum of what its sources send
 // in the same time step (as sinabs' forward of a graph DynapcnnNetwork).
+// A TimestepBackend (the native addon) may do the per-step arithmetic; the engine still
+// decides the chain and mapping, and runs a raster itself when the backend declines it.
 
 import type { ChipConfig } from '../chips/chip-config.js';
 import { chipBehaviour } from './chip-behaviour.js';
@@ -18,6 +20,7 @@ import { loadChip, SimConfigError, type DvsRuntime } from './chip-loader.js';
 import type { CoreRuntime } from './core-runtime.js';
 import { mapDvsEvent } from './dvs-pipeline.js';
 import type { CountRaster, Raster } from './raster-events.js';
+import type { RasterValues, TimestepBackend, TimestepPlan, TimestepRawResult, TimestepRunnerHandle } from './timestep-backend.js';
 
 export interface TimestepOptions {
   /** Core receiving the raster; default: the DVS layer's destinations for 'dvs' input, else the one used core no other core targets. */
@@ -26,6 +29,8 @@ export interface TimestepOptions {
   entryCores?: readonly number[];
   /** 'core' (default): the raster is the entry core's input [T, C, H, W]. 'dvs': raw DVS counts [T, 2, 128, 128] (or fewer rows/columns) through the DVS layer. */
   input?: 'core' | 'dvs';
+  /** Does the arithmetic instead of the TypeScript loops (same results); absent: TypeScript. */
+  backend?: TimestepBackend;
 }
 
 export interface TimestepExit {
@@ -80,6 +85,10 @@ export class TimestepEngine {
   private readonly dvs: DvsRuntime;
   private readonly inputKind: 'core' | 'dvs';
   private readonly entries: number[];
+  private readonly native: TimestepRunnerHandle | null;
+  private lastEngine: 'js' | string = 'js';
+  /** The backend holds the potentials (false after a fractional raster left fractions in them). */
+  private nativeOwnsState = true;
 
   constructor(config: ChipConfig, options: TimestepOptions = {}) {
     const chip = loadChip(config, chipBehaviour());
@@ -138,6 +147,13 @@ export class TimestepEngine {
       return { core, v, acc: new Float64Array(n), input: new Float64Array(core.inC * core.inH * core.inW), spikes: new Float64Array(n), routes, exit };
     });
     this.initial = this.links.map((l) => l.v.slice());
+    this.native = options.backend ? options.backend.createTimestepRunner(this.plan()) : null;
+    if (options.backend) this.lastEngine = options.backend.name;
+  }
+
+  /** What ran the last raster (before any run: what will): the backend's name, or 'js'. */
+  get engine(): string {
+    return this.lastEngine;
   }
 
   /** Runs every time step of `raster`, continuing from the current state. */
@@ -157,6 +173,29 @@ export class TimestepEngine {
       throw new RangeError(`DVS input rasters are at most [2, 128, 128] per step, got [${C}, ${H}, ${W}]`);
     }
     if (raster.data.length !== T * C * H * W) throw new RangeError(`raster data has ${raster.data.length} values for shape [${raster.shape.join(', ')}]`);
+    const native = this.native;
+    if (native && this.nativeOwnsState) {
+      const raw = native.run(rasterValues(raster.data), T, C * H * W, this.entryMaps(C, H, W));
+      if (raw) {
+        this.lastEngine = 'native';
+        return this.nativeResult(raw, T);
+      }
+      // Values that are not integers: the backend declined without touching its state,
+      // which comes over here; it goes back only while it holds integers.
+      this.links.forEach((l, i) => l.v.set(native.getState(i)));
+      this.nativeOwnsState = false;
+    }
+    const r = this.runHere(raster);
+    this.lastEngine = 'js';
+    if (native && this.links.every((l) => l.v.every(Number.isInteger))) {
+      this.links.forEach((l, i) => native.setState(i, l.v));
+      this.nativeOwnsState = true;
+    }
+    return r;
+  }
+
+  private runHere(raster: Raster): TimestepResult {
+    const [T, C, H, W] = raster.shape;
     const exitLinks = this.links.map((l, i) => (l.exit ? i : -1)).filter((i) => i >= 0);
     const exitData = exitLinks.map((i) => {
       const [oc, oh, ow] = this.links[i]!.exit!.outShape;
@@ -207,11 +246,80 @@ export class TimestepEngine {
   /** All membrane potentials to 0. */
   resetStates(): void {
     for (const l of this.links) l.v.fill(0);
+    this.native?.reset();
+    this.nativeOwnsState = true;
   }
 
   /** Back to the configuration's neurons_initial_value. */
   restoreInitialStates(): void {
     this.links.forEach((l, i) => l.v.set(this.initial[i]!));
+    this.native?.restore();
+    this.nativeOwnsState = true;
+  }
+
+  /** The chain as plain numbers for a backend. */
+  private plan(): TimestepPlan {
+    const routeRow = (r: Route) => [r.to, r.pooling, r.featureShift, ...r.outShape];
+    return {
+      entries: Int32Array.from(this.entries),
+      links: this.links.map(({ core, routes, exit }) => ({
+        inC: core.inC,
+        inH: core.inH,
+        inW: core.inW,
+        F: core.F,
+        H: core.H,
+        W: core.W,
+        k: core.k,
+        strideX: core.strideX,
+        strideY: core.strideY,
+        padX: core.padX,
+        padY: core.padY,
+        thrHigh: core.thrHigh,
+        thrLow: core.thrLow,
+        returnToZero: core.returnToZero,
+        leak: core.leak,
+        weights: core.weights,
+        biases: core.biases,
+        state: core.state,
+        routes: Int32Array.from(routes.flatMap(routeRow)),
+        exit: exit ? Int32Array.from(routeRow(exit)) : null,
+      })),
+    };
+  }
+
+  /** Per entry, where each value of a raster step goes (null: the same index); DVS input through the DVS layer, as dvsStep maps it. */
+  private entryMaps(C: number, H: number, W: number): Array<Int32Array | null> {
+    if (this.inputKind === 'core') return this.entries.map(() => null);
+    const out = new Int32Array(3);
+    return this.entries.map((e) => {
+      const core = this.links[e]!.core;
+      const map = new Int32Array(C * H * W).fill(-1);
+      for (let p = 0; p < C; p++) {
+        for (let y = 0; y < H; y++) {
+          for (let x = 0; x < W; x++) {
+            if (mapDvsEvent(this.dvs, p, x, y, out) >= 0) continue;
+            const [c, px, py] = [out[0]!, out[1]!, out[2]!];
+            if (c >= core.inC || py >= core.inH || px >= core.inW) continue;
+            map[(p * H + y) * W + x] = (c * core.inH + py) * core.inW + px;
+          }
+        }
+      }
+      return map;
+    });
+  }
+
+  private nativeResult(raw: TimestepRawResult, T: number): TimestepResult {
+    const exitLinks = this.links.map((l, i) => (l.exit ? i : -1)).filter((i) => i >= 0);
+    const exits: TimestepExit[] = exitLinks.map((i, x) => {
+      const [oc, oh, ow] = this.links[i]!.exit!.outShape;
+      return { core: this.chain[i]!, outputs: { shape: [T, oc, oh, ow], data: raw.exits[x]! } };
+    });
+    const totals = raw.totals.map((flat, li) =>
+      Array.from({ length: Math.max(1, this.links[li]!.routes.length) }, (_, k) => Array.from(flat.subarray(k * T, (k + 1) * T))),
+    );
+    const sinks = exits.filter((e) => this.links[this.chain.indexOf(e.core)]!.routes.length === 0);
+    const last = sinks[sinks.length - 1] ?? exits[exits.length - 1]!;
+    return { chain: [...this.chain], outputs: last.outputs, exits, layerSpikeTotals: totals.map((d) => d[0]!), destinationTotals: totals, synapticOps: raw.synapticOps };
   }
 
   private findEntries(cores: ReadonlyArray<CoreRuntime | null>): number[] {
@@ -248,6 +356,12 @@ export class TimestepEngine {
       }
     }
   }
+}
+
+/** The raster's values as a typed array the backend can read (a copy only for plain arrays). */
+function rasterValues(data: ArrayLike<number>): RasterValues {
+  if (ArrayBuffer.isView(data) && !(data instanceof DataView) && !(data instanceof BigInt64Array) && !(data instanceof BigUint64Array)) return data as RasterValues;
+  return Float64Array.from(data);
 }
 
 /** Sum-pools this step's spikes of `link` into `target` [C][H][W] along route `r`; returns the spikes delivered. */
