@@ -18,6 +18,7 @@ import { PlacementView } from '../placement/placement-view';
 import { ProjectBar } from '../project/project-bar';
 import { StartChooser } from '../project/start-chooser';
 import { UnsavedDialog, type UnsavedAnswer } from '../project/unsaved-dialog';
+import { EvaluateView } from '../evaluate/evaluate-view';
 import { RunTab, type MonitorMode } from '../runs/run-tab';
 import { RunsPanel } from '../runs/runs-panel';
 import { useRunSession } from '../runs/use-run-session';
@@ -32,8 +33,8 @@ import { useRuns } from './use-runs';
 import { useSideBySide } from './use-side-by-side';
 import { errorCode, errorText, useWorkbench } from './workbench-api';
 
-export type TabIdName = 'model' | 'patch' | 'conversion' | 'placement' | 'run';
-const TAB_ORDER: TabIdName[] = ['model', 'patch', 'conversion', 'placement', 'run'];
+export type TabIdName = 'model' | 'patch' | 'conversion' | 'placement' | 'run' | 'evaluate';
+const TAB_ORDER: TabIdName[] = ['model', 'patch', 'conversion', 'placement', 'run', 'evaluate'];
 
 function exampleWeightsName(examples: ReadonlyArray<{ name: string; spec: ModelSpec }>, id: string): string | null {
   const e = examples.find((x) => x.spec.weightsId === id);
@@ -118,13 +119,13 @@ export function Workspace() {
     [api, save],
   );
 
-  // Ctrl/Cmd+S saves from anywhere; Alt+1..5 switch tabs.
+  // Ctrl/Cmd+S saves from anywhere; Alt+1..6 switch tabs.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 's') {
         e.preventDefault();
         void save();
-      } else if (e.altKey && !e.ctrlKey && !e.metaKey && /^[1-5]$/.test(e.key)) {
+      } else if (e.altKey && !e.ctrlKey && !e.metaKey && /^[1-6]$/.test(e.key)) {
         e.preventDefault();
         setTab(TAB_ORDER[Number(e.key) - 1]!);
       }
@@ -182,6 +183,7 @@ export function Workspace() {
           </span>
         ) : null,
     },
+    { id: 'evaluate', label: 'Evaluate' },
   ];
 
   const goTo = useCallback((p: Problem) => {
@@ -203,6 +205,13 @@ export function Workspace() {
 
   const remember = (s: RunStartedView | null) => {
     if (s) setStartedRuns((m) => new Map(m).set(s.runId, s));
+  };
+  // A sample of an evaluation run on the device, followed live in the Run tab.
+  const openEvaluationRun = async (begin: () => Promise<RunStartedView>) => {
+    if (!session) return;
+    setMode({ kind: 'live' });
+    setTab('run');
+    remember(await session.start(begin));
   };
   const start = (input: InputSource) => {
     if (!session || !spec || !device) return;
@@ -390,6 +399,19 @@ export function Workspace() {
                   onStart={start}
                   onRerun={rerun}
                   onBackToLive={() => setMode({ kind: 'live' })}
+                />
+              </ErrorBoundary>
+            </div>
+            <div role="tabpanel" id={panelId('evaluate')} aria-labelledby={tabId('evaluate')} hidden={tab !== 'evaluate'} className="tab-panel scroll">
+              <ErrorBoundary name="evaluate">
+                <EvaluateView
+                  spec={spec}
+                  compile={view}
+                  compilePending={compile.pending}
+                  projectPath={project.project?.path ?? null}
+                  device={device}
+                  runBusy={runState.phase === 'starting' || runState.phase === 'running' || runState.phase === 'stopping'}
+                  onOpenRun={openEvaluationRun}
                 />
               </ErrorBoundary>
             </div>

@@ -34,6 +34,7 @@ import type {
   WorkbenchApi,
 } from '../../../preload/api';
 import { packBatch, SpikeBatchBuilder } from '../../../main/common/spike-batch';
+import { FakeEvaluations } from './fake-evaluations';
 
 /** The seed example's model text, as the real example ships it. */
 export const LENET_SOURCE: string = lenetModelText;
@@ -430,6 +431,11 @@ export class FakeWorkbench {
       'replay.control': () => ({}),
       'settings.get': () => this.settings,
       'settings.set': (req) => (this.settings = { ...this.settings, ...req }),
+      ...new FakeEvaluations(
+        (channel, payload) => this.emit(channel, payload),
+        (ms, fn) => this.later(ms, fn),
+        (deviceId) => this.startRun(deviceId, null),
+      ).handlers(),
     };
   }
 

@@ -196,7 +196,7 @@ describe('tabs', () => {
     expect(within(inspector).getAllByRole('button', { name: /^Chip layer \d: highlight lines/ })).toHaveLength(5);
     expect(within(inspector).getByText('L13–15')).toBeTruthy();
     fireEvent.keyDown(conversion, { key: 'End' });
-    expect(screen.getByRole('tab', { name: /Run/ }).getAttribute('aria-selected')).toBe('true');
+    expect(screen.getByRole('tab', { name: /Evaluate/ }).getAttribute('aria-selected')).toBe('true');
   });
 
   it('clicking an inspector row highlights its source lines in the editor', async () => {

@@ -1,0 +1,51 @@
+// The Evaluate view's settings as typed (text fields stay text until they are read), and
+// the one function that turns them into a request or says which field is wrong and why.
+// No React here.
+
+import type { EvalModeChoice, EvalStartRequest, ReadoutChoice } from '../../preload/api';
+
+export interface EvalForm {
+  dataset: string;
+  mode: EvalModeChoice;
+  readout: ReadoutChoice;
+  /** Milliseconds of each sample to feed; empty: all of it. */
+  windowMs: string;
+  /** Worker threads; empty: one per core. */
+  workers: string;
+}
+
+export const DEFAULT_EVAL_FORM: EvalForm = { dataset: '', mode: 'both', readout: 'count', windowMs: '', workers: '' };
+
+export type ParsedForm = { ok: true; request: Omit<EvalStartRequest, 'spec' | 'fresh'> } | { ok: false; field: 'dataset' | 'windowMs' | 'workers'; message: string };
+
+export function parseEvalForm(form: EvalForm): ParsedForm {
+  const dataset = form.dataset.trim();
+  if (dataset === '') return { ok: false, field: 'dataset', message: 'Give the dataset folder: one sub-folder of event files per class (or files plus labels.csv).' };
+  let windowUs: number | null = null;
+  if (form.windowMs.trim() !== '') {
+    const ms = Number(form.windowMs);
+    if (!Number.isFinite(ms) || ms <= 0 || ms > 3_600_000)
+      return { ok: false, field: 'windowMs', message: `The window must be a positive number of milliseconds (up to one hour), or empty for whole samples; got “${form.windowMs}”.` };
+    windowUs = Math.max(1, Math.round(ms * 1000));
+  }
+  let workers: number | undefined;
+  if (form.workers.trim() !== '') {
+    const n = Number(form.workers);
+    if (!Number.isInteger(n) || n < 1 || n > 256) return { ok: false, field: 'workers', message: `Workers must be a whole number from 1 to 256, or empty for one per core; got “${form.workers}”.` };
+    workers = n;
+  }
+  return { ok: true, request: { dataset, mode: form.mode, readout: form.readout, windowUs, ...(workers !== undefined ? { workers } : {}) } };
+}
+
+export const MODE_LABELS: Record<EvalModeChoice, string> = {
+  event: 'Event-driven (chip semantics)',
+  timestep: 'Time-stepped (reference)',
+  both: 'Both, side by side',
+};
+
+export const SHORT_MODE: Record<'event' | 'timestep', string> = { event: 'event', timestep: 'time-stepped' };
+
+export const READOUT_LABELS: Record<ReadoutChoice, string> = {
+  count: 'Most exit spikes',
+  first: 'First exit spike',
+};
