@@ -163,6 +163,22 @@ export interface WeightsInfo {
   notes?: string[];
 }
 
+/** What an opened model file held (model-file-open.ts). */
+export type ModelFileView =
+  | {
+      kind: 'model';
+      name: string;
+      /** "model text", "PyTorch module (torch.save)", "ONNX opset 13", "NIR", ... */
+      format: string;
+      /** The model text: the file itself, or written from what the importer understood. */
+      source: string;
+      /** The file's tensors, loaded as weights (null: model text without weights). */
+      weights: WeightsInfo | null;
+      inputShape: Shape3 | null;
+      notes: string[];
+    }
+  | { kind: 'weights'; name: string; weights: WeightsInfo; reason: string };
+
 export interface ExampleModel {
   id: string;
   name: string;
@@ -492,6 +508,10 @@ export interface Requests {
   'app.info': { req: Record<string, never>; res: AppInfo };
   'examples.list': { req: Record<string, never>; res: ExampleModel[] };
   'weights.load': { req: { name: string; bytes: Uint8Array }; res: WeightsInfo };
+  /** A file opened or dropped on the Model view: a model (its text written, its tensors bound) or weights only. */
+  'model.openFile': { req: { name: string; bytes: Uint8Array }; res: ModelFileView };
+  /** The converted SNN of this model as a NIR file (HDF5), as `dcnn export --nir` writes it. */
+  'model.exportNir': { req: { spec: ModelSpec }; res: { bytes: Uint8Array; notes: string[]; chipLayers: number } };
   'compile.run': { req: { spec: ModelSpec }; res: CompileView };
   'devices.list': { req: Record<string, never>; res: DevicesView };
   'devices.types': { req: Record<string, never>; res: DeviceTypeView[] };
@@ -542,6 +562,8 @@ export const REQUEST_CHANNELS = [
   'app.info',
   'examples.list',
   'weights.load',
+  'model.openFile',
+  'model.exportNir',
   'compile.run',
   'devices.list',
   'devices.types',

@@ -62,6 +62,8 @@ export const requestSchemas = {
   'app.info': empty,
   'examples.list': empty,
   'weights.load': z.object({ name: text(500), bytes }).strict(),
+  'model.openFile': z.object({ name: text(500), bytes }).strict(),
+  'model.exportNir': z.object({ spec: modelSpec }).strict(),
   'compile.run': z.object({ spec: modelSpec }).strict(),
   'devices.list': empty,
   'devices.types': empty,

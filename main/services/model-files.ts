@@ -92,7 +92,7 @@ function storedAs(w: Omit<LoadedWeights, 'bytes'>, own: Uint8Array | null): Load
 }
 
 /** A safetensors file starts with its header length (8 bytes, little-endian) and a JSON object. */
-function looksLikeSafetensors(bytes: Uint8Array): boolean {
+export function looksLikeSafetensors(bytes: Uint8Array): boolean {
   return bytes.byteLength > 9 && bytes[8] === 0x7b && bytes[6] === 0 && bytes[7] === 0;
 }
 

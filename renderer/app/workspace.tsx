@@ -14,6 +14,7 @@ import { countBySeverity, problemsOf, type Problem } from '../editor/problems';
 import { DevicesPanel, virtualTypes } from '../devices/devices-panel';
 import { defaultDevice } from '../devices/device-changes';
 import { ConversionInspector } from '../inspector/conversion-inspector';
+import { ExportNirButton } from '../inspector/export-nir-button';
 import { PlacementView } from '../placement/placement-view';
 import { ProjectBar } from '../project/project-bar';
 import { StartChooser } from '../project/start-chooser';
@@ -280,7 +281,14 @@ export function Workspace() {
   // compile re-renders only what is on screen.
   const conversionView = (
     <ErrorBoundary name="conversion inspector">
-      <ConversionInspector view={view} pending={compile.pending} selected={selectedChipLayer} onSelect={selectChipLayer} onShowLines={showLines} />
+      <ConversionInspector
+        view={view}
+        pending={compile.pending}
+        selected={selectedChipLayer}
+        onSelect={selectChipLayer}
+        onShowLines={showLines}
+        actions={spec && <ExportNirButton spec={spec} fileStem={project.project?.name ?? 'model'} disabled={!view || view.chipLayers.length === 0} />}
+      />
     </ErrorBoundary>
   );
   const placementView = spec && (

@@ -3,6 +3,7 @@
 // weights and memory against the largest core. Clicking a row highlights its lines in
 // the editor; "show" jumps there.
 
+import type { ReactNode } from 'react';
 import type { ChipLayerView, CompileView, ModelLayerView } from '../../preload/api';
 import { formatEntries, formatFloat } from '../../main/common/number-format';
 import { CapacityBar, Histogram } from './small-charts';
@@ -13,6 +14,8 @@ export interface InspectorProps {
   selected: number | null;
   onSelect(layer: ChipLayerView): void;
   onShowLines(lines: [number, number]): void;
+  /** Buttons at the end of the header (Export as NIR). */
+  actions?: ReactNode;
 }
 
 const shape = (s: readonly number[]) => s.join('×');
@@ -49,6 +52,7 @@ export function ConversionInspector(p: InspectorProps) {
           {view.chipLayers.length} chip layer{view.chipLayers.length === 1 ? '' : 's'} from {view.modelLayers.length} model layers · {view.family?.name ?? view.chip} · weights:{' '}
           {view.weightsSource === 'file' ? 'from file' : view.weightsSource === 'random' ? 'seeded random' : 'none'}
         </span>
+        {p.actions}
       </header>
       {view.error && view.chipLayers.length === 0 && (
         <p className="view-error pad" role="alert">

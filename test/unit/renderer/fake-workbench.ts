@@ -353,6 +353,8 @@ export class FakeWorkbench {
     return {
       'app.info': () => ({ version: '0.1.0', mode: 'web', platform: 'linux', dataDir: '/tmp/fake' }),
       'examples.list': () => [LENET_EXAMPLE],
+      'model.exportNir': () => ({ bytes: new Uint8Array([0x89, 0x48, 0x44, 0x46]), notes: [], chipLayers: 5 }),
+      'model.openFile': (req) => ({ kind: 'model', name: req.name, format: 'model text', source: new TextDecoder().decode(req.bytes), weights: null, inputShape: null, notes: [] }),
       'weights.load': (req) => ({ id: `w:${req.name}`, name: req.name, bytes: req.bytes.byteLength, tensors: [{ name: '0.weight', dtype: 'F32', shape: [20, 1, 5, 5] }] }),
       'compile.run': (req) => this.compile(req.spec),
       'devices.list': () => this.devicesView(),
