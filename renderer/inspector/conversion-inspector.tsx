@@ -38,6 +38,13 @@ function lineText(lines: [number, number]): string {
   return lines[0] === lines[1] ? `L${lines[0]}` : `L${lines[0]}–${lines[1]}`;
 }
 
+/** "input → 1, 2" or "0 + 1 → output": the chip layers feeding this one (more than one: a merge) and the ones it sends to. */
+export function flowText(layers: readonly ChipLayerView[], l: ChipLayerView): string {
+  const from = layers.filter((o) => o.destinations.includes(l.index)).map((o) => o.index);
+  const to = l.destinations.filter((d) => d >= 0);
+  return `${from.length === 0 ? 'input' : from.join(' + ')} → ${to.length === 0 ? 'output' : to.join(', ')}`;
+}
+
 export function ConversionInspector(p: InspectorProps) {
   const view = p.view;
   if (!view) return <section className="inspector" aria-label="Conversion inspector"><p className="quiet pad">{p.pending ? 'Compiling…' : 'Nothing compiled yet.'}</p></section>;
@@ -72,6 +79,7 @@ export function ConversionInspector(p: InspectorProps) {
               <tr>
                 <th scope="col">Layer</th>
                 <th scope="col" className="num">Core</th>
+                <th scope="col" title="Where the layer's input comes from, and where its spikes go: a graph network merges and splits here">From → to</th>
                 <th scope="col">Input</th>
                 <th scope="col">Conv in→out · k/s/p</th>
                 <th scope="col">Neurons</th>
@@ -91,7 +99,7 @@ export function ConversionInspector(p: InspectorProps) {
               return (
                 <tbody key={l.index} className={selected ? 'selected' : ''}>
                   <tr className="group-row">
-                    <th colSpan={12} scope="rowgroup">
+                    <th colSpan={13} scope="rowgroup">
                       <button type="button" className="link mono" onClick={() => p.onShowLines(l.lines)} title="Show these lines in the editor">
                         {lineText(l.lines)}
                       </button>{' '}
@@ -106,6 +114,7 @@ export function ConversionInspector(p: InspectorProps) {
                       </button>
                     </th>
                     <td className="num">{core ?? '—'}</td>
+                    <td className="mono flow">{flowText(view.chipLayers, l)}</td>
                     <td className="mono">{shape(l.inputShape)}</td>
                     <td className="mono" title={l.conv.fromLinear ? 'a Linear layer, run as a convolution over its whole input' : undefined}>
                       {l.conv.inChannels}→{l.conv.outChannels} · {pair(l.conv.kernelSize)}/{pair(l.conv.stride)}/{pair(l.conv.padding)}

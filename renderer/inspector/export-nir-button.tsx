@@ -1,7 +1,7 @@
 // "Export as NIR": the converted SNN of the model in the editor as a .nir file (what
 // `dcnn export --nir` writes), for Norse, snnTorch, Rockpool or the nir package to read.
 
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ModelSpec } from '../../preload/api';
 import { downloadFile } from '../app/download';
 import { errorText, useWorkbench } from '../app/workbench-api';
@@ -10,6 +10,8 @@ export function ExportNirButton(p: { spec: ModelSpec; fileStem: string; disabled
   const api = useWorkbench();
   const [busy, setBusy] = useState(false);
   const [said, setSaid] = useState<{ text: string; error: boolean } | null>(null);
+  // What was said is about the model as it was exported: an edit makes it stale.
+  useEffect(() => setSaid(null), [p.spec]);
   const run = async () => {
     setBusy(true);
     setSaid(null);
