@@ -41,8 +41,7 @@ export function DatasetField(p: {
         </button>
       </div>
       <p id="eval-dataset-help" className="quiet small">
-        A folder on the workbench's machine: DIR/&lt;class&gt;/&lt;sample&gt; (.npy, CSV or camera recordings), or sample files with DIR/labels.csv. Class i is answered by output channel i, in name
-        order or the order of DIR/classes.txt.
+        On the workbench's machine: DIR/&lt;class&gt;/&lt;sample&gt; (.npy, CSV, camera recordings) or files with DIR/labels.csv. Output channel i answers class i (name order, or DIR/classes.txt).
       </p>
       {checked?.checking && <p className="quiet">Listing {checked.path}…</p>}
       {error && (

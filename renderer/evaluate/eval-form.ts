@@ -12,11 +12,13 @@ export interface EvalForm {
   windowMs: string;
   /** Worker threads; empty: one per core. */
   workers: string;
+  /** Time step of the time-stepped mode, µs. */
+  dtUs: string;
 }
 
-export const DEFAULT_EVAL_FORM: EvalForm = { dataset: '', mode: 'both', readout: 'count', windowMs: '', workers: '' };
+export const DEFAULT_EVAL_FORM: EvalForm = { dataset: '', mode: 'both', readout: 'count', windowMs: '', workers: '', dtUs: '1000' };
 
-export type ParsedForm = { ok: true; request: Omit<EvalStartRequest, 'spec' | 'fresh'> } | { ok: false; field: 'dataset' | 'windowMs' | 'workers'; message: string };
+export type ParsedForm = { ok: true; request: Omit<EvalStartRequest, 'spec' | 'fresh'> } | { ok: false; field: 'dataset' | 'windowMs' | 'workers' | 'dtUs'; message: string };
 
 export function parseEvalForm(form: EvalForm): ParsedForm {
   const dataset = form.dataset.trim();
@@ -34,7 +36,11 @@ export function parseEvalForm(form: EvalForm): ParsedForm {
     if (!Number.isInteger(n) || n < 1 || n > 256) return { ok: false, field: 'workers', message: `Workers must be a whole number from 1 to 256, or empty for one per core; got “${form.workers}”.` };
     workers = n;
   }
-  return { ok: true, request: { dataset, mode: form.mode, readout: form.readout, windowUs, ...(workers !== undefined ? { workers } : {}) } };
+  const dtUs = Number(form.dtUs);
+  if (form.mode !== 'event' && (!Number.isInteger(dtUs) || dtUs < 1 || dtUs > 10_000_000)) {
+    return { ok: false, field: 'dtUs', message: `The time step must be a whole number of microseconds from 1 to 10 000 000; got “${form.dtUs}”.` };
+  }
+  return { ok: true, request: { dataset, mode: form.mode, readout: form.readout, windowUs, ...(form.mode !== 'event' ? { dtUs } : {}), ...(workers !== undefined ? { workers } : {}) } };
 }
 
 export const MODE_LABELS: Record<EvalModeChoice, string> = {

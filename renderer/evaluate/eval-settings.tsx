@@ -25,8 +25,8 @@ export function EvalSettings(p: { form: EvalForm; onForm(update: Partial<EvalFor
           ))}
         </select>
       </div>
-      <div className="field field-row">
-        <label htmlFor="eval-window">Window</label>
+      <div className="field eval-numbers">
+        <label htmlFor="eval-window">Window (ms)</label>
         <input
           id="eval-window"
           className="num"
@@ -35,14 +35,30 @@ export function EvalSettings(p: { form: EvalForm; onForm(update: Partial<EvalFor
           placeholder="all"
           disabled={p.disabled}
           aria-invalid={invalid('windowMs')}
-          aria-describedby="eval-window-unit"
+          aria-describedby="eval-window-help"
           onChange={(e) => p.onForm({ windowMs: e.target.value })}
         />
-        <span id="eval-window-unit" className="quiet">
-          ms from each sample's first event (empty: the whole sample)
+        <span id="eval-window-help" className="quiet small">
+          from each sample's first event; empty: the whole sample
         </span>
-      </div>
-      <div className="field field-row">
+        {p.form.mode !== 'event' && (
+          <>
+            <label htmlFor="eval-dt">Time step (µs)</label>
+            <input
+              id="eval-dt"
+              className="num"
+              inputMode="numeric"
+              value={p.form.dtUs}
+              disabled={p.disabled}
+              aria-invalid={invalid('dtUs')}
+              aria-describedby="eval-dt-help"
+              onChange={(e) => p.onForm({ dtUs: e.target.value })}
+            />
+            <span id="eval-dt-help" className="quiet small">
+              the time-stepped mode bins the input at this step
+            </span>
+          </>
+        )}
         <label htmlFor="eval-workers">Workers</label>
         <input
           id="eval-workers"
@@ -52,9 +68,12 @@ export function EvalSettings(p: { form: EvalForm; onForm(update: Partial<EvalFor
           placeholder="auto"
           disabled={p.disabled}
           aria-invalid={invalid('workers')}
+          aria-describedby="eval-workers-help"
           onChange={(e) => p.onForm({ workers: e.target.value })}
         />
-        <span className="quiet">threads (empty: one per core)</span>
+        <span id="eval-workers-help" className="quiet small">
+          threads; empty: one per core
+        </span>
       </div>
       {p.problem && p.problem.field !== 'dataset' && <p className="field-error">{p.problem.message}</p>}
     </>

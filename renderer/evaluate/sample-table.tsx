@@ -46,6 +46,9 @@ export function SampleTable(p: { view: EvaluationView; onOpen(file: string): voi
           <thead>
             <tr>
               <th scope="col">file</th>
+              <th scope="col">
+                <span className="sr-only">open as run</span>
+              </th>
               <th scope="col">label</th>
               {modes.map((m) => [
                 <th scope="col" key={`${m}-p`}>
@@ -62,15 +65,17 @@ export function SampleTable(p: { view: EvaluationView; onOpen(file: string): voi
                 events in
               </th>
               {p.view.mode === 'both' && <th scope="col">modes</th>}
-              <th scope="col">
-                <span className="sr-only">open as run</span>
-              </th>
             </tr>
           </thead>
           <tbody>
             {rows.slice(0, shown).map((s) => (
               <tr key={s.file} className={s.disagree ? 'disagree' : ''}>
                 <td className="mono">{s.file}</td>
+                <td>
+                  <button type="button" className="small-button" disabled={p.openBlocker !== null || p.opening !== null} onClick={() => p.onOpen(s.file)} aria-label={`Open ${s.file} as a run`}>
+                    {p.opening === s.file ? 'Opening…' : 'Open run'}
+                  </button>
+                </td>
                 <td>{s.label}</td>
                 {s.error !== null ? (
                   <td colSpan={modes.length * 3} className="field-error">
@@ -109,11 +114,6 @@ export function SampleTable(p: { view: EvaluationView; onOpen(file: string): voi
                     )}
                   </td>
                 )}
-                <td>
-                  <button type="button" className="small-button" disabled={p.openBlocker !== null || p.opening !== null} onClick={() => p.onOpen(s.file)} aria-label={`Open ${s.file} as a run`}>
-                    {p.opening === s.file ? 'Opening…' : 'Open run'}
-                  </button>
-                </td>
               </tr>
             ))}
           </tbody>

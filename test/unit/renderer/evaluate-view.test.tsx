@@ -56,7 +56,7 @@ describe('the Evaluate view', () => {
     fireEvent.change(screen.getByLabelText('Workers'), { target: { value: '2' } });
     fireEvent.click(screen.getByRole('button', { name: 'Evaluate' }));
     await screen.findByTestId('accuracy-timestep');
-    expect(fake.callsOf('eval.start')[0]).toMatchObject({ dataset: FAKE_DATASET, mode: 'both', readout: 'count', windowUs: null, workers: 2 });
+    expect(fake.callsOf('eval.start')[0]).toMatchObject({ dataset: FAKE_DATASET, mode: 'both', readout: 'count', windowUs: null, dtUs: 1000, workers: 2 });
     expect(screen.getByTestId('accuracy-event').textContent).toBe('100.0 %');
     expect(screen.getByTestId('accuracy-timestep').textContent).toBe('83.3 %');
     const timestep = screen.getByRole('table', { name: 'Confusion, time-stepped' });
@@ -99,9 +99,12 @@ describe('the Evaluate view', () => {
 
 describe('parseEvalForm', () => {
   it('reads the window in milliseconds and names the field that is wrong', () => {
-    expect(parseEvalForm({ ...DEFAULT_EVAL_FORM, dataset: ' /d ', windowMs: '2.5' })).toEqual({ ok: true, request: { dataset: '/d', mode: 'both', readout: 'count', windowUs: 2500 } });
+    expect(parseEvalForm({ ...DEFAULT_EVAL_FORM, dataset: ' /d ', windowMs: '2.5' })).toEqual({ ok: true, request: { dataset: '/d', mode: 'both', readout: 'count', windowUs: 2500, dtUs: 1000 } });
     expect(parseEvalForm({ ...DEFAULT_EVAL_FORM, dataset: '' })).toMatchObject({ ok: false, field: 'dataset' });
     expect(parseEvalForm({ ...DEFAULT_EVAL_FORM, dataset: '/d', windowMs: '-1' })).toMatchObject({ ok: false, field: 'windowMs' });
+    expect(parseEvalForm({ ...DEFAULT_EVAL_FORM, dataset: '/d', dtUs: '0' })).toMatchObject({ ok: false, field: 'dtUs' });
+    // Chip semantics has no time step: the field is not read.
+    expect(parseEvalForm({ ...DEFAULT_EVAL_FORM, dataset: '/d', mode: 'event', dtUs: '' })).toEqual({ ok: true, request: { dataset: '/d', mode: 'event', readout: 'count', windowUs: null } });
     expect(parseEvalForm({ ...DEFAULT_EVAL_FORM, dataset: '/d', workers: '1.5' })).toMatchObject({
       ok: false,
       field: 'workers',

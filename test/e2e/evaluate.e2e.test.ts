@@ -1,0 +1,117 @@
+// The Evaluate view end to end: the real web host (`dcnn web`: its services, the project
+// store's worker, the evaluation worker threads) and Debian's Chromium. A small dataset
+// of moving bars (a folder per direction, made by the workbench's own generator) under the
+// host's data folder is checked, evaluated in both modes on the landing model, its
+// accuracy side by side and confusion matrices read off the page, then one sample opened
+// as a run and its spikes seen in the Run tab. Screenshots at both sizes in test-results/.
+//
+// Expects `npm run build` to have run (dist/ with dist/renderer); builds nothing itself.
+
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeEventFile } from '../../main/formats/event-files.js';
+import { movingBar } from '../../main/sim/input-generators.js';
+import { SHOTS, shots, text, until, VIEWPORTS } from './page-steps.js';
+import { assertBuilt, chromiumPath, startWebHost, type WebHost } from './web-host-process.js';
+
+const DIRECTIONS = ['right', 'left', 'down', 'up'] as const;
+
+let browser: Browser;
+let host: WebHost;
+let page: Page;
+let dataset: string;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  assertBuilt();
+  mkdirSync(SHOTS, { recursive: true });
+  const dataDir = mkdtempSync(join(tmpdir(), 'dcnn-e2e-eval-'));
+  // Under the data folder: a browser tab may read datasets only there (and under --allow-dir).
+  dataset = join(dataDir, 'bars');
+  for (const [i, direction] of DIRECTIONS.entries()) {
+    mkdirSync(join(dataset, direction), { recursive: true });
+    for (let k = 0; k < 2; k++) {
+      const batch = movingBar({ shape: [2, 16, 16], durationMs: 80 + 40 * k, rateHz: 400, seed: 900 + 10 * i + k, layer: 0, direction });
+      writeFileSync(join(dataset, direction, `s${k}.npy`), writeEventFile(batch, 'npy', 'xytp'));
+    }
+  }
+  // The moving-bar example answers right, left, down, up on channels 0..3: classes.txt says so.
+  writeFileSync(join(dataset, 'classes.txt'), `${DIRECTIONS.join('\n')}\n`);
+  host = await startWebHost(90_000, dataDir);
+  browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+  page = await browser.newPage({ viewport: VIEWPORTS[0] });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(host.url);
+  await until('the landing model has compiled', async () => /chip layers/.test(await text(page.getByTestId('compile-summary')).catch(() => '')), 60_000);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+});
+
+describe('the Evaluate view', () => {
+  it('checks the dataset, evaluates it in both modes, and shows accuracy side by side and the confusion matrices', async () => {
+    await page.keyboard.press('Alt+6');
+    expect(await page.getByRole('tab', { name: 'Evaluate' }).getAttribute('aria-selected')).toBe('true');
+    const setup = page.getByRole('region', { name: 'Evaluation setup' });
+    // A folder outside the data folder is refused with what to do.
+    await setup.getByLabel('Dataset folder').fill('/etc');
+    await setup.getByLabel('Dataset folder').press('Enter');
+    await until('the refusal shows', async () => /--allow-dir/.test(await text(setup.getByRole('alert')).catch(() => '')));
+    await setup.getByLabel('Dataset folder').fill(dataset);
+    await setup.getByRole('button', { name: 'Check' }).click();
+    const classes = setup.getByRole('table', { name: 'Classes of the dataset' });
+    await classes.waitFor();
+    expect(await classes.getByRole('row').allTextContents()).toEqual(['channelclasssamples', '0right2', '1left2', '2down2', '3up2', 'class folders8']);
+    await setup.getByRole('radio', { name: 'Both, side by side' }).check();
+    await setup.getByLabel('Workers').fill('2');
+    await setup.getByRole('button', { name: 'Evaluate' }).click();
+    const results = page.getByRole('region', { name: 'Evaluation results' });
+    await until('the evaluation has ended and its results show', async () => (await results.getByTestId('accuracy-timestep').count()) > 0, 120_000);
+    expect(await text(setup.getByTestId('eval-ended'))).toMatch(/^Evaluation #1 completed/);
+    const event = await text(results.getByTestId('accuracy-event'));
+    const timestep = await text(results.getByTestId('accuracy-timestep'));
+    expect(event).toMatch(/^\d+\.\d %$/);
+    expect(timestep).toMatch(/^\d+\.\d %$/);
+    // The trained example tells the directions apart in both modes.
+    expect(Number.parseFloat(event)).toBeGreaterThanOrEqual(75);
+    expect(Number.parseFloat(timestep)).toBeGreaterThanOrEqual(75);
+    for (const [mode, name] of [
+      ['event', 'Confusion, event'],
+      ['timestep', 'Confusion, time-stepped'],
+    ] as const) {
+      const matrix = results.getByRole('table', { name });
+      expect(await matrix.getByRole('rowheader').allTextContents()).toEqual([...DIRECTIONS]);
+      expect(await matrix.getByRole('columnheader').allTextContents()).toEqual(['true ↓ predicted →', ...DIRECTIONS, 'other', 'samples']);
+      const cells = await matrix.locator('td.cell').allTextContents();
+      expect(cells.reduce((a, b) => a + Number(b), 0)).toBe(8);
+      expect(await results.getByTestId(`confusion-${mode}`).isVisible()).toBe(true);
+    }
+    expect(Number(await text(results.getByTestId('disagreeing')))).toBeGreaterThanOrEqual(0);
+    const past = page.getByRole('region', { name: 'Past evaluations' });
+    expect(await text(past.getByRole('button', { name: /^#1 completed bars · both modes/ }))).toMatch(/8\/8/);
+    await page.getByRole('tab', { name: 'Evaluate' }).focus();
+    await shots(page, 'evaluate');
+    await page.setViewportSize(VIEWPORTS[0]);
+  });
+
+  it('opens a sample as a run: the Run tab shows its spikes and predicted class', async () => {
+    const results = page.getByRole('region', { name: 'Evaluation results' });
+    await results.getByRole('radio', { name: /^all/ }).check();
+    await results.getByRole('button', { name: 'Open down/s0.npy as a run' }).click();
+    await until('the Run tab is shown', async () => (await page.getByRole('tab', { name: /Run/ }).getAttribute('aria-selected')) === 'true');
+    await until('the run has ended', async () => /completed/.test(await text(page.getByTestId('run-summary')).catch(() => '')), 60_000);
+    expect(Number(await page.getByTestId('monitor-events').getAttribute('data-count'))).toBeGreaterThan(0);
+    const runs = page.getByRole('region', { name: 'Runs', exact: true });
+    expect(await text(runs)).toContain('#1');
+    await shots(page, 'evaluate-sample-run');
+    expect(pageErrors).toEqual([]);
+  });
+});
