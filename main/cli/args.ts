@@ -1,7 +1,8 @@
 // Parsing of the arguments several commands share (input shape, ordering, monitor layers,
-// conversion settings), with messages that say what was expected.
+// conversion settings, simulator engine), with messages that say what was expected.
 
 import type { ConversionOptions, MonitorSpec, Shape3 } from '../compiler/compile-types.js';
+import { ENGINE_NAMES, EngineUnavailableError, resolveEngine, type EngineName, type ResolvedEngine } from '../threads/native-engine.js';
 import { CliError } from './cli-io.js';
 
 export function parseInputShape(text: string | undefined): Shape3 {
@@ -75,4 +76,22 @@ export function parseSeed(text: string | undefined): number | null {
   if (text === undefined) return null;
   if (!/^[0-9]+$/.test(text.trim())) throw new CliError(`--init takes a non-negative integer seed; got "${text}"`);
   return Number(text);
+}
+
+/** `--engine native|wasm|js`: the simulator engine; undefined = the fastest available. */
+export function parseEngine(text: string | undefined): EngineName | undefined {
+  if (text === undefined) return undefined;
+  const t = text.trim();
+  if (!(ENGINE_NAMES as readonly string[]).includes(t)) throw new CliError(`--engine must be "native", "wasm" or "js" (the simulator engine; default: the fastest available); got "${text}"`);
+  return t as EngineName;
+}
+
+/** The engine `--engine` names, checked now: asking for one this machine lacks is a clear error (exit 2), not a failed run. */
+export function chooseEngine(text: string | undefined): ResolvedEngine {
+  try {
+    return resolveEngine(parseEngine(text));
+  } catch (e) {
+    if (e instanceof EngineUnavailableError) throw new CliError(e.message);
+    throw e;
+  }
 }

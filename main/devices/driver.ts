@@ -14,6 +14,8 @@ export interface DeployOptions {
    * chip). A real chip has one order and ignores this.
    */
   order?: 'depth-first' | 'breadth-first';
+  /** Virtual devkits only: the simulator engine ('native', 'wasm', 'js'; absent: the fastest available). */
+  engine?: 'native' | 'wasm' | 'js';
 }
 
 // The forward run's options and results belong to the simulator's floor, so the worker

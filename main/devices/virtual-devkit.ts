@@ -67,6 +67,7 @@ export class VirtualDevkitDriver implements ManagedDeviceDriver {
       const settings: SimulationStartOptions = {};
       if (options.slowClockHz !== undefined) settings.slowClockHz = options.slowClockHz;
       if (options.order !== undefined) settings.order = options.order;
+      if (options.engine !== undefined) settings.engine = options.engine;
       const sim = await this.startSimulation(config, settings);
       // Gone (or closed) while the worker started: end it rather than keep it.
       if (this.state !== 'open') {

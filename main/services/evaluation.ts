@@ -15,6 +15,7 @@ import type { SampleResult } from '../sim/sample-run.js';
 import type { DisagreementCause } from '../sim/mode-disagreement.js';
 import type { EvalMode, EvalTask, EvalTaskResult } from '../threads/eval-worker.js';
 import { poolWorkerFile } from '../threads/pool-worker-file.js';
+import type { EngineName } from '../threads/native-engine.js';
 import type { Dataset, DatasetSample } from './dataset.js';
 import { entryOf } from './run-inputs.js';
 import { ServiceError } from './service-error.js';
@@ -36,6 +37,8 @@ export interface EvaluationOptions {
   onSample?: (row: SampleRow) => void | Promise<void>;
   /** Where samples run: default a pool of worker threads here; the Redis queue for many machines. */
   runner?: SampleRunner;
+  /** Simulator engine of every sample (absent: the fastest each worker has). */
+  engine?: EngineName;
 }
 
 /** Runs one sample's task somewhere and gives its result. */
@@ -146,6 +149,7 @@ export async function evaluateDataset(compiled: CompileResult, dataset: Dataset,
     windowUs: options.windowUs ?? null,
     ...(options.mapping ? { mapping: options.mapping } : {}),
     ...(options.sensor ? { sensor: options.sensor } : {}),
+    ...(options.engine ? { engine: options.engine } : {}),
   };
   const runner = options.runner ?? threadPoolRunner(workers);
   const t0 = performance.now();

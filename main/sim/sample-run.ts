@@ -10,6 +10,8 @@ import type { SimCounters } from './sim-counters.js';
 import { binEvents } from './raster-events.js';
 import type { SpikeBatch } from '../common/spike-batch.js';
 import { TimestepEngine } from './timestep-engine.js';
+import type { EventLoopBackend } from './event-loop-backend.js';
+import type { TimestepBackend } from './timestep-backend.js';
 
 export type SampleMode = 'event' | 'timestep';
 
@@ -32,12 +34,29 @@ export interface SampleResult {
   synapticOps: number;
 }
 
-export function runSample(config: ChipConfig, exitCore: number, exitChannels: number, entry: SampleEntry, input: SpikeBatch, mode: SampleMode, dtUs: number): SampleResult {
+/** Faster implementations to run a sample with (the native addon); absent: the TypeScript/WebAssembly engines. */
+export interface SampleEngines {
+  timestep?: TimestepBackend;
+  eventLoop?: EventLoopBackend;
+  kernelImpl?: 'auto' | 'js';
+}
+
+export function runSample(
+  config: ChipConfig,
+  exitCore: number,
+  exitChannels: number,
+  entry: SampleEntry,
+  input: SpikeBatch,
+  mode: SampleMode,
+  dtUs: number,
+  engines: SampleEngines = {},
+): SampleResult {
   if (mode === 'event') {
-    const { counters: _counters, ...result } = runEventSample(config, exitCore, exitChannels, input);
+    const options: EventEngineOptions = { ...(engines.eventLoop ? { native: engines.eventLoop } : {}), ...(engines.kernelImpl ? { kernelImpl: engines.kernelImpl } : {}) };
+    const { counters: _counters, ...result } = runEventSample(config, exitCore, exitChannels, input, options);
     return result;
   }
-  return runTimestepSample(config, exitChannels, entry, input, dtUs);
+  return runTimestepSample(config, exitChannels, entry, input, dtUs, engines.timestep);
 }
 
 /** Chip semantics with the engine's counters (drops by reason, spikes per core); `options` varies the not-established choices. */
@@ -64,13 +83,13 @@ export function runEventSample(config: ChipConfig, exitCore: number, exitChannel
 }
 
 /** The reference's time-stepped run of the quantized network, input binned at dtUs. */
-export function runTimestepSample(config: ChipConfig, exitChannels: number, entry: SampleEntry, input: SpikeBatch, dtUs: number): SampleResult {
+export function runTimestepSample(config: ChipConfig, exitChannels: number, entry: SampleEntry, input: SpikeBatch, dtUs: number, backend?: TimestepBackend): SampleResult {
   const counts = new Array<number>(exitChannels).fill(0);
   const t0 = input.length > 0 ? input.t[0]! : 0;
   const last = input.length > 0 ? input.t[input.length - 1]! : t0;
   const bins = Math.floor((last - t0) / dtUs) + 1;
   const raster = binEvents(input, { layer: entry.layer, shape: entry.shape, bins, dtUs, t0 });
-  const engine = new TimestepEngine(config, entry.dvs ? { input: 'dvs' } : {});
+  const engine = new TimestepEngine(config, { ...(entry.dvs ? { input: 'dvs' as const } : {}), ...(backend ? { backend } : {}) });
   const r = engine.run(raster);
   const [T, C, H, W] = r.outputs.shape;
   let first: number | null = null;

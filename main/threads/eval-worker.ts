@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { ChipConfig } from '../chips/chip-config.js';
 import { detectEventInputFormat, readEventFile } from '../formats/event-files.js';
 import { runSample, type SampleEntry, type SampleMode, type SampleResult } from '../sim/sample-run.js';
+import { resolveEngine, type EngineName } from './native-engine.js';
 import { runBothModes } from '../sim/mode-comparison.js';
 import type { DisagreementCause } from '../sim/mode-disagreement.js';
 import type { ReadoutRule } from '../sim/evaluation-metrics.js';
@@ -32,6 +33,8 @@ export interface EvalTask {
   sensor?: { width: number; height: number };
   /** The sample's bytes when it comes from elsewhere (the Redis queue); `path` then only names it. */
   bytes?: Uint8Array;
+  /** Simulator engine ('native', 'wasm', 'js'); absent: the fastest this worker has. */
+  engine?: EngineName;
 }
 
 export type EvalMode = SampleMode | 'both';
@@ -82,7 +85,9 @@ export function evaluateSampleBytes(task: Omit<EvalTask, 'path'>, name: string, 
       });
       return { ok: true, ...both.event, compared: both.timestep, causes: both.causes, warnings: read.warnings, wallMs: performance.now() - t0 };
     }
-    const r = runSample(task.config, task.exitCore, task.exitChannels, task.entry, input, task.mode, task.dtUs);
+    const chosen = resolveEngine(task.engine);
+    const engines = chosen.native ? { timestep: chosen.native, eventLoop: chosen.native } : { kernelImpl: chosen.kernelImpl };
+    const r = runSample(task.config, task.exitCore, task.exitChannels, task.entry, input, task.mode, task.dtUs, engines);
     return { ok: true, ...r, warnings: read.warnings, wallMs: performance.now() - t0 };
   } catch (e) {
     return { ok: false, error: e instanceof Error ? e.message : String(e) };

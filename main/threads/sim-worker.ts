@@ -6,6 +6,7 @@
 
 import { parentPort } from 'node:worker_threads';
 import { EventEngine } from '../sim/event-engine.js';
+import { resolveEngine } from './native-engine.js';
 import { diffCounters, type SimCounters } from '../sim/sim-counters.js';
 import type { SpikeBatch } from '../common/spike-batch.js';
 import { batchOfBuffer, CONTROL_CANCEL_RUN, errorOf, transferableBatch, type FromWorker, type ToWorker } from './simulation-protocol.js';
@@ -108,8 +109,10 @@ port.on('message', (msg: ToWorker) => {
     case 'load':
       try {
         control = new Int32Array(msg.control);
-        engine = new EventEngine(msg.config, msg.settings);
-        post({ type: 'loaded', warnings: [...engine.warnings] });
+        const { engine: requested, ...settings } = msg.settings;
+        const chosen = resolveEngine(requested);
+        engine = new EventEngine(msg.config, { ...settings, ...(chosen.native ? { native: chosen.native } : {}), kernelImpl: settings.kernelImpl ?? chosen.kernelImpl });
+        post({ type: 'loaded', warnings: [...engine.warnings], engine: engine.engine, nativeDeclined: engine.nativeDeclined });
       } catch (e) {
         post({ type: 'loadFailed', error: errorOf(e) });
       }

@@ -63,6 +63,8 @@ export class SimulationClient {
     control: SharedArrayBuffer,
     /** Load-time warnings (ambiguous addresses, leak without slow clock, ...). */
     readonly warnings: readonly SimIssue[],
+    /** What simulates: 'native', 'wasm-simd' or 'js', and why a native engine asked for does not run this configuration. */
+    readonly engine: { readonly name: string; readonly nativeDeclined: string | null },
     private readonly chunkEvents: number,
     private readonly maxInFlight: number,
   ) {
@@ -82,11 +84,12 @@ export class SimulationClient {
       slowClockHz: options.slowClockHz,
       maxEventsPerInput: options.maxEventsPerInput,
       kernelImpl: options.kernelImpl,
+      engine: options.engine,
     };
     try {
-      const warnings = await new Promise<SimIssue[]>((resolve, reject) => {
+      const loaded = await new Promise<Extract<FromWorker, { type: 'loaded' }>>((resolve, reject) => {
         const onMessage = (m: FromWorker) => {
-          if (m.type === 'loaded') resolve(m.warnings);
+          if (m.type === 'loaded') resolve(m);
           else if (m.type === 'loadFailed') reject(toError(m.error));
           else return;
           worker.off('message', onMessage);
@@ -96,7 +99,7 @@ export class SimulationClient {
         worker.on('error', reject);
         worker.postMessage({ type: 'load', config, settings, control } satisfies ToWorker);
       });
-      return new SimulationClient(worker, control, warnings, options.chunkEvents ?? 32768, options.maxChunksInFlight ?? 2);
+      return new SimulationClient(worker, control, loaded.warnings, { name: loaded.engine, nativeDeclined: loaded.nativeDeclined }, options.chunkEvents ?? 32768, options.maxChunksInFlight ?? 2);
     } catch (e) {
       await worker.terminate();
       throw e;

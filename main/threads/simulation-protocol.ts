@@ -8,6 +8,7 @@ import type { ChipBehaviour } from '../sim/chip-behaviour.js';
 import type { SimIssue } from '../sim/chip-loader.js';
 import type { ProcessingOrder } from '../sim/event-engine.js';
 import type { SimCounters } from '../sim/sim-counters.js';
+import type { EngineName } from './native-engine.js';
 import { BYTES_PER_EVENT, packBatch, unpackBatch, type SpikeBatch } from '../common/spike-batch.js';
 
 /** What configures the engine in the worker (EventEngineOptions that can cross threads). */
@@ -17,6 +18,8 @@ export interface EngineSettings {
   slowClockHz?: number | null;
   maxEventsPerInput?: number;
   kernelImpl?: 'auto' | 'js' | 'wasm-simd';
+  /** 'native', 'wasm' or 'js' (native-engine.ts resolveEngine); absent: the fastest available. */
+  engine?: EngineName;
 }
 
 /** Index in the shared control array: id of the run to cancel (0 = none). */
@@ -40,7 +43,7 @@ export interface WorkerError {
 }
 
 export type FromWorker =
-  | { type: 'loaded'; warnings: SimIssue[] }
+  | { type: 'loaded'; warnings: SimIssue[]; engine: string; nativeDeclined: string | null }
   | { type: 'loadFailed'; error: WorkerError }
   | { type: 'output'; runId: number; events: ArrayBuffer }
   | { type: 'progress'; runId: number; eventsIn: number; eventsOut: number; timeUs: number }

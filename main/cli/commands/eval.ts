@@ -1,6 +1,6 @@
 // `dcnn eval MODEL --weights W --input-shape C,H,W --dataset DIR [--mode event|timestep|both]
 //  [--workers N] [--readout count|first] [--window-us US] [--dt-us 1000] [--project P [--new]]
-//  [--csv FILE] [--json]`
+//  [--csv FILE] [--engine native|wasm|js] [--json]`
 // Runs every sample of a dataset (a folder per class, or files + labels.csv) through the
 // quantized model on all cores and prints accuracy, per-class accuracy, the confusion
 // matrix and, with --json, one row per sample. With --project the evaluation is kept in the
@@ -17,6 +17,7 @@ import { compileModel } from '../../compiler/compile.js';
 import { listDataset } from '../../services/dataset.js';
 import { evaluateDataset, type EvaluationResult } from '../../services/evaluation.js';
 import { queueRunner, redisConnection } from '../../services/eval-queue.js';
+import { chooseEngine } from '../args.js';
 import { CliError, type CliIO } from '../cli-io.js';
 import { projectEvaluation } from '../eval-project.js';
 import { evaluationCsv } from '../../services/evaluation-rows.js';
@@ -114,6 +115,7 @@ export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
       new: { type: 'boolean' },
       csv: { type: 'string' },
       queue: { type: 'string' },
+      engine: { type: 'string' },
       ...INPUT_MAPPING_OPTIONS,
     },
   });
@@ -127,6 +129,10 @@ export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
   const workers = positiveInt(values.workers, '--workers');
   const windowUs = positiveInt(values['window-us'], '--window-us');
   const dtUs = positiveInt(values['dt-us'], '--dt-us')!;
+  // Resolved here (the pool's threads load the same addon); with --queue each remote worker
+  // uses the named engine, or its own fastest when none is named.
+  const engine = chooseEngine(values.engine);
+  const engineAsked = values.engine !== undefined ? engine.name : undefined;
   if (values.queue) {
     try {
       redisConnection(values.queue);
@@ -150,6 +156,7 @@ export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
     const stored = project
       ? projectEvaluation(project, { compiled, prepared, dataset: dataset.root, classes: dataset.classes, sampleCount: dataset.samples.length, settings, fresh: values.new === true })
       : null;
+    if (!values.json) io.err(`simulator engine: ${values.queue ? (engineAsked ?? 'the fastest on each worker') : engine.name}`);
     if (stored && !values.json) {
       io.err(
         stored.resumed
@@ -168,6 +175,7 @@ export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
       signal: abort.signal,
       ...(workers !== undefined ? { workers } : {}),
       ...(values.queue ? { runner: queueRunner(values.queue) } : {}),
+      ...(engineAsked ? { engine: engineAsked } : {}),
       onProgress: (p) => {
         const now = performance.now();
         if (now - lastLine < 1000 && p.done < p.total) return;
@@ -184,6 +192,7 @@ export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
           readout: result.readout,
           workers: result.workers,
           runner: result.runner,
+          engine: values.queue ? (engineAsked ?? 'fastest on each worker') : engine.name,
           classes: result.classes,
           per_class: result.perClass,
           confusion: result.confusion,

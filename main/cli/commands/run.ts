@@ -1,5 +1,5 @@
 // `dcnn run MODEL --weights W --input-shape C,H,W --device sim-speck2fdevkit:0 --events input.npy|.csv|.aedat4|.aedat|.dat|.bin|.raw
-//  [--monitor -1|all|0,2] [--project exp.dcnnproj] [--out out.npy] [--slow-clock HZ] [--json]`
+//  [--monitor -1|all|0,2] [--project exp.dcnnproj] [--out out.npy] [--slow-clock HZ] [--engine native|wasm|js] [--json]`
 // Deploys the model to a device, streams the event file through it and prints what the
 // monitored layers produced; with --project the run and both streams are recorded.
 
@@ -14,6 +14,7 @@ import { inputEventCount, inputFromPath } from '../../services/run-inputs.js';
 import { localProjectStore } from '../../store/project-store.js';
 import { concatBatches, type SpikeBatch } from '../../common/spike-batch.js';
 import { openProject, ProjectWriteError, type Project } from '../../store/project.js';
+import { chooseEngine } from '../args.js';
 import { CliError, type CliIO } from '../cli-io.js';
 import { withServices } from '../cli-services.js';
 import { formatCompileResult } from '../compile-table.js';
@@ -74,6 +75,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       out: { type: 'string' },
       'slow-clock': { type: 'string' },
       order: { type: 'string' },
+      engine: { type: 'string' },
       'data-dir': { type: 'string' },
       python: { type: 'string' },
       json: { type: 'boolean' },
@@ -93,6 +95,8 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const order = values.order;
   if (order !== undefined && order !== 'depth-first' && order !== 'breadth-first') throw new CliError(`--order must be depth-first or breadth-first; got "${order}"`);
   const slowClockHz = parseSlowClock(values['slow-clock']);
+  // Checked before anything is deployed; only virtual devkits simulate, a board ignores it.
+  const engine = values.engine !== undefined ? chooseEngine(values.engine).name : undefined;
   return withServices(io, { dataDir: values['data-dir'], python: values.python }, async (services) => {
     const device = (() => {
       try {
@@ -144,7 +148,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
           compileOptions: { inputShape: prepared.request.inputShape, ordering: prepared.request.ordering, monitorLayers: prepared.request.monitorLayers, conversion: prepared.request.conversion },
         },
         input: () => input,
-        deploy: { ...(slowClockHz !== undefined ? { slowClockHz } : {}), ...(order ? { order } : {}) },
+        deploy: { ...(slowClockHz !== undefined ? { slowClockHz } : {}), ...(order ? { order } : {}), ...(engine ? { engine } : {}) },
         listeners: {
           ...(values.out ? { onSpikes: (_id: number, b: SpikeBatch) => outputs.push(b) } : {}),
           ...(progress ? { onProgress: (_id: number, p: { eventsIn: number; totalIn: number }) => progress(p) } : {}),

@@ -1,5 +1,5 @@
 // `dcnn simulate MODEL --weights W --input-shape C,H,W --raster R.npy [--mode event|timestep]
-//  [--dt-us 1000] [--order depth-first|breadth-first] [--json]`
+//  [--dt-us 1000] [--order depth-first|breadth-first] [--engine native|wasm|js] [--json]`
 // Runs a raster through the quantized model, in the reference's time-stepped mode or in
 // the chip's event-driven mode (in a worker thread), and prints the exit layer's spike
 // counts per time bin and every layer's spike totals per bin (the fixtures' `simulation`
@@ -15,7 +15,9 @@ import { entryOf } from '../../services/run-inputs.js';
 import { rasterToEvents, type Raster } from '../../sim/raster-events.js';
 import type { SpikeBatch } from '../../common/spike-batch.js';
 import { TimestepEngine } from '../../sim/timestep-engine.js';
+import type { ResolvedEngine } from '../../threads/native-engine.js';
 import { SimulationClient } from '../../threads/simulation-client.js';
+import { chooseEngine } from '../args.js';
 import { CliError, type CliIO } from '../cli-io.js';
 import { formatCompileResult, table } from '../compile-table.js';
 import { COMPILE_OPTIONS, prepareCompile } from './compile.js';
@@ -27,13 +29,22 @@ export interface SimulationReport {
   cores: number[];
   synaptic_ops: number;
   input_events: number;
+  /** What simulated: 'native', 'wasm' (WebAssembly SIMD kernels) or 'js'. */
+  engine: string;
+  /** The simulation alone (no start-up, compile or file reading). */
   wall_ms: number;
 }
 
-export function timestepSimulation(compiled: CompileResult, raster: Raster): SimulationReport {
+/** The engine names users give (`--engine`), from what the engines call themselves. */
+function engineLabel(name: string): string {
+  return name === 'wasm-simd' ? 'wasm' : name === 'js-general' ? 'js' : name;
+}
+
+export function timestepSimulation(compiled: CompileResult, raster: Raster, chosen: ResolvedEngine = { name: 'js', native: null, kernelImpl: 'js' }): SimulationReport {
   const t0 = performance.now();
-  const engine = new TimestepEngine(compiled.config!, compiled.dvs ? { input: 'dvs' } : {});
+  const engine = new TimestepEngine(compiled.config!, { ...(compiled.dvs ? { input: 'dvs' as const } : {}), ...(chosen.native ? { backend: chosen.native } : {}) });
   const r = engine.run(raster);
+  const wallMs = performance.now() - t0;
   let events = 0;
   for (let i = 0; i < raster.data.length; i++) events += raster.data[i]!;
   return {
@@ -43,7 +54,9 @@ export function timestepSimulation(compiled: CompileResult, raster: Raster): Sim
     cores: r.chain,
     synaptic_ops: r.synapticOps,
     input_events: events,
-    wall_ms: performance.now() - t0,
+    // The time-stepped mode has no WebAssembly version: without the native engine it is JavaScript.
+    engine: engine.engine,
+    wall_ms: wallMs,
   };
 }
 
@@ -52,8 +65,13 @@ export function timestepSimulation(compiled: CompileResult, raster: Raster): Sim
  * the exit layer's output raster (after its pooling). Output events are counted and
  * dropped at once, so memory does not grow with the output of all layers.
  */
-export async function eventSimulation(compiled: CompileResult, raster: Raster, dtUs: number, order: 'depth-first' | 'breadth-first'): Promise<SimulationReport> {
-  const t0 = performance.now();
+export async function eventSimulation(
+  compiled: CompileResult,
+  raster: Raster,
+  dtUs: number,
+  order: 'depth-first' | 'breadth-first',
+  chosen?: ResolvedEngine,
+): Promise<SimulationReport> {
   const entry = entryOf(compiled);
   const input = rasterToEvents(raster, entry.layer, { dt: dtUs / 1e6 });
   const T = raster.shape[0];
@@ -80,7 +98,8 @@ export async function eventSimulation(compiled: CompileResult, raster: Raster, d
       if (c < C && y < H && x < W) out[((bin * C + c) * H + y) * W + x]!++;
     }
   };
-  const client = await SimulationClient.start(compiled.config!, { order });
+  const client = await SimulationClient.start(compiled.config!, { order, ...(chosen ? { engine: chosen.name } : {}) });
+  const engine = engineLabel(client.engine.name);
   let stats;
   try {
     stats = (await client.forward(input, { onOutput: count })).stats;
@@ -94,7 +113,9 @@ export async function eventSimulation(compiled: CompileResult, raster: Raster, d
     cores: [...ordering],
     synaptic_ops: stats.synapticOps,
     input_events: input.length,
-    wall_ms: performance.now() - t0,
+    engine,
+    // Measured around the forward pass (the worker's start and the configuration load are not in it).
+    wall_ms: stats.wallMs,
   };
 }
 
@@ -124,6 +145,7 @@ export async function simulateCommand(argv: string[], io: CliIO): Promise<number
       mode: { type: 'string', default: 'event' },
       'dt-us': { type: 'string', default: '1000' },
       order: { type: 'string', default: 'depth-first' },
+      engine: { type: 'string' },
       json: { type: 'boolean' },
     },
   });
@@ -134,6 +156,7 @@ export async function simulateCommand(argv: string[], io: CliIO): Promise<number
   const dtUs = Number(values['dt-us']);
   if (!(dtUs > 0)) throw new CliError(`--dt-us must be a positive number of microseconds; got "${values['dt-us']}"`);
   if (!values.raster) throw new CliError('--raster R.npy is required: a [T, C, H, W] array of spike counts');
+  const chosen = chooseEngine(values.engine);
   const prepared = await prepareCompile({ ...values, model: positionals[0], monitor: mode === 'event' ? 'all' : values.monitor }, io);
   const compiled = compileModel(prepared.request, { modelKind: prepared.kind });
   if (!compiled.ok) {
@@ -144,7 +167,7 @@ export async function simulateCommand(argv: string[], io: CliIO): Promise<number
   const bytes = await readBytes(rasterPath, 'raster file');
   const inputShape = compiled.dvs ? compiled.dvs.inputShape : compiled.layers[0]!.inputShape;
   const raster = rasterFromNpy(bytes, rasterPath, inputShape);
-  const report = mode === 'timestep' ? timestepSimulation(compiled, raster) : await eventSimulation(compiled, raster, dtUs, order);
+  const report = mode === 'timestep' ? timestepSimulation(compiled, raster, chosen) : await eventSimulation(compiled, raster, dtUs, order, chosen);
   if (values.json) {
     io.out(JSON.stringify(report));
     return 0;
@@ -155,7 +178,7 @@ export async function simulateCommand(argv: string[], io: CliIO): Promise<number
   io.out(
     [
       `${mode === 'event' ? `event-driven (${order})` : 'time-stepped (reference)'} simulation of ${prepared.modelPath} on ${compiled.device}`,
-      `input: ${report.input_events} events in ${raster.shape[0]} bins of ${dtUs} µs · ${report.wall_ms.toFixed(1)} ms · ${(report.synaptic_ops / Math.max(1e-9, report.wall_ms / 1000) / 1e6).toFixed(1)} M synaptic ops/s`,
+      `input: ${report.input_events} events in ${raster.shape[0]} bins of ${dtUs} µs · ${report.wall_ms.toFixed(1)} ms (${report.engine} engine) · ${(report.synaptic_ops / Math.max(1e-9, report.wall_ms / 1000) / 1e6).toFixed(1)} M synaptic ops/s`,
       '',
       table(rows, ['r', 'r', 'r']),
       '',

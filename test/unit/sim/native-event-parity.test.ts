@@ -126,7 +126,7 @@ function randomChain(seed: number, opts: { decimator?: boolean; kill?: boolean; 
     // Feature shifts and a second destination now and then: drops of both kinds.
     const shift = r(4) === 0 ? r(3) : 0;
     cores[i]!.destinations = [{ core: cores[i + 1]!.core, pooling: pools[i]!, featureShift: shift }];
-    if (i + 2 < cores.length && r(3) === 0) cores[i]!.destinations.push({ core: cores[i + 2]!.core, pooling: 1 });
+    if (i + 2 < cores.length && r(3) === 0) cores[i]!.destinations!.push({ core: cores[i + 2]!.core, pooling: 1 });
   }
   const first = cores[0]!;
   const events = allocateBatch(2500);
