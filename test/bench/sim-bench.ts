@@ -3,9 +3,16 @@
 // breadth-first) and time-stepped mode, plus one synthetic single-core workload that
 // measures the event kernel alone (WebAssembly SIMD and JavaScript). The time-stepped exit counts are checked against the
 // reference on every run (a benchmark of wrong results is worthless).
+// Then the engines side by side (native addon, WebAssembly SIMD, JavaScript) in both
+// modes on both workloads, as ratios to the WebAssembly engine and, for the time-stepped
+// mode, to the reference's published figures (test/fixtures/bench/README.md, a copy of
+// the shared bench README); the native results are checked equal to the others' first.
 // Run: npx tsx test/bench/sim-bench.ts   (or through runSimBench()).
 
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { nativeEngineStatus, nativeSimBackend, type NativeSimBackend } from '../../main/threads/native-engine.js';
+import { BENCH_DIR } from '../helpers/fixtures.js';
 import { EventEngine, type ProcessingOrder } from '../../main/sim/event-engine.js';
 import { rasterToEvents } from '../../main/sim/raster-events.js';
 import { allocateBatch, type SpikeBatch } from '../../main/common/spike-batch.js';
@@ -19,7 +26,7 @@ export interface BenchFigure {
   unit: string;
 }
 
-const REPEATS = 3;
+const REPEATS = 5;
 
 function median(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
@@ -98,6 +105,61 @@ function kernelWorkload(kernelImpl: 'wasm-simd' | 'js'): BenchFigure[] {
   ];
 }
 
+/** The reference's one-thread time-stepped figure per workload (ms), from the bench README's table. */
+function referenceFigures(): Record<'lenet' | 'dvs128', number> {
+  const text = readFileSync(`${BENCH_DIR}README.md`, 'utf8');
+  const figure = (name: string) => {
+    const m = new RegExp(`\\| \`${name}/\` \\| (\\d+(?:\\.\\d+)?) ms \\|`).exec(text);
+    if (!m) throw new Error(`${BENCH_DIR}README.md has no reference figure for ${name}`);
+    return Number(m[1]);
+  };
+  return { lenet: figure('lenet'), dvs128: figure('dvs128') };
+}
+
+/** Same numbers from every engine, or the comparison is void. */
+function sameResult(what: string, a: unknown, b: unknown): void {
+  if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`${what}: the native engine's result differs from the TypeScript engine's`);
+}
+
+/** Native vs WebAssembly vs JavaScript in both modes, and the time-stepped mode vs the reference. */
+function engineComparison(w: LoadedWorkload, input: SpikeBatch, native: NativeSimBackend, referenceMs: number): BenchFigure[] {
+  const figures: BenchFigure[] = [];
+  const ts = timed(() => new TimestepEngine(w.config).run(w.raster));
+  const tsNative = timed(() => new TimestepEngine(w.config, { backend: native }).run(w.raster));
+  sameResult(`${w.name} timestep`, Array.from(ts.result.outputs.data), Array.from(tsNative.result.outputs.data));
+  const p = `${w.name} timestep`;
+  figures.push(
+    { name: `${p} native wall`, value: tsNative.ms, unit: 'ms' },
+    { name: `${p} js wall`, value: ts.ms, unit: 'ms' },
+    { name: `${p} reference wall (bench README)`, value: referenceMs, unit: 'ms' },
+    { name: `${p} native speed-up over js`, value: ts.ms / tsNative.ms, unit: 'x' },
+    { name: `${p} native speed-up over reference (>1: faster)`, value: referenceMs / tsNative.ms, unit: 'x' },
+  );
+  for (const order of ['depth-first', 'breadth-first'] as const) {
+    const run = (options: ConstructorParameters<typeof EventEngine>[1]) =>
+      timed(() => {
+        const engine = new EventEngine(w.config, { order, ...options });
+        let out = 0;
+        engine.process(input, (b) => (out += b.length));
+        return { engine: engine.engine, counters: engine.counters(), out };
+      });
+    const wasm = run({});
+    const js = run({ kernelImpl: 'js' });
+    const nat = run({ native });
+    if (nat.result.engine !== 'native') throw new Error(`${w.name}: the native event loop declined the workload`);
+    sameResult(`${w.name} event ${order}`, [wasm.result.counters, wasm.result.out], [nat.result.counters, nat.result.out]);
+    const q = `${w.name} event ${order}`;
+    figures.push(
+      { name: `${q} native wall`, value: nat.ms, unit: 'ms' },
+      { name: `${q} wasm wall`, value: wasm.ms, unit: 'ms' },
+      { name: `${q} js wall`, value: js.ms, unit: 'ms' },
+      { name: `${q} native speed-up over wasm`, value: wasm.ms / nat.ms, unit: 'x' },
+      { name: `${q} native speed-up over js`, value: js.ms / nat.ms, unit: 'x' },
+    );
+  }
+  return figures;
+}
+
 export async function runSimBench(): Promise<BenchFigure[]> {
   const figures: BenchFigure[] = [];
   for (const name of ['lenet', 'dvs128'] as const) {
@@ -107,6 +169,16 @@ export async function runSimBench(): Promise<BenchFigure[]> {
     figures.push(...eventMode(w, 'depth-first', input), ...eventMode(w, 'breadth-first', input), ...timestepMode(w));
   }
   figures.push(...kernelWorkload('wasm-simd'), ...kernelWorkload('js'));
+  const native = nativeSimBackend();
+  if (!native) {
+    process.stdout.write(`  (native engine not compared: it is ${nativeEngineStatus().reason}; npm run build:native)\n`);
+    return figures;
+  }
+  const reference = referenceFigures();
+  for (const name of ['lenet', 'dvs128'] as const) {
+    const w = loadBenchWorkload(name);
+    figures.push(...engineComparison(w, rasterToEvents(w.raster, w.ordering[0]!, { dt: 1e-3 }), native, reference[name]));
+  }
   return figures;
 }
 
