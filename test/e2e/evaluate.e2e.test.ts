@@ -3,11 +3,12 @@
 // of moving bars (a folder per direction, made by the workbench's own generator) under the
 // host's data folder is checked, evaluated in both modes on the landing model, its
 // accuracy side by side and confusion matrices read off the page, then one sample opened
-// as a run and its spikes seen in the Run tab. Screenshots at both sizes in test-results/.
+// as a run and its spikes seen in the Run tab; the CSV exported; a longer evaluation
+// stopped part way and gone on with. Screenshots at both sizes in test-results/.
 //
 // Expects `npm run build` to have run (dist/ with dist/renderer); builds nothing itself.
 
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -23,6 +24,7 @@ let browser: Browser;
 let host: WebHost;
 let page: Page;
 let dataset: string;
+let longer: string;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
@@ -40,6 +42,16 @@ beforeAll(async () => {
   }
   // The moving-bar example answers right, left, down, up on channels 0..3: classes.txt says so.
   writeFileSync(join(dataset, 'classes.txt'), `${DIRECTIONS.join('\n')}\n`);
+  // Long enough on one worker to be stopped part way.
+  longer = join(dataDir, 'more-bars');
+  for (const [i, direction] of DIRECTIONS.entries()) {
+    mkdirSync(join(longer, direction), { recursive: true });
+    for (let k = 0; k < 10; k++) {
+      const batch = movingBar({ shape: [2, 16, 16], durationMs: 120 + 10 * k, rateHz: 600 + 40 * k, seed: 700 + 20 * i + k, layer: 0, direction });
+      writeFileSync(join(longer, direction, `s${k}.npy`), writeEventFile(batch, 'npy', 'xytp'));
+    }
+  }
+  writeFileSync(join(longer, 'classes.txt'), `${DIRECTIONS.join('\n')}\n`);
   host = await startWebHost(90_000, dataDir);
   browser = await chromium.launch({
     executablePath: chromiumPath(),
@@ -102,6 +114,16 @@ describe('the Evaluate view', () => {
     await page.setViewportSize(VIEWPORTS[0]);
   });
 
+  it('exports the per-sample rows as CSV', async () => {
+    const results = page.getByRole('region', { name: 'Evaluation results' });
+    const [download] = await Promise.all([page.waitForEvent('download'), results.getByRole('button', { name: 'Export CSV' }).click()]);
+    expect(download.suggestedFilename()).toBe('evaluation-1.csv');
+    const path = await download.path();
+    const lines = readFileSync(path, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(9);
+    expect(lines[0]).toMatch(/^file,label,predicted,correct,.*,timestep_predicted,timestep_correct,timestep_synaptic_ops,disagree,causes$/);
+  });
+
   it('opens a sample as a run: the Run tab shows its spikes and predicted class', async () => {
     const results = page.getByRole('region', { name: 'Evaluation results' });
     await results.getByRole('radio', { name: /^all/ }).check();
@@ -112,6 +134,32 @@ describe('the Evaluate view', () => {
     const runs = page.getByRole('region', { name: 'Runs', exact: true });
     expect(await text(runs)).toContain('#1');
     await shots(page, 'evaluate-sample-run');
+    await page.setViewportSize(VIEWPORTS[0]);
+  });
+
+  it('stops an evaluation part way and goes on with the samples not done', async () => {
+    await page.keyboard.press('Alt+6');
+    const setup = page.getByRole('region', { name: 'Evaluation setup' });
+    await setup.getByLabel('Dataset folder').fill(longer);
+    await setup.getByRole('radio', { name: 'Event-driven (chip semantics)' }).check();
+    await setup.getByLabel('Workers').fill('1');
+    await setup.getByRole('button', { name: 'Evaluate' }).click();
+    await until('a few samples are done', async () => /evaluation #2: ([2-9]|\d\d) \/ 40 samples/.test(await text(setup.getByTestId('eval-progress')).catch(() => '')), 60_000);
+    expect(await text(setup.getByTestId('eval-progress'))).toMatch(/samples\/s/);
+    await setup.getByRole('button', { name: 'Stop' }).click();
+    await until('it has stopped', async () => /^Evaluation #2 stopped/.test(await text(setup.getByTestId('eval-ended')).catch(() => '')), 60_000);
+    const results = page.getByRole('region', { name: 'Evaluation results' });
+    const goOn = results.getByRole('button', { name: /^Go on with the \d+ samples not done$/ });
+    const left = Number(/(\d+)/.exec(await text(goOn))![1]);
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThan(40);
+    await shots(page, 'evaluate-stopped');
+    await page.setViewportSize(VIEWPORTS[0]);
+    await goOn.click();
+    await until('it goes on from where it stopped', async () => new RegExp(`${40 - left} done before`).test(await text(setup.getByTestId('eval-progress')).catch(() => '')), 30_000);
+    await until('it has ended', async () => /^Evaluation #2 completed/.test(await text(setup.getByTestId('eval-ended')).catch(() => '')), 120_000);
+    expect(await text(results.getByRole('heading', { level: 2 }))).toMatch(/^Evaluation #2 completed/);
+    expect(await text(results.getByRole('table', { name: 'Accuracy per mode' }).getByRole('row').nth(1))).toMatch(/all 40 samples/);
     expect(pageErrors).toEqual([]);
   });
 });
