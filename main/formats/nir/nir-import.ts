@@ -3,7 +3,9 @@
 // layer order) and writes one layer per node: Conv2d -> nn.Conv2d, IF -> sl.IAFSqueeze,
 // SumPool2d -> sl.SumPool2d, AvgPool2d -> nn.AvgPool2d, Affine/Linear -> nn.Linear,
 // Flatten -> nn.Flatten. Leaky neurons are refused: the chip's neurons integrate and
-// fire and do not leak. Graphs that branch or merge are refused too (sequential only).
+// fire and do not leak. A graph that branches or merges (as `nir.write` stores a sinabs
+// graph network, or the workbench's own graph export) becomes the nn.Module class form,
+// with one sl.Merge per two inputs summed into a node (NIR sums a node's inputs).
 
 import { FormatError } from '../format-error.js';
 import type { ImportedModel } from '../model-importer.js';
@@ -83,59 +85,68 @@ class NodeReader {
   }
 }
 
+/** One model layer read from one NIR node; parameters named as the layer's own (weight, bias). */
 interface Layer {
+  node: string;
   text: string;
-  tensors: Array<[string, Tensor]>;
+  params: Array<[string, Tensor]>;
 }
 
-/** Follows the edges from the Input node; every node on the way must have one successor. */
-function chain(graph: NirGraph): NirNode[] {
+interface NodeGraph {
+  /** Every node, Input first, each after all the nodes that feed it. */
+  order: NirNode[];
+  preds: Map<string, string[]>;
+  succs: Map<string, string[]>;
+  /** Each node has at most one predecessor and one successor: an nn.Sequential. */
+  sequential: boolean;
+}
+
+/** The edges checked (no dangling names, one Input, everything reachable from it, no cycle) and the nodes in topological order. */
+function readEdges(graph: NirGraph): NodeGraph {
   const byName = new Map(graph.nodes.map((n) => [n.name, n]));
-  const next = new Map<string, string[]>();
-  const prev = new Map<string, number>();
+  const succs = new Map<string, string[]>();
+  const preds = new Map<string, string[]>();
   for (const [a, b] of graph.edges) {
     for (const end of [a, b]) {
       if (!byName.has(end)) {
         throw new FormatError('nir', 'DANGLING_INPUT', `The NIR edge ${a} -> ${b} names a node '${end}' that the file does not have (nodes: ${[...byName.keys()].join(', ')}). The graph is damaged or was cut; write it again with nir.write.`, { from: a, to: b, missing: end });
       }
     }
-    next.set(a, [...(next.get(a) ?? []), b]);
-    prev.set(b, (prev.get(b) ?? 0) + 1);
+    succs.set(a, [...(succs.get(a) ?? []), b]);
+    preds.set(b, [...(preds.get(b) ?? []), a]);
   }
   const inputs = graph.nodes.filter((n) => n.type === 'Input');
   if (inputs.length !== 1) {
     throw new FormatError('nir', 'NOT_SEQUENTIAL', `The NIR graph has ${inputs.length} Input nodes; a network for the chip has exactly one.`, { inputs: inputs.length });
   }
+  const outputs = graph.nodes.filter((n) => n.type === 'Output');
+  if (outputs.length === 0) {
+    throw new FormatError('nir', 'NOT_SEQUENTIAL', 'The NIR graph has no Output node: nothing leaves the network.', { outputs: 0 });
+  }
+  for (const n of graph.nodes) {
+    if (n.type !== 'Output' && (succs.get(n.name) ?? []).length === 0) {
+      throw new FormatError('nir', 'DANGLING_INPUT', `NIR node '${n.name}' (${n.type}) has no outgoing edge, so it never reaches the Output node.`, { node: n.name, successors: 0 });
+    }
+  }
+  // Kahn's algorithm from the Input node.
+  const waiting = new Map(graph.nodes.map((n) => [n.name, (preds.get(n.name) ?? []).length]));
   const order: NirNode[] = [];
-  const seen = new Set<string>();
-  let cur: NirNode = inputs[0]!;
-  for (;;) {
-    if (seen.has(cur.name)) throw new FormatError('nir', 'NOT_SEQUENTIAL', `The NIR graph has a cycle through node '${cur.name}'.`, { node: cur.name });
-    seen.add(cur.name);
-    order.push(cur);
-    if (cur.type === 'Output') break;
-    const outs = next.get(cur.name) ?? [];
-    if (outs.length !== 1) {
-      throw new FormatError(
-        'nir',
-        outs.length === 0 ? 'DANGLING_INPUT' : 'NOT_SEQUENTIAL',
-        outs.length === 0
-          ? `NIR node '${cur.name}' (${cur.type}) has no outgoing edge, so the chain from Input never reaches an Output node.`
-          : `NIR node '${cur.name}' (${cur.type}) feeds ${outs.length} nodes (${outs.join(', ')}): the graph branches. Only sequential NIR graphs are read.`,
-        { node: cur.name, successors: outs.length },
-      );
+  const ready = [inputs[0]!.name];
+  while (ready.length > 0) {
+    const name = ready.shift()!;
+    order.push(byName.get(name)!);
+    for (const nxt of succs.get(name) ?? []) {
+      const left = waiting.get(nxt)! - 1;
+      waiting.set(nxt, left);
+      if (left === 0) ready.push(nxt);
     }
-    const nxt = byName.get(outs[0]!)!;
-    if ((prev.get(nxt.name) ?? 0) !== 1) {
-      throw new FormatError('nir', 'NOT_SEQUENTIAL', `NIR node '${nxt.name}' (${nxt.type}) has ${prev.get(nxt.name)} incoming edges: the graph merges. Only sequential NIR graphs are read.`, { node: nxt.name });
-    }
-    cur = nxt;
   }
-  const off = graph.nodes.filter((n) => !seen.has(n.name));
-  if (off.length) {
-    throw new FormatError('nir', 'NOT_SEQUENTIAL', `NIR nodes ${off.map((n) => `'${n.name}' (${n.type})`).join(', ')} are not on the chain from Input to Output.`, { nodes: off.length });
+  if (order.length !== graph.nodes.length) {
+    const off = graph.nodes.filter((n) => !order.includes(n));
+    throw new FormatError('nir', 'NOT_SEQUENTIAL', `NIR nodes ${off.map((n) => `'${n.name}' (${n.type})`).join(', ')} cannot be reached from the Input node without a cycle, or are fed by nodes that cannot.`, { nodes: off.length });
   }
-  return order;
+  const sequential = outputs.length === 1 && graph.nodes.every((n) => (succs.get(n.name) ?? []).length <= 1 && (preds.get(n.name) ?? []).length <= 1);
+  return { order, preds, succs, sequential };
 }
 
 function shape3(r: NodeReader, name: string): [number, number, number] | undefined {
@@ -151,9 +162,10 @@ export function importNirGraph(graph: NirGraph): ImportedModel {
   let inputShape: [number, number, number] | undefined;
   let zeroBiases = 0;
   let neurons = 0;
+  const edges = readEdges(graph);
+  let current = '';
   const push = (text: string, params: Array<[string, Tensor]> = []): void => {
-    const i = layers.length;
-    layers.push({ text, tensors: params.map(([k, t]) => [`${i}.${k}`, t]) });
+    layers.push({ node: current, text, params });
   };
   const bias = (r: NodeReader, outC: number): Tensor | null => {
     const b = r.optionalTensor('bias');
@@ -167,7 +179,8 @@ export function importNirGraph(graph: NirGraph): ImportedModel {
     return { ...b, shape: [outC] };
   };
 
-  for (const node of chain(graph)) {
+  for (const node of edges.order) {
+    current = node.name;
     const r = new NodeReader(node);
     switch (node.type) {
       case 'Input':
@@ -261,15 +274,102 @@ export function importNirGraph(graph: NirGraph): ImportedModel {
     notes.push('NIR IF nodes store only r and v_threshold: min_v_mem is not stored (assumed -1.0, the default of sinabs from_model and of the workbench conversion) and the reset mode is not stored (assumed subtract, the sinabs default). Edit min_v_mem in the model text, or add reset_fn=MembraneReset(), if the network was trained otherwise.');
   }
   if (zeroBiases) notes.push(`${zeroBiases} all-zero bias(es) read as layers without bias (NIR always stores a bias).`);
-  const tensors = new Map<string, Tensor>();
-  for (const l of layers) for (const [k, t] of l.tensors) tensors.set(k, t);
-  const model: ImportedModel = {
-    format: `NIR ${graph.version}`,
-    modelText: `nn.Sequential(\n${layers.map((l) => `    ${l.text},\n`).join('')})`,
-    tensors,
-    notes,
-  };
+  const written = edges.sequential ? sequentialText(layers) : classFormText(layers, edges);
+  const model: ImportedModel = { format: `NIR ${graph.version}`, modelText: written.text, tensors: written.tensors, notes };
   if (inputShape) model.inputShape = inputShape;
   else notes.push('The Input node states no [C, H, W] shape: give the input shape.');
   return model;
+}
+
+interface Written {
+  text: string;
+  tensors: Map<string, Tensor>;
+}
+
+function sequentialText(layers: readonly Layer[]): Written {
+  const tensors = new Map<string, Tensor>();
+  layers.forEach((l, i) => {
+    for (const [k, t] of l.params) tensors.set(`${i}.${k}`, t);
+  });
+  return { text: `nn.Sequential(\n${layers.map((l) => `    ${l.text},\n`).join('')})`, tensors };
+}
+
+/** NIR node names as Python attribute names: identifiers, unique, never a keyword the parser reserves. */
+function attributeNames(layers: readonly Layer[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const taken = new Set<string>(['forward', 'model', 'x', 'self']);
+  for (const l of layers) {
+    let base = l.node.replace(/[^A-Za-z0-9_]/g, '_');
+    if (!/^[A-Za-z_]/.test(base)) base = `n${base}`;
+    let name = base;
+    for (let k = 2; taken.has(name); k++) name = `${base}_${k}`;
+    taken.add(name);
+    out.set(l.node, name);
+  }
+  return out;
+}
+
+/**
+ * The nn.Module class form the model parser reads for graphs: one attribute per layer, a
+ * straight-line forward in topological order, and an sl.Merge for each extra input of a
+ * node (NIR sums the inputs of a node; sl.Merge adds two).
+ */
+function classFormText(layers: readonly Layer[], g: NodeGraph): Written {
+  const attr = attributeNames(layers);
+  const byNode = new Map(layers.map((l) => [l.node, l]));
+  const tensors = new Map<string, Tensor>();
+  const init: string[] = [];
+  const body: string[] = [];
+  const value = new Map<string, string>();
+  let merges = 0;
+  const inputOf = (node: string): string => {
+    const vars = (g.preds.get(node) ?? []).map((p) => value.get(p)!);
+    let acc = vars[0]!;
+    for (const v of vars.slice(1)) {
+      const m = `merge_${++merges}`;
+      init.push(`        self.${m} = sl.Merge()`);
+      const out = `${m}_out`;
+      body.push(`        ${out} = self.${m}(${acc}, ${v})`);
+      acc = out;
+    }
+    return acc;
+  };
+  // Several Output nodes (a network with several heads): a tuple, in topological order.
+  const results: string[] = [];
+  for (const n of g.order) {
+    if (n.type === 'Input') {
+      value.set(n.name, 'x');
+      continue;
+    }
+    if (n.type === 'Output') {
+      results.push(inputOf(n.name));
+      continue;
+    }
+    const l = byNode.get(n.name)!;
+    const a = attr.get(n.name)!;
+    init.push(`        self.${a} = ${l.text}`);
+    for (const [k, t] of l.params) tensors.set(`${a}.${k}`, t);
+    const out = `${a}_out`;
+    body.push(`        ${out} = self.${a}(${inputOf(n.name)})`);
+    value.set(n.name, out);
+  }
+  const text = [
+    'import torch.nn as nn',
+    'import sinabs.layers as sl',
+    '',
+    '',
+    'class Net(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    ...init,
+    '',
+    '    def forward(self, x):',
+    ...body,
+    `        return ${results.join(', ')}`,
+    '',
+    '',
+    'model = Net()',
+    '',
+  ].join('\n');
+  return { text, tensors };
 }
