@@ -20,6 +20,8 @@ export interface EventCorePlan {
   /** f stride, a multiple of 8. */
   readonly Fs: number;
   readonly weightsPerInput: number;
+  readonly k: number;
+  readonly strideX: number;
   readonly thrHigh: number;
   readonly thrLow: number;
   readonly returnToZero: boolean;
@@ -140,6 +142,8 @@ export function eventLoopPlan(
             W: c.W,
             Fs: c.Fs,
             weightsPerInput: c.weightsPerInput,
+            k: c.k,
+            strideX: c.strideX,
             thrHigh: c.thrHigh,
             thrLow: c.thrLow,
             returnToZero: c.returnToZero,

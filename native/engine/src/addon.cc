@@ -219,6 +219,8 @@ class EventRunnerWrap : public Napi::ObjectWrap<EventRunnerWrap> {
       s.W = intOf(o, "W");
       s.Fs = intOf(o, "Fs");
       s.weightsPerInput = intOf(o, "weightsPerInput");
+      s.k = intOf(o, "k");
+      s.strideX = intOf(o, "strideX");
       s.thrHigh = intOf(o, "thrHigh");
       s.thrLow = intOf(o, "thrLow");
       s.returnToZero = boolOf(o, "returnToZero");

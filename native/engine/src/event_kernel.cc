@@ -88,6 +88,52 @@ int scalarKernel(const FastKernelArgs& a) {
     return n;                                                                                                  \
   }
 
+// Stride-1 cores with int8 weights laid out with kx reversed ([c][ky][k-1-kx][f]): the
+// columns an input reaches are consecutive output columns and consecutive reversed kernel
+// columns, so each kernel row is one contiguous run of (columns x Fs) states and weights:
+// one loop instead of one per column (the per-column overhead dominated k = 5 layers).
+#define DCNN_FLAT_KERNEL(NAME, V, TARGET)                                                                     \
+  TARGET int NAME(const FastKernelArgs& args) {                                                                \
+    int16_t* const state = args.state;                                                                         \
+    const int8_t* const weights = static_cast<const int8_t*>(args.weights);                                    \
+    int32_t* const spikes = args.spikes;                                                                       \
+    const int32_t* const rowWeight = args.rowWeight;                                                           \
+    const int32_t* const rowState = args.rowState;                                                             \
+    const int r0 = args.r0, r1 = args.r1, F = args.F, Fs = args.Fs;                                            \
+    const int thr = args.thr, low = args.low;                                                                  \
+    const bool rtz = args.returnToZero;                                                                        \
+    const int colState0 = args.colState[args.q0];                                                              \
+    const int colWeight0 = args.colWeight[args.q0];                                                            \
+    const int length = (args.q1 - args.q0) * Fs;                                                               \
+    int n = 0;                                                                                                 \
+    const auto vthr = V::splat(static_cast<int16_t>(thr - 1));                                                 \
+    const auto vlow = V::splat(static_cast<int16_t>(low));                                                     \
+    for (int r = r0; r < r1; r++) {                                                                            \
+      int16_t* sp = state + rowState[r] + colState0;                                                           \
+      const int8_t* wp = weights + rowWeight[r] + colWeight0;                                                  \
+      for (int i = 0; i < length; i += V::Lanes) {                                                             \
+        const auto v = V::adds(V::load(sp + i), V::load8(wp + i));                                             \
+        uint64_t bits = V::reached(v, vthr);                                                                   \
+        V::store(sp + i, V::max(v, vlow));                                                                     \
+        if (__builtin_expect(bits == 0, 1)) continue;                                                          \
+        alignas(64) int16_t lanes[V::Lanes];                                                                   \
+        V::store(lanes, v);                                                                                    \
+        const int base = static_cast<int>(sp - state) + i;                                                     \
+        const int f0 = i % Fs;                                                                                 \
+        while (bits != 0) {                                                                                    \
+          const int l = __builtin_ctzll(bits) / V::BitsPerLane;                                                \
+          bits &= ~(V::LaneBits << (l * V::BitsPerLane));                                                      \
+          if (f0 + l >= F) continue;                                                                           \
+          spikes[n++] = base + l;                                                                              \
+          int x = rtz ? 0 : lanes[l] - thr;                                                                    \
+          if (x < low) x = low;                                                                                \
+          sp[i + l] = static_cast<int16_t>(x);                                                                 \
+        }                                                                                                      \
+      }                                                                                                        \
+    }                                                                                                          \
+    return n;                                                                                                  \
+  }
+
 struct Sse2 {
   static constexpr int Lanes = 8;
   static __m128i splat(int16_t v) { return _mm_set1_epi16(v); }
@@ -105,6 +151,7 @@ struct Sse2 {
 };
 DCNN_VECTOR_KERNEL(sse2Kernel, Sse2, , int16_t, load)
 DCNN_VECTOR_KERNEL(sse2Kernel8, Sse2, , int8_t, load8)
+DCNN_FLAT_KERNEL(sse2Flat, Sse2, )
 
 #if defined(__GNUC__)
 #define DCNN_AVX2 __attribute__((target("avx2")))
@@ -124,6 +171,7 @@ struct Avx2 {
 };
 DCNN_VECTOR_KERNEL(avx2Kernel, Avx2, DCNN_AVX2, int16_t, load)
 DCNN_VECTOR_KERNEL(avx2Kernel8, Avx2, DCNN_AVX2, int8_t, load8)
+DCNN_FLAT_KERNEL(avx2Flat, Avx2, DCNN_AVX2)
 
 struct Avx512 {
   static constexpr int Lanes = 32;
@@ -139,6 +187,7 @@ struct Avx512 {
 };
 DCNN_VECTOR_KERNEL(avx512Kernel, Avx512, DCNN_AVX512, int16_t, load)
 DCNN_VECTOR_KERNEL(avx512Kernel8, Avx512, DCNN_AVX512, int8_t, load8)
+DCNN_FLAT_KERNEL(avx512Flat, Avx512, DCNN_AVX512)
 
 bool hasAvx2() { return __builtin_cpu_supports("avx2"); }
 bool hasAvx512() { return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw"); }
@@ -161,6 +210,17 @@ int widestLanes() {
 #else
   return 1;
 #endif
+}
+
+FastKernel pickFlatKernel(int Fs) {
+#if DCNN_X86
+#if defined(__GNUC__)
+  if (Fs % 32 == 0 && hasAvx512()) return avx512Flat;
+  if (Fs % 16 == 0 && hasAvx2()) return avx2Flat;
+#endif
+  if (Fs % 8 == 0) return sse2Flat;
+#endif
+  return nullptr;
 }
 
 FastKernel pickFastKernel(int Fs, bool int8Weights) {

@@ -31,6 +31,10 @@ using FastKernel = int (*)(const FastKernelArgs&);
 // memory the loop streams through (the scalar fallback always takes int16).
 FastKernel pickFastKernel(int Fs, bool int8Weights);
 
+// The contiguous-row version for stride-1 cores (int8 weights with kx reversed, see
+// event_kernel.cc), or null where no vector version runs.
+FastKernel pickFlatKernel(int Fs);
+
 // Lanes of the widest version this CPU runs (the f stride to lay cores out with).
 int widestLanes();
 

@@ -27,6 +27,7 @@ EventRunner::EventRunner(std::vector<EventCoreSpec> cores, EventDvsSpec dvs, Eve
   decimatorCount_.assign(cores_.size(), 0);
   fast_.assign(cores_.size(), nullptr);
   weights8_.resize(cores_.size());
+  colWeightFlat_.resize(cores_.size());
   divFs_.resize(cores_.size());
   divHW_.resize(cores_.size());
   divW_.resize(cores_.size());
@@ -42,8 +43,23 @@ EventRunner::EventRunner(std::vector<EventCoreSpec> cores, EventDvsSpec dvs, Eve
     divW_[i] = Divisor(c.W);
     bool fits = true;
     for (const int16_t w : c.weights) fits = fits && w >= -128 && w <= 127;
-    fast_[i] = pickFastKernel(c.Fs, fits);
-    if (fast_[i] != pickFastKernel(c.Fs, false)) weights8_[i].assign(c.weights.begin(), c.weights.end());
+    const FastKernel flat = fits && c.strideX == 1 ? pickFlatKernel(c.Fs) : nullptr;
+    if (flat != nullptr) {
+      // Reverse kx within every kernel row so a row's reached columns are contiguous.
+      const int k = c.k, Fs = c.Fs;
+      weights8_[i].resize(c.weights.size());
+      for (int ch = 0; ch < c.inC; ch++)
+        for (int ky = 0; ky < k; ky++)
+          for (int kx = 0; kx < k; kx++)
+            for (int f = 0; f < Fs; f++)
+              weights8_[i][(((ch * k + ky) * k) + (k - 1 - kx)) * Fs + f] = static_cast<int8_t>(c.weights[(((ch * k + ky) * k) + kx) * Fs + f]);
+      colWeightFlat_[i].resize(c.colWeight.size());
+      for (size_t q = 0; q < c.colWeight.size(); q++) colWeightFlat_[i][q] = (k - 1 - c.colWeight[q] / Fs) * Fs;
+      fast_[i] = flat;
+    } else {
+      fast_[i] = pickFastKernel(c.Fs, fits);
+      if (fast_[i] != pickFastKernel(c.Fs, false)) weights8_[i].assign(c.weights.begin(), c.weights.end());
+    }
   }
 }
 
@@ -367,7 +383,8 @@ int EventRunner::kernel(int ci, int c, int y, int x) {
     return n;
   }
   const void* wbase = weights8_[ci].empty() ? static_cast<const void*>(w + wc) : static_cast<const void*>(weights8_[ci].data() + wc);
-  const FastKernelArgs args{st, wbase, spikes, core.rowWeight.data(), core.rowState.data(), core.colWeight.data(), core.colState.data(), r0, r1, q0, q1, F, core.Fs, thr, low, rtz};
+  const int32_t* colWeight = colWeightFlat_[ci].empty() ? core.colWeight.data() : colWeightFlat_[ci].data();
+  const FastKernelArgs args{st, wbase, spikes, core.rowWeight.data(), core.rowState.data(), colWeight, core.colState.data(), r0, r1, q0, q1, F, core.Fs, thr, low, rtz};
   n = fast_[ci](args);
   updates_[ci] += static_cast<double>(r1 - r0) * (q1 - q0) * F;
   return n;

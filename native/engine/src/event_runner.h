@@ -21,7 +21,7 @@ struct EventDestination {
 
 struct EventCoreSpec {
   bool used = false;
-  int inC = 0, inH = 0, inW = 0, F = 0, H = 0, W = 0, Fs = 0, weightsPerInput = 0;
+  int inC = 0, inH = 0, inW = 0, F = 0, H = 0, W = 0, Fs = 0, weightsPerInput = 0, k = 1, strideX = 1;
   int thrHigh = 1, thrLow = 0;
   bool returnToZero = false, monitor = false;
   int decimatorN = 0;
@@ -146,6 +146,7 @@ class EventRunner {
   std::vector<double> updates_, decimatorCount_;
   std::vector<FastKernel> fast_;
   std::vector<std::vector<int8_t>> weights8_;
+  std::vector<std::vector<int32_t>> colWeightFlat_;  // per core: colWeight for the kx-reversed layout of a flat kernel
   std::vector<Divisor> divFs_, divHW_, divW_;  // per core: the weights as int8 when its kernel takes them so
   double runawayLimit_ = 0, runawayT_ = 0;
 };
