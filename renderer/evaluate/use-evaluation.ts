@@ -30,6 +30,9 @@ export interface EvaluationActions {
   dismissError(): void;
 }
 
+/** While an evaluation runs, its results so far are read again at most this often. */
+const LIVE_RESULTS_MS = 2000;
+
 const INITIAL: EvaluationState = { dataset: null, running: null, progress: null, ended: null, shown: null, list: [], error: null, busy: false };
 
 export function useEvaluation(projectPath: string | null): [EvaluationState, EvaluationActions] {
@@ -39,6 +42,8 @@ export function useEvaluation(projectPath: string | null): [EvaluationState, Eva
   // Events of an evaluation whose start reply has not come back yet are kept by id.
   const early = useRef(new Map<number, { progress?: EventOf<'eval.progress'>; ended?: EventOf<'eval.ended'> }>());
   const patch = useCallback((p: Partial<EvaluationState>) => setState((s) => ({ ...s, ...p })), []);
+  const lastLive = useRef(0);
+  const shownId = useRef<number | null>(null);
 
   const refreshList = useCallback(async () => {
     try {
@@ -50,8 +55,11 @@ export function useEvaluation(projectPath: string | null): [EvaluationState, Eva
 
   const show = useCallback(
     async (id: number) => {
+      shownId.current = id;
       try {
-        patch({ shown: await api['eval.get']({ evaluationId: id }), error: null });
+        const view = await api['eval.get']({ evaluationId: id });
+        // A slower answer for an evaluation the user has since left is dropped.
+        if (shownId.current === id) patch({ shown: view, error: null });
       } catch (e) {
         patch({ error: `Evaluation ${id} could not be read: ${errorText(e)}` });
       }
@@ -72,13 +80,21 @@ export function useEvaluation(projectPath: string | null): [EvaluationState, Eva
   useEffect(() => {
     setState(INITIAL);
     running.current = null;
+    shownId.current = null;
     if (projectPath !== null) void refreshList();
   }, [projectPath, refreshList]);
 
   useEffect(() => {
     const offProgress = api.on('eval.progress', (p) => {
-      if (p.evaluationId === running.current) patch({ progress: p });
-      else early.current.set(p.evaluationId, { ...early.current.get(p.evaluationId), progress: p });
+      if (p.evaluationId === running.current) {
+        patch({ progress: p });
+        const now = performance.now();
+        // Only the running evaluation's own view follows it (one opened from the list stays put).
+        if (now - lastLive.current > LIVE_RESULTS_MS && p.done < p.total && (shownId.current === null || shownId.current === p.evaluationId)) {
+          lastLive.current = now;
+          void show(p.evaluationId);
+        }
+      } else early.current.set(p.evaluationId, { ...early.current.get(p.evaluationId), progress: p });
     });
     const offEnded = api.on('eval.ended', (e) => {
       if (e.evaluationId === running.current) finish(e);
@@ -88,7 +104,7 @@ export function useEvaluation(projectPath: string | null): [EvaluationState, Eva
       offProgress();
       offEnded();
     };
-  }, [api, finish, patch]);
+  }, [api, finish, patch, show]);
 
   const begin = useCallback(
     async (request: () => Promise<{ evaluationId: number; total: number; resumedSamples: number; workers: number }>) => {
@@ -96,6 +112,9 @@ export function useEvaluation(projectPath: string | null): [EvaluationState, Eva
       try {
         const started = await request();
         running.current = started.evaluationId;
+        // Its results so far replace the evaluation shown before.
+        shownId.current = started.evaluationId;
+        lastLive.current = 0;
         const held = early.current.get(started.evaluationId);
         early.current.clear();
         patch({

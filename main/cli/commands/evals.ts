@@ -55,10 +55,12 @@ export async function evalsCommand(argv: string[], io: CliIO): Promise<number> {
         io.out(`${p.meta.path}: no evaluations yet (dcnn eval ... --project ${positionals[0]} keeps one)`);
         return 0;
       }
-      const rows = [['id', 'status', 'model', 'dataset', 'done', 'accuracy', 'started']];
-      for (const e of list)
-        rows.push([String(e.id), e.status, `v${e.model_version}`, e.dataset, `${e.done} of ${e.samples}${e.failed ? ` (${e.failed} failed)` : ''}`, percent(e.accuracy), e.created]);
-      io.out(table(rows, ['r', 'l', 'l', 'l', 'r', 'r', 'l']));
+      const rows = [['id', 'status', 'model', 'dataset', 'mode', 'done', 'accuracy', 'started']];
+      for (const e of list) {
+        const mode = typeof e.settings['mode'] === 'string' ? e.settings['mode'] : 'event';
+        rows.push([String(e.id), e.status, `v${e.model_version}`, e.dataset, mode, `${e.done} of ${e.samples}${e.failed ? ` (${e.failed} failed)` : ''}`, percent(e.accuracy), e.created]);
+      }
+      io.out(table(rows, ['r', 'l', 'l', 'l', 'l', 'r', 'r', 'l']));
       return 0;
     }
     if (!/^\d+$/.test(idText)) throw new CliError(`the evaluation id must be a whole number; got "${idText}"`);

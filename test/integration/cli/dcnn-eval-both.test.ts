@@ -95,6 +95,11 @@ describe('dcnn eval --mode both', () => {
     expect(back.timestep.accuracy).toBe(live.modes.timestep.accuracy);
     expect(back.timestep.confusion).toEqual(live.modes.timestep.confusion);
     expect(back.disagreement).toEqual({ samples: live.disagreement.samples, of: 6, by_cause: live.disagreement.by_cause });
+    const list = await dcnn(['evals', 'both.dcnnproj']);
+    expect(list.stdout).toMatch(/^\s*id\s+status\s+model\s+dataset\s+mode\s+done/m);
+    expect(list.stdout).toMatch(/completed\s+v\d+\s+\S+ds\s+both\s+6 of 6/);
+    const text = await dcnn(['evals', 'both.dcnnproj', String(live.evaluation_id)]);
+    expect(text.stdout).toMatch(/in chip semantics; time-stepped [0-9.]+ % \(\d+ correct\); \d+ samples change their prediction between the modes/);
     const csv = readFileSync(join(dir, 'both.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toMatch(/,timestep_predicted,timestep_correct,timestep_synaptic_ops,disagree,causes$/);
     expect(csv.filter((l) => /,true,[^,]*$/.test(l))).toHaveLength(live.disagreement.samples);
