@@ -9,7 +9,8 @@ import type { ChipConfig } from '../chips/chip-config.js';
 import { allocateBatch, type SpikeBatch } from '../common/spike-batch.js';
 import { predict, type ReadoutRule } from './evaluation-metrics.js';
 import { attributeDisagreement, type DisagreementCause } from './mode-disagreement.js';
-import { runEventSample, runTimestepSample, type SampleEntry, type SampleResult } from './sample-run.js';
+import { runEventSample, runTimestepSample, type SampleEngines, type SampleEntry, type SampleResult } from './sample-run.js';
+import type { EventEngineOptions } from './event-engine.js';
 
 export interface BothModesResult {
   event: SampleResult;
@@ -54,15 +55,17 @@ export function runBothModes(
   exit: { core: number; channels: number },
   entry: SampleEntry,
   input: SpikeBatch,
-  options: { dtUs: number; readout: ReadoutRule; coreOrder: readonly number[] },
+  options: { dtUs: number; readout: ReadoutRule; coreOrder: readonly number[]; engines?: SampleEngines },
 ): BothModesResult {
-  const chip = runEventSample(config, exit.core, exit.channels, input);
-  const timestep = runTimestepSample(config, exit.channels, entry, input, options.dtUs);
+  const engines = options.engines ?? {};
+  const eventOptions: EventEngineOptions = { ...(engines.eventLoop ? { native: engines.eventLoop } : {}), ...(engines.kernelImpl ? { kernelImpl: engines.kernelImpl } : {}) };
+  const chip = runEventSample(config, exit.core, exit.channels, input, eventOptions);
+  const timestep = runTimestepSample(config, exit.channels, entry, input, options.dtUs, engines.timestep);
   const { counters, ...event } = chip;
   const predicted = predict(event, options.readout);
   if (predicted === predict(timestep, options.readout)) return { event, timestep, causes: null };
-  const wrapped = runEventSample(config, exit.core, exit.channels, input, { behaviour: { stateOverflow: 'wrap' } });
-  const reordered = runEventSample(config, exit.core, exit.channels, reverseWithinSteps(input, options.dtUs));
+  const wrapped = runEventSample(config, exit.core, exit.channels, input, { ...eventOptions, behaviour: { stateOverflow: 'wrap' } });
+  const reordered = runEventSample(config, exit.core, exit.channels, reverseWithinSteps(input, options.dtUs), eventOptions);
   const causes = attributeDisagreement({
     coreOrder: options.coreOrder,
     run: { dropped: counters.dropped, coreSpikes: spikesPerCore(chip), predicted },

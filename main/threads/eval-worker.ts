@@ -77,16 +77,17 @@ export function evaluateSampleBytes(task: Omit<EvalTask, 'path'>, name: string, 
       while (n < input.length && input.t[n]! < end) n++;
       input = sliceBatch(input, 0, n);
     }
+    const chosen = resolveEngine(task.engine);
+    const engines = chosen.native ? { timestep: chosen.native, eventLoop: chosen.native } : { kernelImpl: chosen.kernelImpl };
     if (task.mode === 'both') {
       const both = runBothModes(task.config, { core: task.exitCore, channels: task.exitChannels }, task.entry, input, {
         dtUs: task.dtUs,
         readout: task.readout ?? 'count',
         coreOrder: task.coreOrder ?? [task.exitCore],
+        engines,
       });
       return { ok: true, ...both.event, compared: both.timestep, causes: both.causes, warnings: read.warnings, wallMs: performance.now() - t0 };
     }
-    const chosen = resolveEngine(task.engine);
-    const engines = chosen.native ? { timestep: chosen.native, eventLoop: chosen.native } : { kernelImpl: chosen.kernelImpl };
     const r = runSample(task.config, task.exitCore, task.exitChannels, task.entry, input, task.mode, task.dtUs, engines);
     return { ok: true, ...r, warnings: read.warnings, wallMs: performance.now() - t0 };
   } catch (e) {

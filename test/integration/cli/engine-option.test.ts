@@ -108,8 +108,8 @@ describe(`--engine with the native engine${skipReason}`, () => {
       expect(native.exit_counts).toEqual(js.exit_counts);
     });
 
-    it('eval, both modes: the same rows with the native and the JavaScript engine', async () => {
-      for (const mode of ['event', 'timestep'] as const) {
+    it('eval, every mode (both included): the same rows with the native and the JavaScript engine', async () => {
+      for (const mode of ['event', 'timestep', 'both'] as const) {
         const rows = async (engine: string) => {
           const out = JSON.parse((await dcnn(['eval', ...lenet, '--dataset', 'ds', '--workers', '1', '--mode', mode, '--engine', engine, '--json'])).stdout) as { engine: string; samples: unknown[] };
           expect(out.engine).toBe(engine);
