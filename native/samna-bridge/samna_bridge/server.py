@@ -264,32 +264,32 @@ class Server:
         return self.module(d.fam).event
 
     def to_events(self, ev_mod, batch, t0):
+        # One keyword construction per event (samna.md section 6), no per-event branching:
+        # this loop is what limits the bridge's input rate.
         Spike, DvsEvent = ev_mod.Spike, ev_mod.DvsEvent
-        out = []
         t, x, y, ch, layer = batch.t, batch.x, batch.y, batch.channel, batch.layer
-        for i in range(len(t)):
-            ts = int(t[i] - t0)
-            if layer[i] == LAYER_DVS:
-                e = DvsEvent()
-                e.x, e.y, e.p, e.timestamp = x[i], y[i], bool(ch[i]), ts
-            else:
-                e = Spike()
-                e.layer, e.feature, e.x, e.y, e.timestamp = layer[i], ch[i], x[i], y[i], ts
-            out.append(e)
-        return out
+        if LAYER_DVS not in layer:
+            return [Spike(timestamp=int(ti - t0), layer=li, x=xi, y=yi, feature=ci) for ti, xi, yi, ci, li in zip(t, x, y, ch, layer)]
+        return [
+            DvsEvent(x=xi, y=yi, p=bool(ci), timestamp=int(ti - t0)) if li == LAYER_DVS else Spike(timestamp=int(ti - t0), layer=li, x=xi, y=yi, feature=ci)
+            for ti, xi, yi, ci, li in zip(t, x, y, ch, layer)
+        ]
 
     def from_events(self, events, t0, ignored):
-        b = Batch.empty()
-        for e in events:
-            if not hasattr(e, "feature"):
-                ignored[type(e).__name__] = ignored.get(type(e).__name__, 0) + 1
-                continue
-            b.t.append(float(int(e.timestamp) + t0))
-            b.x.append(int(e.x))
-            b.y.append(int(e.y))
-            b.channel.append(int(e.feature))
-            b.layer.append(int(e.layer))
-        return b
+        # One list comprehension per column (about 2-3x the rate of appending field by
+        # field per event): the output side must keep up with a busy board.
+        spikes = [e for e in events if hasattr(e, "feature")]
+        if len(spikes) != len(events):
+            for e in events:
+                if not hasattr(e, "feature"):
+                    ignored[type(e).__name__] = ignored.get(type(e).__name__, 0) + 1
+        return Batch(
+            array("d", [e.timestamp + t0 for e in spikes]),
+            array("H", [e.x for e in spikes]),
+            array("H", [e.y for e in spikes]),
+            array("H", [e.feature for e in spikes]),
+            array("B", [e.layer for e in spikes]),
+        )
 
     def stop_watch(self, d, on):
         h, style = d.handle, d.fam.stop_watch
