@@ -281,12 +281,80 @@ export interface RunView {
   exitCore: number | null;
   /** The input as the user gave it (file, example, generator settings, "input of run #N"); null when not recorded. */
   input: string | null;
+  /** A camera recording's input mapping, in words ("crop 43,0 260x260, downsample to 34x34"); absent when none. */
+  inputMapping?: string;
 }
 
 export type InputSource =
-  | { kind: 'file'; name: string; bytes: Uint8Array; /** Put rows out of time order in order instead of refusing the file. */ sort?: boolean; /** Drop (and count) events outside the model's input instead of refusing the file. */ dropOutOfRange?: boolean }
+  | {
+      kind: 'file';
+      name: string;
+      bytes: Uint8Array;
+      /** Put rows out of time order in order instead of refusing the file. */ sort?: boolean;
+      /** Drop (and count) events outside the model's input instead of refusing the file. */ dropOutOfRange?: boolean;
+      /** Camera recordings only: how the sensor's events become the model's input; kept with the run. */
+      mapping?: InputMappingView;
+      /** Camera recordings whose file names no sensor size (ATIS .bin). */
+      sensor?: { width: number; height: number };
+    }
   | { kind: 'example'; exampleId: string }
   | { kind: 'generator'; generator: 'poisson' | 'moving-bar'; durationMs: number; rateHz: number; seed: number; /** moving-bar only; default right. */ direction?: 'right' | 'left' | 'down' | 'up' };
+
+/** A camera recording's input mapping (main/formats/events/input-mapping.ts), applied in this order. */
+export interface InputMappingView {
+  /** µs after the recording's first event: keep from <= t - t0 < to. */
+  window?: { fromUs: number; toUs: number };
+  crop?: { x: number; y: number; width: number; height: number };
+  downsample?: { factor: number } | { width: number; height: number };
+  /** 'two': channel = polarity; 'merge': one channel; 'on' / 'off': that polarity only. */
+  polarity?: 'two' | 'merge' | 'on' | 'off';
+  refractoryUs?: number;
+}
+
+/** Events per pixel of one image, `binning` x `binning` source pixels to one image pixel (bounded size). */
+export interface CountImageView {
+  width: number;
+  height: number;
+  binning: number;
+  /** height x width little-endian uint16 counts, saturating. */
+  counts: Uint8Array;
+  maxCount: number;
+  events: number;
+}
+
+export interface EventPreviewRequest {
+  name: string;
+  bytes: Uint8Array;
+  /** The model's input [C, H, W] the mapped events feed. */
+  inputShape: Shape3;
+  /** Absent: the mapping that fits the sensor to the model (the reply's `suggested`) is previewed. */
+  mapping?: InputMappingView;
+  sensor?: { width: number; height: number };
+}
+
+/** An event file looked at before a run: what it is and, for a camera recording, the raw and mapped event-count images. */
+export interface EventPreviewView {
+  /** 'npy' | 'csv' files take no mapping; the rest of the view is then only `format` and `events`. */
+  camera: boolean;
+  format: string;
+  events: number;
+  spanUs: number;
+  /** The sensor size the file gives; null when it gives none (then `extent` stands in). */
+  sensor: { width: number; height: number } | null;
+  /** The pixels the events cover (largest x, y + 1). */
+  extent: { width: number; height: number };
+  suggested: InputMappingView;
+  /** The mapping previewed (the request's, or `suggested`). */
+  mapping: InputMappingView;
+  raw: CountImageView | null;
+  mapped: CountImageView | null;
+  mappedShape: Shape3 | null;
+  /** What is wrong with the mapping, naming the field to fix; null when it is usable. */
+  problem: { field: 'window' | 'crop' | 'downsample' | 'polarity' | 'refractory' | 'sensor'; message: string } | null;
+  /** Events the model receives, and what was dropped where (mapping stages, outside the model's input). */
+  kept: number;
+  notes: string[];
+}
 
 export interface RunRequest {
   deviceId: string;
@@ -525,6 +593,8 @@ export interface Requests {
   'project.saveModel': { req: { spec: ModelSpec; name?: string }; res: ModelVersionView };
   'project.recent': { req: Record<string, never>; res: RecentProjectView[] };
   'runs.list': { req: Record<string, never>; res: RunView[] };
+  /** An event file before it is run: its format and, for a camera recording, the raw and mapped previews. */
+  'events.preview': { req: EventPreviewRequest; res: EventPreviewView };
   'run.start': { req: RunRequest; res: RunStartedView };
   'run.stop': { req: { runId: number }; res: Record<string, never> };
   /**
@@ -576,6 +646,7 @@ export const REQUEST_CHANNELS = [
   'project.saveModel',
   'project.recent',
   'runs.list',
+  'events.preview',
   'run.start',
   'run.stop',
   'run.rerun',

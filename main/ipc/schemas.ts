@@ -39,8 +39,34 @@ const modelSpec = z
   })
   .strict();
 
+// Sizes and times beyond any sensor or recording are refused here; whether a crop fits
+// the sensor is the input mapping's own check (it names the field).
+const pixels = int.min(0).max(65535);
+const extent = int.min(1).max(65536);
+const sensorSize = z.object({ width: extent, height: extent }).strict();
+const inputMapping = z
+  .object({
+    window: z.object({ fromUs: z.number().min(0).finite(), toUs: z.number().positive().finite() }).strict(),
+    crop: z.object({ x: pixels, y: pixels, width: extent, height: extent }).strict(),
+    downsample: z.union([z.object({ factor: extent }).strict(), z.object({ width: extent, height: extent }).strict()]),
+    polarity: z.enum(['two', 'merge', 'on', 'off']),
+    refractoryUs: z.number().min(0).max(3_600_000_000),
+  })
+  .partial()
+  .strict();
+
 const inputSource = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('file'), name: text(500), bytes, sort: z.boolean().optional(), dropOutOfRange: z.boolean().optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('file'),
+      name: text(500),
+      bytes,
+      sort: z.boolean().optional(),
+      dropOutOfRange: z.boolean().optional(),
+      mapping: inputMapping.optional(),
+      sensor: sensorSize.optional(),
+    })
+    .strict(),
   z.object({ kind: z.literal('example'), exampleId: text(100) }).strict(),
   z
     .object({
@@ -76,6 +102,7 @@ export const requestSchemas = {
   'project.saveModel': z.object({ spec: modelSpec, name: text(200).optional() }).strict(),
   'project.recent': empty,
   'runs.list': empty,
+  'events.preview': z.object({ name: text(500), bytes, inputShape: shape3, mapping: inputMapping.optional(), sensor: sensorSize.optional() }).strict(),
   'run.start': z
     .object({
       deviceId: text(200),

@@ -8,6 +8,7 @@ import { appHandlers } from './handlers/app-handlers.js';
 import { compileHandlers } from './handlers/compile-handlers.js';
 import { deviceHandlers } from './handlers/device-handlers.js';
 import { evalHandlers } from './handlers/eval-handlers.js';
+import { eventHandlers } from './handlers/event-handlers.js';
 import { projectHandlers } from './handlers/project-handlers.js';
 import { replayHandlers } from './handlers/replay-handlers.js';
 import { runHandlers } from './handlers/run-handlers.js';
@@ -18,6 +19,7 @@ export function createWorkbenchDispatcher(services: Services, log: (message: str
     ...compileHandlers(services),
     ...deviceHandlers(services),
     ...projectHandlers(services),
+    ...eventHandlers(),
     ...runHandlers(services),
     ...replayHandlers(services),
     ...evalHandlers(services),

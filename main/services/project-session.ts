@@ -6,6 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ModelSpec, ModelVersionView, ProjectView, RecentProjectView, RunView } from '../../preload/api.js';
 import { chipConfigToJson } from '../chips/chip-config-json.js';
+import { describeMapping, type InputMapping } from '../formats/events/input-mapping.js';
 import { toApiError } from './api-error.js';
 import { ServiceError } from './service-error.js';
 import type { AppDatabase } from '../store/app-database.js';
@@ -53,7 +54,14 @@ export function runView(r: RunInfo): RunView {
     monitorLayers: (r.monitorLayers ?? []).join(','),
     ...monitoringOf(r.deployOptions),
     input: inputOf(r),
+    ...mappingOf(r.deployOptions),
   };
+}
+
+/** The input mapping a camera recording's run stored, in words; runs without one: nothing. */
+function mappingOf(deployOptions: unknown): Pick<RunView, 'inputMapping'> {
+  const m = ((deployOptions ?? {}) as { inputMapping?: unknown }).inputMapping;
+  return m !== null && typeof m === 'object' ? { inputMapping: describeMapping(m as InputMapping) } : {};
 }
 
 /** What a run was fed: the label stored with it; a re-run from before labels were stored replayed its parent's input. */

@@ -8,7 +8,7 @@ import { open, stat } from 'node:fs/promises';
 import type { EventStream } from '../common/event-stream.js';
 import { detectEventInputFormat, isCameraFormat } from '../formats/event-files.js';
 import { SNIFF_BYTES } from '../formats/events/camera-formats.js';
-import { describeMapping, type InputMapping } from '../formats/events/input-mapping.js';
+import { describeMapping, InputMappingError, type InputMapping } from '../formats/events/input-mapping.js';
 import { ServiceError } from './service-error.js';
 import { movingBar, poissonRateImage } from '../sim/input-generators.js';
 import { LAYER_DVS, type SpikeBatch } from '../common/spike-batch.js';
@@ -46,13 +46,31 @@ export function entryOf(compiled: CompileResult): { layer: number; shape: Shape3
   return { layer: compiled.placement.ordering[0]!, shape: first.inputShape };
 }
 
-/** An event file's events for the model's entry; parsed off the calling thread when large. */
-export async function inputFromFile(compiled: CompileResult, name: string, bytes: Uint8Array, options: { sort?: boolean; dropOutOfRange?: boolean } = {}): Promise<RunInput> {
+/**
+ * An event file's events for the model's entry; parsed off the calling thread when large.
+ * A camera recording's mapping is checked against its sensor before anything is read.
+ */
+export async function inputFromFile(
+  compiled: CompileResult,
+  name: string,
+  bytes: Uint8Array,
+  options: { sort?: boolean; dropOutOfRange?: boolean; mapping?: InputMapping; sensor?: { width: number; height: number } } = {},
+): Promise<RunInput> {
   const entry = entryOf(compiled);
+  const { mapping, ...readOptions } = options;
+  let format;
   try {
-    const read = await readEventFileOffThread(bytes, detectEventInputFormat(name, bytes), { inputShape: entry.shape, layer: entry.layer, ...options });
-    return { batch: read.batch, label: name, warnings: read.warnings };
+    format = detectEventInputFormat(name, bytes);
   } catch (e) {
+    throw new ServiceError('BAD_EVENT_FILE', `${name}: ${(e as Error).message}`);
+  }
+  if (mapping && !isCameraFormat(format)) throw new ServiceError('BAD_INPUT_MAPPING', `${name}: the input mapping (${describeMapping(mapping)}) applies to camera recordings; a .npy / CSV event file is sent as it is`);
+  try {
+    const read = await readEventFileOffThread(bytes, format, { inputShape: entry.shape, layer: entry.layer, ...readOptions, ...(mapping ? { mapping } : {}) });
+    const label = mapping ? `${name} (input mapping: ${describeMapping(mapping)})` : name;
+    return { batch: read.batch, label, warnings: read.warnings, ...(mapping ? { mapping } : {}) };
+  } catch (e) {
+    if (e instanceof InputMappingError) throw new ServiceError('BAD_INPUT_MAPPING', `${name}: ${e.message}`);
     throw new ServiceError('BAD_EVENT_FILE', `${name}: ${(e as Error).message}`);
   }
 }

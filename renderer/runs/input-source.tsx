@@ -1,10 +1,31 @@
-// Choosing what a run feeds the chip: the example's own input, an event file (.npy or
-// CSV, read here and sent as bytes), or a built-in generator (Poisson rate image,
-// moving bar) with its duration, rate and seed.
+// Choosing what a run feeds the chip: the example's own input, an event file (.npy, CSV
+// or a camera recording, read here and sent as bytes; picked or dropped on the Run tab),
+// or a built-in generator (Poisson rate image, moving bar) with its duration, rate and
+// seed. A camera recording's input mapping is edited in mapping-panel.tsx and goes with it.
 
-import { useId } from 'react';
-import type { ExampleModel, InputSource } from '../../preload/api';
+import { useId, type ReactNode } from 'react';
+import type { ExampleModel, InputMappingView, InputSource } from '../../preload/api';
 import { uploadProblem } from '../app/upload-limit';
+import type { FieldErrors, MappingForm } from './mapping-form';
+
+/** What the workbench reads as input events: .npy, CSV and the camera recordings' formats. */
+export const EVENT_FILE_EXTENSIONS = ['.npy', '.csv', '.txt', '.aedat4', '.aedat', '.bin', '.dat', '.raw'] as const;
+
+const TOO_LARGE_INSTEAD = 'Run it from the command line instead: dcnn run --events FILE streams a file of any length.';
+
+/** The choice a picked or dropped file makes: read into the page, or refused (too large, not an event file) with why. */
+export async function chosenEventFile(f: File): Promise<Pick<InputChoice, 'file' | 'fileProblem' | 'mapping'>> {
+  const ext = /\.[^.]+$/.exec(f.name)?.[0]?.toLowerCase() ?? '';
+  if (!(EVENT_FILE_EXTENSIONS as readonly string[]).includes(ext)) {
+    return { file: null, fileProblem: `${f.name} is not an event file the workbench reads (${EVENT_FILE_EXTENSIONS.join(' ')}).`, mapping: null };
+  }
+  const problem = uploadProblem(f, TOO_LARGE_INSTEAD);
+  if (problem) return { file: null, fileProblem: problem, mapping: null };
+  return { file: { name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) }, fileProblem: null, mapping: null };
+}
+
+/** A camera recording's mapping as the Run tab has it: still being looked at, or its fields with their errors. */
+export type CameraMappingState = { state: 'pending' } | { state: 'camera'; mapping: InputMappingView; errors: FieldErrors };
 
 export interface InputChoice {
   kind: 'example' | 'file' | 'generator';
@@ -14,6 +35,8 @@ export interface InputChoice {
   /** Event files: sort rows out of time order / drop events outside the input, instead of refusing the file. */
   sort?: boolean;
   dropOutOfRange?: boolean;
+  /** A camera recording's mapping fields as edited; null: the host's fit of the sensor to the model. */
+  mapping?: MappingForm | null;
   generator: 'poisson' | 'moving-bar';
   durationMs: string;
   rateHz: string;
@@ -23,15 +46,19 @@ export interface InputChoice {
 export const DEFAULT_INPUT: InputChoice = { kind: 'example', file: null, generator: 'poisson', durationMs: '100', rateHz: '200', seed: '1' };
 
 /** The request's input, or why it cannot be built yet. */
-export function inputSourceOf(c: InputChoice, example: ExampleModel | null): { ok: true; input: InputSource } | { ok: false; message: string } {
+export function inputSourceOf(c: InputChoice, example: ExampleModel | null, camera: CameraMappingState | null = null): { ok: true; input: InputSource } | { ok: false; message: string } {
   if (c.kind === 'example') {
     if (!example) return { ok: false, message: 'This model has no example input: pick an event file or a generator.' };
     return { ok: true, input: { kind: 'example', exampleId: example.id } };
   }
   if (c.kind === 'file') {
     if (c.fileProblem) return { ok: false, message: c.fileProblem };
-    if (!c.file) return { ok: false, message: 'Choose an event file (.npy or .csv).' };
-    return { ok: true, input: { kind: 'file', name: c.file.name, bytes: c.file.bytes, ...(c.sort ? { sort: true } : {}), ...(c.dropOutOfRange ? { dropOutOfRange: true } : {}) } };
+    if (!c.file) return { ok: false, message: 'Choose an event file (.npy, .csv or a camera recording), or drop one on the Run tab.' };
+    if (camera?.state === 'pending') return { ok: false, message: `Reading ${c.file.name}…` };
+    const errors = camera ? Object.values(camera.errors) : [];
+    if (errors.length > 0) return { ok: false, message: `Fix the input mapping: ${errors[0]}` };
+    const mapping = camera && Object.keys(camera.mapping).length > 0 ? { mapping: camera.mapping } : {};
+    return { ok: true, input: { kind: 'file', name: c.file.name, bytes: c.file.bytes, ...(c.sort ? { sort: true } : {}), ...(c.dropOutOfRange ? { dropOutOfRange: true } : {}), ...mapping } };
   }
   const d = Number(c.durationMs);
   const r = Number(c.rateHz);
@@ -42,7 +69,7 @@ export function inputSourceOf(c: InputChoice, example: ExampleModel | null): { o
   return { ok: true, input: { kind: 'generator', generator: c.generator, durationMs: d, rateHz: r, seed: s } };
 }
 
-export function InputSourcePicker(p: { choice: InputChoice; onChoice(c: InputChoice): void; example: ExampleModel | null; disabled: boolean }) {
+export function InputSourcePicker(p: { choice: InputChoice; onChoice(c: InputChoice): void; example: ExampleModel | null; disabled: boolean; children?: ReactNode }) {
   const name = useId();
   const c = p.choice;
   const set = (patch: Partial<InputChoice>) => p.onChoice({ ...c, ...patch });
@@ -61,17 +88,15 @@ export function InputSourcePicker(p: { choice: InputChoice; onChoice(c: InputCho
         <div className="indent">
           <input
             type="file"
-            accept=".npy,.csv,.txt"
-            aria-label="Event file (.npy or .csv)"
+            accept={EVENT_FILE_EXTENSIONS.join(',')}
+            aria-label="Event file (.npy, .csv or a camera recording)"
             onChange={async (e) => {
               const f = e.target.files?.[0];
               if (!f) return;
-              const problem = uploadProblem(f, 'Run it from the command line instead: dcnn run --events FILE streams a file of any length.');
-              if (problem) set({ file: null, fileProblem: problem });
-              else set({ file: { name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) }, fileProblem: null });
+              set(await chosenEventFile(f));
             }}
           />
-          {c.file && <span className="mono quiet"> {c.file.name}</span>}
+          {c.file ? <span className="mono quiet" data-testid="event-file-name"> {c.file.name}</span> : <p className="quiet small">or drop a file on the Run tab (.npy, CSV, AEDAT, .bin, .dat, .raw)</p>}
           {c.fileProblem && (
             <p className="field-error" role="alert">
               {c.fileProblem}
@@ -85,6 +110,7 @@ export function InputSourcePicker(p: { choice: InputChoice; onChoice(c: InputCho
             <input type="checkbox" checked={c.dropOutOfRange === true} onChange={(e) => set({ dropOutOfRange: e.target.checked })} />
             Drop events outside the input
           </label>
+          {p.children}
         </div>
       )}
       <label className="radio">

@@ -11,6 +11,12 @@ export function modelVersionText(id: number, versions: readonly ModelVersionView
   return v && v.name !== `version ${id}` ? `version ${id} (${v.name})` : `version ${id}`;
 }
 
+/** The input label without the mapping the label repeats (it has a line of its own). */
+function inputName(r: RunView): string | null {
+  const suffix = r.inputMapping ? ` (input mapping: ${r.inputMapping})` : null;
+  return suffix && r.input?.endsWith(suffix) ? r.input.slice(0, -suffix.length) : r.input;
+}
+
 export function RunContext(p: { run: RunView; versions: readonly ModelVersionView[]; onBackToLive(): void }) {
   const r = p.run;
   const monitored = r.monitored.length > 0 ? r.monitored.map((m) => (m.layer === null ? 'DVS' : `chip layer ${m.layer} on core ${m.core}`)).join(', ') : r.monitorLayers ? `cores ${r.monitorLayers}` : 'not recorded';
@@ -30,7 +36,13 @@ export function RunContext(p: { run: RunView; versions: readonly ModelVersionVie
         <dt>Model</dt>
         <dd data-testid="context-model">{modelVersionText(r.modelVersion, p.versions)}</dd>
         <dt>Input</dt>
-        <dd data-testid="context-input">{r.input ?? 'not recorded with this run'}</dd>
+        <dd data-testid="context-input">{inputName(r) ?? 'not recorded with this run'}</dd>
+        {r.inputMapping && (
+          <>
+            <dt>Input mapping</dt>
+            <dd data-testid="context-mapping">{r.inputMapping}</dd>
+          </>
+        )}
         <dt>Monitored</dt>
         <dd>{monitored}</dd>
         {r.parentRun !== null && (

@@ -2,7 +2,7 @@
 // layers, feed it an input (example, event file, generator), follow it live in the spike
 // monitor (progress, stop), or — when a run is opened from the Runs list — replay it.
 
-import { useState } from "react";
+import { useState, type DragEvent } from "react";
 import type {
   CompileView,
   DeviceView,
@@ -18,9 +18,14 @@ import { InputFrames } from "./input-frames";
 import {
   DEFAULT_INPUT,
   InputSourcePicker,
+  chosenEventFile,
   inputSourceOf,
+  type CameraMappingState,
   type InputChoice,
 } from "./input-source";
+import { formOf, mappingOfForm, type FieldErrors } from "./mapping-form";
+import { MappingPanel } from "./mapping-panel";
+import { mappingKey, useEventPreview } from "./use-event-preview";
 import { exitLayerOf, isMonitored, withMonitor } from "./monitor-choice";
 import { ReplayPanel } from "./replay-panel";
 import { RunContext } from "./run-context";
@@ -92,7 +97,36 @@ export function RunTab(p: RunTabProps) {
     choice.kind === "example" && !p.example
       ? { ...choice, kind: "generator" as const }
       : choice;
-  const input = inputSourceOf(effectiveChoice, p.example);
+  const [dragging, setDragging] = useState(false);
+  // The model's input as the mapped events reach it: a DVS layer takes both polarities.
+  const dvsShape = p.compile?.dvs?.inputShape;
+  const inputShape: [number, number, number] = dvsShape
+    ? [2, dvsShape[1], dvsShape[2]]
+    : p.spec.inputShape;
+  const file = effectiveChoice.kind === "file" ? effectiveChoice.file : null;
+  const edited = effectiveChoice.mapping
+    ? mappingOfForm(effectiveChoice.mapping)
+    : null;
+  const preview = useEventPreview(
+    file,
+    inputShape,
+    edited
+      ? Object.keys(edited.errors).length > 0
+        ? null
+        : edited.mapping
+      : undefined,
+  );
+  const camera = cameraState(preview, edited);
+  const input = inputSourceOf(effectiveChoice, p.example, camera);
+  const replaying = p.mode.kind === "replay";
+  const onDrop = async (e: DragEvent) => {
+    e.preventDefault();
+    setDragging(false);
+    const f = e.dataTransfer.files[0];
+    if (!f || running || replaying) return;
+    const chosen = await chosenEventFile(f);
+    setChoice((c) => ({ ...c, kind: "file", ...chosen }));
+  };
   const toggle = (target: number | "dvs", on: boolean) =>
     p.onSpec((s) => ({
       ...s,
@@ -115,7 +149,19 @@ export function RunTab(p: RunTabProps) {
       : null;
 
   return (
-    <div className="run-tab">
+    <div
+      className={`run-tab${dragging ? " drop-target" : ""}`}
+      onDragOver={(e) => {
+        if (running || replaying || !e.dataTransfer.types.includes("Files")) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = "copy";
+        setDragging(true);
+      }}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target) setDragging(false);
+      }}
+      onDrop={(e) => void onDrop(e)}
+    >
       {replayed ? (
         <RunContext
           run={replayed}
@@ -170,7 +216,22 @@ export function RunTab(p: RunTabProps) {
             onChoice={setChoice}
             example={p.example}
             disabled={running}
-          />
+          >
+            {camera?.state === "camera" && preview.preview && (
+              <MappingPanel
+                form={effectiveChoice.mapping ?? formOf(preview.preview.suggested)}
+                onForm={(f) => setChoice((c) => ({ ...c, mapping: f }))}
+                errors={camera.errors}
+                state={preview}
+                inputShape={inputShape}
+              />
+            )}
+            {preview.error && !preview.preview && (
+              <p className="field-error" role="alert">
+                {preview.error}
+              </p>
+            )}
+          </InputSourcePicker>
           <div className="actions">
             <button
               type="button"
@@ -278,4 +339,25 @@ export function RunTab(p: RunTabProps) {
       )}
     </div>
   );
+}
+
+/**
+ * The camera recording's mapping for the run request: pending until the host has looked
+ * at the file; for a camera recording the fields' own errors, and the host's problem
+ * with the very mapping it was shown (a stale answer is not held against a newer edit).
+ */
+function cameraState(
+  state: ReturnType<typeof useEventPreview>,
+  edited: ReturnType<typeof mappingOfForm> | null,
+): CameraMappingState | null {
+  if (state.pending && !state.preview) return { state: "pending" };
+  const view = state.preview;
+  if (!view || !view.camera) return null;
+  const current = edited ?? mappingOfForm(formOf(view.suggested));
+  const errors: FieldErrors = { ...current.errors };
+  const key = edited ? mappingKey(edited.mapping) : "suggested";
+  if (view.problem && state.previewedKey === key && !errors[view.problem.field]) {
+    errors[view.problem.field] = view.problem.message;
+  }
+  return { state: "camera", mapping: current.mapping, errors };
 }

@@ -293,7 +293,7 @@ describe('run context, and the workspace at 1280x720', () => {
       const file = join(dir, 'unsorted.csv');
       writeFileSync(file, `t,x,y,p\n${rows.join('\n')}\n`);
       await page.getByRole('radio', { name: /Event file/ }).check();
-      await page.getByLabel('Event file (.npy or .csv)').setInputFiles(file);
+      await page.getByLabel('Event file (.npy, .csv or a camera recording)').setInputFiles(file);
       await page.getByRole('button', { name: 'Deploy and run' }).click();
       const alert = page.locator('.field-error[role=alert]');
       await until('the run is refused with the reason', async () => /earlier than/.test(await text(alert)), 60_000);

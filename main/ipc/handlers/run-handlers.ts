@@ -58,7 +58,14 @@ export function runHandlers(s: Services): Pick<Handlers, 'run.start' | 'run.stop
           listeners: listenersFor(s),
           input: async (compiled) => {
             const source = req.input;
-            if (source.kind === 'file') return inputFromFile(compiled, source.name, source.bytes, { ...(source.sort ? { sort: true } : {}), ...(source.dropOutOfRange ? { dropOutOfRange: true } : {}) });
+            if (source.kind === 'file') {
+              return inputFromFile(compiled, source.name, source.bytes, {
+                ...(source.sort ? { sort: true } : {}),
+                ...(source.dropOutOfRange ? { dropOutOfRange: true } : {}),
+                ...(source.mapping && Object.keys(source.mapping).length > 0 ? { mapping: source.mapping } : {}),
+                ...(source.sensor ? { sensor: source.sensor } : {}),
+              });
+            }
             if (source.kind === 'generator') return inputFromGenerator(compiled, source);
             const shipped = s.compiler.exampleInput(source.exampleId);
             if (!shipped) throw new ServiceError('NO_EXAMPLE_INPUT', `example ${source.exampleId} ships no input events; use a file or a generator`);

@@ -39,13 +39,13 @@ describe('upload limit', () => {
     }
     render(<Harness />);
     const big = fakeFile('long.npy', MAX_REQUEST_BYTES + 1);
-    fireEvent.change(screen.getByLabelText('Event file (.npy or .csv)'), { target: { files: [big] } });
+    fireEvent.change(screen.getByLabelText('Event file (.npy, .csv or a camera recording)'), { target: { files: [big] } });
     await waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(/long\.npy is 257 MiB.*dcnn run --events FILE/));
     expect(big.arrayBuffer).not.toHaveBeenCalled();
     expect(inputSourceOf(latest, null)).toMatchObject({ ok: false, message: expect.stringMatching(/long\.npy is 257 MiB/) });
 
     const small = fakeFile('short.npy', 4, new Uint8Array([1, 2, 3, 4]));
-    fireEvent.change(screen.getByLabelText('Event file (.npy or .csv)'), { target: { files: [small] } });
+    fireEvent.change(screen.getByLabelText('Event file (.npy, .csv or a camera recording)'), { target: { files: [small] } });
     await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
     expect(inputSourceOf(latest, null)).toMatchObject({ ok: true, input: { kind: 'file', name: 'short.npy' } });
   });

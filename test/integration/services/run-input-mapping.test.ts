@@ -1,0 +1,110 @@
+// A camera recording run from the workspace, through the contract with a real SQLite
+// project: events.preview proposes the mapping that fits the 320x240 DVXplorer sample onto
+// the landing model's 2x16x16 input, the run takes that mapping, sends exactly the events
+// the preview counted, and keeps the mapping with the run. A mapping that does not fit the
+// sensor is refused before a run exists; a malformed one never reaches the service.
+
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventOf, ExampleModel, RequestChannel, RequestOf, ReplyOf } from '../../../preload/api.js';
+import type { Dispatcher } from '../../../main/ipc/dispatcher.js';
+import { createWorkbenchDispatcher } from '../../../main/ipc/workbench-dispatcher.js';
+import { createServices, type Services } from '../../../main/services/compose.js';
+import { packageRoot } from '../../../main/services/package-root.js';
+
+const ROOT = packageRoot();
+
+const RECORDING = join(ROOT, 'test/fixtures/real/events/tonic_sample.aedat4');
+
+describe('a camera recording with its input mapping, from the Run tab', () => {
+  let dir: string;
+  let s: Services;
+  let dispatcher: Dispatcher;
+  let example: ExampleModel;
+  const bytes = new Uint8Array(readFileSync(RECORDING));
+
+  async function reply<C extends RequestChannel>(channel: C, req: RequestOf<C>) {
+    return dispatcher.dispatch(channel, req);
+  }
+  async function call<C extends RequestChannel>(channel: C, req: RequestOf<C>): Promise<ReplyOf<C>> {
+    const r = await reply(channel, req);
+    if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
+    return r.value as ReplyOf<C>;
+  }
+  function ended(runId: number): Promise<EventOf<'run.ended'>> {
+    return new Promise((resolve) => {
+      const off = s.bus.subscribe((c, p) => {
+        if (c === 'run.ended' && (p as EventOf<'run.ended'>).runId === runId) {
+          off();
+          resolve(p as EventOf<'run.ended'>);
+        }
+      });
+    });
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dcnn-mapping-'));
+    s = await createServices({ dataDir: dir, mode: 'web', usb: false });
+    dispatcher = createWorkbenchDispatcher(s, () => undefined);
+    [example] = await call('examples.list', {});
+    await call('project.new', { name: 'camera', exampleId: example!.id });
+  });
+
+  afterAll(async () => {
+    await s.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('previews the fit of the sensor, runs with it and records it with the run', async () => {
+    const preview = await call('events.preview', { name: 'tonic_sample.aedat4', bytes, inputShape: [2, 16, 16] });
+    expect(preview.camera).toBe(true);
+    expect(preview.sensor).toEqual({ width: 320, height: 240 });
+    expect(preview.events).toBe(111954);
+    // 320x240 onto 16x16: the centred 240x240 square (x 40), 240 / 16 = 15.
+    expect(preview.suggested).toEqual({ crop: { x: 40, y: 0, width: 240, height: 240 }, downsample: { factor: 15 } });
+    expect(preview.mappedShape).toEqual([2, 16, 16]);
+    // 76 800 pixels are more than the 65 536 a preview image holds: binned 2x2.
+    expect(preview.raw).toMatchObject({ width: 160, height: 120, binning: 2, events: 111954 });
+    expect(preview.mapped).toMatchObject({ width: 16, height: 16 });
+    expect(preview.kept).toBeGreaterThan(0);
+    expect(preview.kept).toBeLessThan(111954);
+
+    const started = await call('run.start', {
+      deviceId: 'sim-speck2fdevkit:0',
+      model: example.spec,
+      input: { kind: 'file', name: 'tonic_sample.aedat4', bytes, mapping: preview.suggested },
+    });
+    const done = ended(started.runId);
+    expect(started.eventsInTotal).toBe(preview.kept);
+    const summary = await done;
+    expect(summary.eventsIn).toBe(preview.kept);
+    const run = (await call('runs.list', {})).find((r) => r.id === started.runId)!;
+    expect(run.inputMapping).toBe('crop 40,0 240x240, downsample 15');
+    expect(run.input).toBe('tonic_sample.aedat4 (input mapping: crop 40,0 240x240, downsample 15)');
+    const info = await call('recording.info', { runId: started.runId, stream: 'input' });
+    expect(info.count).toBe(preview.kept);
+  });
+
+  it('names the crop when it reaches outside the sensor, and refuses the run before it exists', async () => {
+    const mapping = { crop: { x: 300, y: 0, width: 100, height: 100 } };
+    const preview = await call('events.preview', { name: 'tonic_sample.aedat4', bytes, inputShape: [2, 16, 16], mapping });
+    expect(preview.problem).toEqual({ field: 'crop', message: 'the crop 300,0 100x100 reaches outside the 320x240 sensor' });
+    expect(preview.mapped).toBeNull();
+    const before = (await call('runs.list', {})).length;
+    const r = await reply('run.start', { deviceId: 'sim-speck2fdevkit:0', model: example.spec, input: { kind: 'file', name: 'tonic_sample.aedat4', bytes, mapping } });
+    expect(r.ok ? null : r.error.code).toBe('BAD_INPUT_MAPPING');
+    expect((await call('runs.list', {})).length).toBe(before);
+  });
+
+  it('refuses a malformed mapping at the contract, and a mapping for a .npy file', async () => {
+    const bad = await reply('run.start', { deviceId: 'sim-speck2fdevkit:0', model: example.spec, input: { kind: 'file', name: 'x.aedat4', bytes, mapping: { downsample: { factor: 0 } } } });
+    expect(bad.ok ? null : bad.error.code).toBe('INVALID_PAYLOAD');
+    const npy = new Uint8Array(readFileSync(join(ROOT, 'examples/moving-bar/input.npy')));
+    const preview = await call('events.preview', { name: 'input.npy', bytes: npy, inputShape: [2, 16, 16] });
+    expect(preview).toMatchObject({ camera: false, format: 'npy', raw: null });
+    const r = await reply('run.start', { deviceId: 'sim-speck2fdevkit:0', model: example.spec, input: { kind: 'file', name: 'input.npy', bytes: npy, mapping: { polarity: 'merge' } } });
+    expect(r.ok ? null : r.error.code).toBe('BAD_INPUT_MAPPING');
+  });
+});
