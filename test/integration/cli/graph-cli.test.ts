@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeSafetensors } from '../../../main/formats/safetensors.js';
+import { safetensorsOf } from '../../../main/services/model-files.js';
 import { runDcnn } from '../../helpers/dcnn-process.js';
 import { graphFixtureWeights, loadGraphFixture } from '../../helpers/graph-fixtures.js';
 
@@ -21,7 +21,7 @@ describe('graph networks on the command line', () => {
   it('dummy2_merge_split: compile --json gives sinabs 3.1.3 graph fields; through NIR and back, the same', async () => {
     const f = loadGraphFixture('dummy2_merge_split');
     writeFileSync(join(dir, 'net.py'), f.model_text);
-    writeFileSync(join(dir, 'net.safetensors'), writeSafetensors(graphFixtureWeights(f)));
+    writeFileSync(join(dir, 'net.safetensors'), safetensorsOf(graphFixtureWeights(f)));
     const shape = f.input_shape.join(',');
     const expected = f.expected as unknown as Record<string, unknown>;
     const want = Object.fromEntries(FIELDS.map((k) => [k, expected[k]]));
