@@ -11,7 +11,7 @@ import { resolveEngine, type EngineName } from './native-engine.js';
 import { runBothModes } from '../sim/mode-comparison.js';
 import type { DisagreementCause } from '../sim/mode-disagreement.js';
 import type { ReadoutRule } from '../sim/evaluation-metrics.js';
-import { sliceBatch } from '../common/spike-batch.js';
+import { sliceBatch, type SpikeBatch } from '../common/spike-batch.js';
 import type { InputMapping } from '../formats/events/input-mapping.js';
 
 export interface EvalTask {
@@ -59,24 +59,31 @@ export default function evaluateSample(task: EvalTask): EvalTaskResult {
 }
 
 /** One sample given as bytes (`name` tells its format by extension): the queue's workers get samples this way. */
+/** A sample's events as the model takes them: read, mapped, sorted, cut to the window. Throws on a bad file. */
+export function readSampleInput(task: Omit<EvalTask, 'path'>, name: string, bytes: Uint8Array): { input: SpikeBatch; warnings: string[] } {
+  const read = readEventFile(bytes, detectEventInputFormat(name, bytes), {
+    inputShape: task.entry.shape,
+    layer: task.entry.layer,
+    sort: true,
+    dropOutOfRange: true,
+    ...(task.mapping ? { mapping: task.mapping } : {}),
+    ...(task.sensor ? { sensor: task.sensor } : {}),
+  });
+  let input = read.batch;
+  if (task.windowUs !== null && input.length > 0) {
+    const end = input.t[0]! + task.windowUs;
+    let n = 0;
+    while (n < input.length && input.t[n]! < end) n++;
+    input = sliceBatch(input, 0, n);
+  }
+  return { input, warnings: read.warnings };
+}
+
 export function evaluateSampleBytes(task: Omit<EvalTask, 'path'>, name: string, bytes: Uint8Array): EvalTaskResult {
   const t0 = performance.now();
   try {
-    const read = readEventFile(bytes, detectEventInputFormat(name, bytes), {
-      inputShape: task.entry.shape,
-      layer: task.entry.layer,
-      sort: true,
-      dropOutOfRange: true,
-      ...(task.mapping ? { mapping: task.mapping } : {}),
-      ...(task.sensor ? { sensor: task.sensor } : {}),
-    });
-    let input = read.batch;
-    if (task.windowUs !== null && input.length > 0) {
-      const end = input.t[0]! + task.windowUs;
-      let n = 0;
-      while (n < input.length && input.t[n]! < end) n++;
-      input = sliceBatch(input, 0, n);
-    }
+    const read = readSampleInput(task, name, bytes);
+    const input = read.input;
     const chosen = resolveEngine(task.engine);
     const engines = chosen.native ? { timestep: chosen.native, eventLoop: chosen.native } : { kernelImpl: chosen.kernelImpl };
     if (task.mode === 'both') {

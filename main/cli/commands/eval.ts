@@ -15,10 +15,12 @@ import { parseArgs } from 'node:util';
 import { INPUT_MAPPING_OPTIONS, parseInputMapping, parseSensorSize } from '../input-mapping-args.js';
 import { compileModel } from '../../compiler/compile.js';
 import { listDataset } from '../../services/dataset.js';
-import { evaluateDataset, type EvaluationResult } from '../../services/evaluation.js';
+import { boardRunner } from '../../services/board-runner.js';
+import { evaluateDataset, type EvaluationResult, type SampleRunner } from '../../services/evaluation.js';
 import { queueRunner, redisConnection } from '../../services/eval-queue.js';
 import { chooseEngine } from '../args.js';
 import { CliError, type CliIO } from '../cli-io.js';
+import { withServices } from '../cli-services.js';
 import { projectEvaluation } from '../eval-project.js';
 import { evaluationCsv } from '../../services/evaluation-rows.js';
 import { disagreeingRows, scoreRows, type EvaluationScores } from '../../services/evaluation-scores.js';
@@ -39,7 +41,8 @@ const MODE_NAMES = { event: 'event-driven (chip semantics)', timestep: 'time-ste
 function formatEvaluation(r: EvaluationResult): string {
   if (r.mode === 'both') return formatBothModes(r, scoreRows(r.classes, 'both', r.rows));
   const lines = [
-    `${MODE_NAMES[r.mode]} evaluation, readout: ${r.readout === 'count' ? 'most exit spikes' : 'first exit spike'}, ${r.runner}`,
+    // On a device the board, not a simulator mode, decides what happened.
+    `${r.runner.startsWith('the device ') ? `evaluation on ${r.runner}` : `${MODE_NAMES[r.mode]} evaluation`}, readout: ${r.readout === 'count' ? 'most exit spikes' : 'first exit spike'}${r.runner.startsWith('the device ') ? '' : `, ${r.runner}`}`,
     `accuracy: ${formatPercent(r.accuracy)} (${r.correct} of ${r.samples}${r.silent ? `; ${r.silent} without any exit spike` : ''}${r.failed ? `; ${r.failed} unreadable, not counted` : ''})`,
     formatRate(r.samples / Math.max(1e-9, r.wallMs / 1000), 'samples/s'),
     '',
@@ -116,6 +119,8 @@ export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
       csv: { type: 'string' },
       queue: { type: 'string' },
       engine: { type: 'string' },
+      python: { type: 'string' },
+      'data-dir': { type: 'string' },
       ...INPUT_MAPPING_OPTIONS,
     },
   });
@@ -141,115 +146,135 @@ export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
     }
   }
   const dataset = listDataset(resolve(io.cwd, values.dataset));
-  const prepared = await prepareCompile({ ...values, model: positionals[0] }, io);
-  const compiled = compileModel(prepared.request, { modelKind: prepared.kind });
-  if (!compiled.ok) {
-    io.err(formatCompileResult(compiled, { model: prepared.modelPath, weights: prepared.weightsLabel }));
-    return 1;
-  }
-  const abort = new AbortController();
-  void io.interrupted?.then(() => abort.abort());
-  let lastLine = 0;
-  const project = values.project ? openProjectForCli(values.project, io, 'create') : null;
-  try {
-    const settings = { mode, readout, dtUs, windowUs: windowUs ?? null, mapping: mapping ?? null, sensor: sensor ?? null };
-    const stored = project
-      ? projectEvaluation(project, { compiled, prepared, dataset: dataset.root, classes: dataset.classes, sampleCount: dataset.samples.length, settings, fresh: values.new === true })
-      : null;
-    if (!values.json) io.err(`simulator engine: ${values.queue ? (engineAsked ?? 'the fastest on each worker') : engine.name}`);
-    if (stored && !values.json) {
-      io.err(
-        stored.resumed
-          ? `evaluation ${stored.id}: going on with ${dataset.samples.length - stored.done.size} of ${dataset.samples.length} samples (${stored.done.size} done before)`
-          : `evaluation ${stored.id}`,
-      );
+  const evaluateWith = async (on: { runner: SampleRunner; chipType: string; deviceId: string } | null): Promise<number> => {
+    const prepared = await prepareCompile({ ...values, model: positionals[0], ...(on ? { device: on.chipType } : {}) }, io);
+    const compiled = compileModel(prepared.request, { modelKind: prepared.kind });
+    if (!compiled.ok) {
+      io.err(formatCompileResult(compiled, { model: prepared.modelPath, weights: prepared.weightsLabel }));
+      return 1;
     }
-    const result = await evaluateDataset(compiled, dataset, {
-      ...(stored ? { done: stored.done, onSample: stored.onSample } : {}),
-      mode,
-      readout,
-      dtUs,
-      windowUs: windowUs ?? null,
-      ...(mapping ? { mapping } : {}),
-      ...(sensor ? { sensor } : {}),
-      signal: abort.signal,
-      ...(workers !== undefined ? { workers } : {}),
-      ...(values.queue ? { runner: queueRunner(values.queue) } : {}),
-      ...(engineAsked ? { engine: engineAsked } : {}),
-      onProgress: (p) => {
-        const now = performance.now();
-        if (now - lastLine < 1000 && p.done < p.total) return;
-        lastLine = now;
-        io.err(`${p.done}/${p.total} samples, ${formatRate(p.samplesPerSecond, 'samples/s')}${p.etaSeconds !== null && p.done < p.total ? `, ETA ${Math.ceil(p.etaSeconds)} s` : ''}`);
-      },
-    });
-    if (values.json) {
-      const both = result.mode === 'both' ? scoreRows(result.classes, 'both', result.rows) : null;
-      io.out(
-        JSON.stringify({
-          accuracy: result.accuracy,
-          mode: result.mode,
-          readout: result.readout,
-          workers: result.workers,
-          runner: result.runner,
-          engine: values.queue ? (engineAsked ?? 'fastest on each worker') : engine.name,
-          classes: result.classes,
-          per_class: result.perClass,
-          confusion: result.confusion,
-          failed: result.failed,
-          cancelled: result.cancelled,
-          wall_ms: result.wallMs,
-          ...(stored ? { evaluation_id: stored.id, resumed_samples: stored.done.size } : {}),
-          ...(both
-            ? {
-                modes: Object.fromEntries(
-                  both.modes.map((m) => [m.mode, { accuracy: m.accuracy, correct: m.correct, samples: m.samples, silent: m.silent, per_class: m.perClass, confusion: m.confusion }]),
-                ),
-                disagreement: {
-                  samples: both.agreement!.disagreeing,
-                  of: both.agreement!.samples,
-                  by_cause: both.agreement!.byCause,
-                  event_only_correct: both.agreement!.eventOnlyCorrect,
-                  timestep_only_correct: both.agreement!.timestepOnlyCorrect,
-                  files: disagreeingRows(result.rows).map((x) => x.file),
-                },
-              }
-            : {}),
-          samples: result.rows.map((r) => ({
-            file: r.file,
-            label: r.label,
-            predicted: r.predictedLabel,
-            predicted_channel: r.predicted,
-            exit_counts: r.exitCounts,
-            first_spike_us: r.firstSpikeUs,
-            events_in: r.eventsIn,
-            synaptic_ops: r.synapticOps,
-            ...(r.error ? { error: r.error } : {}),
-            ...(r.compared
+    const abort = new AbortController();
+    void io.interrupted?.then(() => abort.abort());
+    let lastLine = 0;
+    const project = values.project ? openProjectForCli(values.project, io, 'create') : null;
+    try {
+      const settings = { mode, readout, dtUs, windowUs: windowUs ?? null, mapping: mapping ?? null, sensor: sensor ?? null, ...(on ? { device: on.deviceId } : {}) };
+      const stored = project
+        ? projectEvaluation(project, { compiled, prepared, dataset: dataset.root, classes: dataset.classes, sampleCount: dataset.samples.length, settings, fresh: values.new === true })
+        : null;
+      if (!values.json) io.err(`simulator engine: ${values.queue ? (engineAsked ?? 'the fastest on each worker') : engine.name}`);
+      if (stored && !values.json) {
+        io.err(
+          stored.resumed
+            ? `evaluation ${stored.id}: going on with ${dataset.samples.length - stored.done.size} of ${dataset.samples.length} samples (${stored.done.size} done before)`
+            : `evaluation ${stored.id}`,
+        );
+      }
+      const result = await evaluateDataset(compiled, dataset, {
+        ...(stored ? { done: stored.done, onSample: stored.onSample } : {}),
+        mode,
+        readout,
+        dtUs,
+        windowUs: windowUs ?? null,
+        ...(mapping ? { mapping } : {}),
+        ...(sensor ? { sensor } : {}),
+        signal: abort.signal,
+        ...(workers !== undefined ? { workers } : {}),
+        ...(on ? { runner: on.runner } : values.queue ? { runner: queueRunner(values.queue) } : {}),
+        ...(engineAsked ? { engine: engineAsked } : {}),
+        onProgress: (p) => {
+          const now = performance.now();
+          if (now - lastLine < 1000 && p.done < p.total) return;
+          lastLine = now;
+          io.err(`${p.done}/${p.total} samples, ${formatRate(p.samplesPerSecond, 'samples/s')}${p.etaSeconds !== null && p.done < p.total ? `, ETA ${Math.ceil(p.etaSeconds)} s` : ''}`);
+        },
+      });
+      if (values.json) {
+        const both = result.mode === 'both' ? scoreRows(result.classes, 'both', result.rows) : null;
+        io.out(
+          JSON.stringify({
+            accuracy: result.accuracy,
+            mode: result.mode,
+            readout: result.readout,
+            workers: result.workers,
+            runner: result.runner,
+            engine: values.queue ? (engineAsked ?? 'fastest on each worker') : engine.name,
+            classes: result.classes,
+            per_class: result.perClass,
+            confusion: result.confusion,
+            failed: result.failed,
+            cancelled: result.cancelled,
+            wall_ms: result.wallMs,
+            ...(stored ? { evaluation_id: stored.id, resumed_samples: stored.done.size } : {}),
+            ...(both
               ? {
-                  timestep: {
-                    predicted: r.compared.predictedLabel,
-                    predicted_channel: r.compared.predicted,
-                    exit_counts: r.compared.exitCounts,
-                    first_spike_us: r.compared.firstSpikeUs,
-                    synaptic_ops: r.compared.synapticOps,
+                  modes: Object.fromEntries(
+                    both.modes.map((m) => [m.mode, { accuracy: m.accuracy, correct: m.correct, samples: m.samples, silent: m.silent, per_class: m.perClass, confusion: m.confusion }]),
+                  ),
+                  disagreement: {
+                    samples: both.agreement!.disagreeing,
+                    of: both.agreement!.samples,
+                    by_cause: both.agreement!.byCause,
+                    event_only_correct: both.agreement!.eventOnlyCorrect,
+                    timestep_only_correct: both.agreement!.timestepOnlyCorrect,
+                    files: disagreeingRows(result.rows).map((x) => x.file),
                   },
-                  disagree: r.compared.predicted !== r.predicted,
-                  ...(r.compared.predicted !== r.predicted ? { causes: causesJson(r.causes ?? null) } : {}),
                 }
               : {}),
-          })),
-        }),
-      );
-    } else io.out(formatEvaluation(result));
-    stored?.finish(result);
-    if (values.csv) {
-      const path = resolve(io.cwd, values.csv);
-      await writeFile(path, evaluationCsv(result));
-      if (!values.json) io.out(`per-sample results written to ${path}`);
+            samples: result.rows.map((r) => ({
+              file: r.file,
+              label: r.label,
+              predicted: r.predictedLabel,
+              predicted_channel: r.predicted,
+              exit_counts: r.exitCounts,
+              first_spike_us: r.firstSpikeUs,
+              events_in: r.eventsIn,
+              synaptic_ops: r.synapticOps,
+              ...(r.error ? { error: r.error } : {}),
+              ...(r.compared
+                ? {
+                    timestep: {
+                      predicted: r.compared.predictedLabel,
+                      predicted_channel: r.compared.predicted,
+                      exit_counts: r.compared.exitCounts,
+                      first_spike_us: r.compared.firstSpikeUs,
+                      synaptic_ops: r.compared.synapticOps,
+                    },
+                    disagree: r.compared.predicted !== r.predicted,
+                    ...(r.compared.predicted !== r.predicted ? { causes: causesJson(r.causes ?? null) } : {}),
+                  }
+                : {}),
+            })),
+          }),
+        );
+      } else io.out(formatEvaluation(result));
+      stored?.finish(result);
+      if (values.csv) {
+        const path = resolve(io.cwd, values.csv);
+        await writeFile(path, evaluationCsv(result));
+        if (!values.json) io.out(`per-sample results written to ${path}`);
+      }
+      return result.cancelled ? 1 : 0;
+    } finally {
+      project?.close();
     }
-    return result.cancelled ? 1 : 0;
-  } finally {
-    project?.close();
-  }
+  };
+  // --device TYPE:INDEX: the samples run on that device (a board through samna), one at a time.
+  const deviceId = values.device !== undefined && /:\d+$/.test(values.device) ? values.device : null;
+  if (deviceId === null) return evaluateWith(null);
+  if (values.queue) throw new CliError(`--device ${deviceId} evaluates on that device from here; --queue sends samples to simulator workers: use one or the other`);
+  if (mode !== 'event') throw new CliError(`on ${deviceId} the device decides the semantics: evaluate it with --mode event (the default), and the simulator with --mode both for its two modes`);
+  return withServices(io, { dataDir: values['data-dir'], python: values.python }, async (services) => {
+    let device;
+    try {
+      device = services.devices.resolve(deviceId);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+    if (!device.deployable) throw new CliError(`${device.id} cannot take a model: ${device.reason ?? 'not deployable'}`, 1);
+    const holder = `eval-${process.pid}`;
+    const id = device.id;
+    const board = boardRunner({ id, open: () => services.devices.open(id, { runId: holder }), release: () => services.devices.release(id, holder) });
+    return evaluateWith({ runner: board, chipType: device.type, deviceId: id });
+  });
 }
