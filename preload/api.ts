@@ -356,6 +356,25 @@ export interface EventPreviewView {
   notes: string[];
 }
 
+export type RunExportFormat = 'npy' | 'csv' | 'aedat4' | 'h5';
+
+export interface RunExportRequest {
+  runId: number;
+  stream: 'input' | 'output';
+  format: RunExportFormat;
+}
+
+export interface RunExportView {
+  exportId: string;
+  /** The file name to save it as, e.g. "run-12-output.h5". */
+  name: string;
+  bytes: number;
+  events: number;
+}
+
+/** The largest piece export.read hands out: a recording of any length downloads in bounded messages. */
+export const EXPORT_PIECE_BYTES = 8 * 1024 * 1024;
+
 export interface RunRequest {
   deviceId: string;
   model: ModelSpec;
@@ -596,6 +615,10 @@ export interface Requests {
   /** An event file before it is run: its format and, for a camera recording, the raw and mapped previews. */
   'events.preview': { req: EventPreviewRequest; res: EventPreviewView };
   'run.start': { req: RunRequest; res: RunStartedView };
+  /** A recorded stream written as a file on the host (.npy, CSV, AEDAT4, HDF5); its bytes are then read in pieces with export.read. */
+  'run.export': { req: RunExportRequest; res: RunExportView };
+  /** Up to EXPORT_PIECE_BYTES of an export from `offset`; the export is removed once its last piece is read. */
+  'export.read': { req: { exportId: string; offset: number }; res: { bytes: Uint8Array; done: boolean } };
   'run.stop': { req: { runId: number }; res: Record<string, never> };
   /**
    * Feeds a recorded run's input through a device / model version. A device of another
@@ -648,6 +671,8 @@ export const REQUEST_CHANNELS = [
   'runs.list',
   'events.preview',
   'run.start',
+  'run.export',
+  'export.read',
   'run.stop',
   'run.rerun',
   'runs.compare',
@@ -760,6 +785,8 @@ export const API_ERROR_CODES = [
   'UNKNOWN_RUN',
   'UNKNOWN_MODEL_VERSION',
   'UNKNOWN_REPLAY',
+  'UNKNOWN_EXPORT',
+  'EXPORT_SHAPE',
   'NOT_IN_PROJECT',
   'BAD_SETTING',
   // models, weights and inputs

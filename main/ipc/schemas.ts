@@ -112,6 +112,8 @@ export const requestSchemas = {
       order: z.enum(['depth-first', 'breadth-first']).optional(),
     })
     .strict(),
+  'run.export': z.object({ runId, stream: z.enum(['input', 'output']), format: z.enum(['npy', 'csv', 'aedat4', 'h5']) }).strict(),
+  'export.read': z.object({ exportId: text(100), offset: int.min(0) }).strict(),
   'run.stop': z.object({ runId }).strict(),
   'run.rerun': z.object({ runId, deviceId: text(200).optional(), modelVersion: int.min(1).optional(), recompile: z.boolean().optional() }).strict(),
   'runs.compare': z.object({ a: runId, b: runId }).strict(),

@@ -19,7 +19,7 @@ export function createWorkbenchDispatcher(services: Services, log: (message: str
     ...compileHandlers(services),
     ...deviceHandlers(services),
     ...projectHandlers(services),
-    ...eventHandlers(),
+    ...eventHandlers(services),
     ...runHandlers(services),
     ...replayHandlers(services),
     ...evalHandlers(services),

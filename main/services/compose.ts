@@ -21,6 +21,7 @@ import { EventBus } from './event-bus.js';
 import { confineTo, UNCONFINED } from './path-confinement.js';
 import { ProjectSession, type ProjectOpener } from './project-session.js';
 import { ReplayService } from './replay-service.js';
+import { RunExports } from './run-exports.js';
 import { RunLauncher } from './run-launcher.js';
 import { RunService } from './run-service.js';
 
@@ -64,6 +65,8 @@ export interface Services {
   replays: ReplayService;
   /** Dataset evaluations of the open project (the Evaluate view). */
   evaluations: EvaluationService;
+  /** Recorded runs written as files for the window's download, read back in pieces. */
+  exports: RunExports;
   info: AppInfo;
   dispose(): Promise<void>;
 }
@@ -95,6 +98,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const launcher = new RunLauncher({ runs, devices, compiler, projects });
   const replays = new ReplayService(bus);
   const evaluations = new EvaluationService({ projects, compiler, launcher, bus, confinement });
+  const exports = new RunExports();
   const info: AppInfo = {
     version: options.version ?? '0.1.0',
     mode: options.mode === 'electron' ? 'electron' : 'web',
@@ -121,9 +125,11 @@ export async function createServices(options: ServicesOptions): Promise<Services
     launcher,
     replays,
     evaluations,
+    exports,
     info,
     async dispose() {
       await evaluations.dispose();
+      await exports.dispose();
       await replays.stopAll();
       await runs.stopAll();
       await projects.close();

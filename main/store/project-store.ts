@@ -8,6 +8,7 @@ import type { SpikeBatch } from '../common/spike-batch.js';
 import type { ProjectEvaluations } from './evaluations.js';
 import type { ModelVersion, ModelVersionInput, Project, ProjectMeta, RunInfo, StartRunInput } from './project.js';
 import { readWholeRecording } from './recording-files.js';
+import { writeRecordingFile, type RecordingFileOptions, type RecordingFileResult } from './recording-export.js';
 import type { RecordingStream } from './recording-writer.js';
 import { ReplaySession, type ReplayControl, type ReplayEmit, type ReplaySessionRequest, type ReplayStateView } from './replay-session.js';
 import { compareRunsScoped, type ScopedComparison } from './run-compare-scope.js';
@@ -81,6 +82,8 @@ export interface ProjectStore {
   recordingInfo(runId: number, stream: RecordingStream): Promise<RecordingInfo>;
   /** Every event of a recording as one batch (memory: the whole recording). */
   readRecording(runId: number, stream: RecordingStream): Promise<SpikeBatch>;
+  /** A recording written to a file on disk chunk by chunk (.npy, CSV, AEDAT4, HDF5), in the thread holding the project. */
+  writeRecordingFile(runId: number, stream: RecordingStream, path: string, options: RecordingFileOptions): Promise<RecordingFileResult>;
   /** Over the chip layers both runs recorded, with `timelineBins` bins of counts over time when asked. */
   compareRuns(runA: number, runB: number, stream?: RecordingStream, timelineBins?: number): Promise<ScopedComparison>;
   startReplay(replayId: string, request: ReplaySessionRequest, emit: ReplayEmit): Promise<{ handle: ReplayHandle; info: RecordingInfo; state: ReplayStateView }>;
@@ -133,6 +136,7 @@ export function localProjectStore(project: Project): ProjectStore {
       }),
     recordingInfo: (runId, stream) => resolved(() => recordingInfoOf(project, runId, stream)),
     readRecording: (runId, stream) => resolved(() => readWholeRecording(project, runId, stream)),
+    writeRecordingFile: (runId, stream, path, options) => writeRecordingFile(project, runId, stream, path, options),
     compareRuns: (a, b, stream, bins) => resolved(() => compareRunsScoped(project, a, b, stream, bins ? { timelineBins: bins } : {})),
     startReplay: (replayId, request, emit) =>
       resolved(() => {

@@ -181,6 +181,7 @@ export class StoreClient {
       },
       recordingInfo: (runId, stream) => call('recordingInfo', handle, runId, stream),
       readRecording: async (runId, stream) => unpackBatch(await call('readRecording', handle, runId, stream)),
+      writeRecordingFile: (runId, stream, path, options) => call('writeRecordingFile', handle, runId, stream, path, options),
       compareRuns: (a, b, stream, bins) => call('compareRuns', handle, a, b, stream, bins),
       startReplay: async (replayId, request, emit) => {
         let ended!: () => void;

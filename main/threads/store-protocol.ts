@@ -7,6 +7,7 @@
 import type { ModelVersion, ModelVersionInput, OpenProjectOptions, ProjectMeta, RunInfo, StartRunInput } from '../store/project.js';
 import type { ProjectEvaluations } from '../store/evaluations.js';
 import type { EvaluationMethod, RecordingInfo } from '../store/project-store.js';
+import type { RecordingFileOptions, RecordingFileResult } from '../store/recording-export.js';
 import type { RecordingStream, RecordingWriterOptions } from '../store/recording-writer.js';
 import type { ReplayControl, ReplayEvent, ReplaySessionRequest, ReplayStateView } from '../store/replay-session.js';
 import type { ScopedComparison } from '../store/run-compare-scope.js';
@@ -31,6 +32,8 @@ export interface StoreOps {
   recordingInfo(h: StoreHandle, runId: number, stream: RecordingStream): RecordingInfo;
   /** The packed events (main/common/spike-batch.ts layout). */
   readRecording(h: StoreHandle, runId: number, stream: RecordingStream): Uint8Array;
+  /** Writes a recording to a file on disk chunk by chunk (the worker answers it asynchronously: HDF5's library loads on first use). */
+  writeRecordingFile(h: StoreHandle, runId: number, stream: RecordingStream, path: string, options: RecordingFileOptions): RecordingFileResult;
   compareRuns(h: StoreHandle, runA: number, runB: number, stream: RecordingStream | undefined, timelineBins: number | undefined): ScopedComparison;
   startReplay(h: StoreHandle, replayId: string, request: ReplaySessionRequest): { info: RecordingInfo; state: ReplayStateView };
   controlReplay(replayId: string, action: ReplayControl): void;

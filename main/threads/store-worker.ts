@@ -7,6 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { packBatch, unpackBatch } from '../common/spike-batch.js';
 import { openProject, type Project } from '../store/project.js';
 import { callEvaluations, openReplaySession, recordingInfoOf } from '../store/project-store.js';
+import { writeRecordingFile } from '../store/recording-export.js';
 import { readWholeRecording } from '../store/recording-files.js';
 import type { ReplaySession } from '../store/replay-session.js';
 import { compareRunsScoped } from '../store/run-compare-scope.js';
@@ -36,7 +37,7 @@ function recorderOf(h: StoreHandle, runId: number): RunRecorder {
   return r;
 }
 
-const ops: { [K in StoreOp]: (...args: Parameters<StoreOps[K]>) => ReturnType<StoreOps[K]> } = {
+const ops: { [K in StoreOp]: (...args: Parameters<StoreOps[K]>) => ReturnType<StoreOps[K]> | Promise<ReturnType<StoreOps[K]>> } = {
   open(path, options) {
     const project = openProject(path, options);
     const handle = nextHandle++;
@@ -64,6 +65,7 @@ const ops: { [K in StoreOp]: (...args: Parameters<StoreOps[K]>) => ReturnType<St
   },
   recordingInfo: (h, runId, stream) => recordingInfoOf(projectOf(h), runId, stream),
   readRecording: (h, runId, stream) => packBatch(readWholeRecording(projectOf(h), runId, stream)),
+  writeRecordingFile: (h, runId, stream, path, options) => writeRecordingFile(projectOf(h), runId, stream, path, options),
   compareRuns: (h, a, b, stream, bins) => compareRunsScoped(projectOf(h), a, b, stream, bins ? { timelineBins: bins } : {}),
   startReplay(h, replayId, request) {
     const { session, info } = openReplaySession(projectOf(h), replayId, request, (event) =>
@@ -113,6 +115,13 @@ port.on('message', (msg: ToStore) => {
   try {
     const fn = ops[msg.op] as (...args: unknown[]) => unknown;
     const value = fn(...msg.args);
+    if (value instanceof Promise) {
+      value.then(
+        (v: unknown) => post({ type: 'reply', id: msg.id, ok: true, value: v }),
+        (e: unknown) => post({ type: 'reply', id: msg.id, ok: false, error: errorData(e) }),
+      );
+      return;
+    }
     post({ type: 'reply', id: msg.id, ok: true, value }, transferOf(msg.op, value));
   } catch (e) {
     post({ type: 'reply', id: msg.id, ok: false, error: errorData(e) });

@@ -1,6 +1,6 @@
 // A recorded run opened from the Runs list: its output replayed into the spike monitor
 // with a time scrubber, play / pause / speed, re-run, and compare with another run
-// (side-by-side counts and the first event where they differ).
+// (side-by-side counts and the first event where they differ), export as a file.
 
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { CompareView, CompileView, RecordingInfoView, RunStartedView, RunView } from '../../preload/api';
@@ -9,6 +9,7 @@ import { formatCount, formatMicros } from '../../main/common/number-format';
 import { SpikeMonitorModel } from '../monitor/spike-monitor';
 import { SpikeMonitorView } from '../monitor/spike-monitor-view';
 import { ComparePlot } from './compare-plot';
+import { RunExport } from './run-export';
 import { exitCoreOf, layerResolver } from './layers-from-compile';
 import { REPLAY_SPEEDS, ReplaySession, type ReplaySpeed, type ReplayState } from './replay-session';
 
@@ -96,6 +97,7 @@ export function ReplayPanel(p: ReplayPanelProps) {
         <button type="button" onClick={() => p.onRerun(p.run.id)} disabled={!p.deviceId}>
           Re-run on {p.deviceId ?? 'a device'}
         </button>
+        <RunExport run={p.run} />
       </div>
       <ComparePanel run={p.run} runs={p.runs} />
     </SpikeMonitorView>

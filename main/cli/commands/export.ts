@@ -1,4 +1,4 @@
-// `dcnn export P RUN --stream input|output --out file.npy|file.csv [--columns layered|xytp] | --out file.aedat4 [--sensor WxH]`
+// `dcnn export P RUN --stream input|output --out file.npy|file.csv|file.h5 [--columns layered|xytp] | --out file.aedat4 [--sensor WxH]`
 // (and `dcnn export --nir ...`, see export-nir.ts). The files keep their interchange
 // columns (`t,layer,x,y,feature`, where layer is the core), so the messages say which chip
 // layer each core is.
@@ -12,6 +12,7 @@ import { createEventWriter } from '../../formats/events/event-writers.js';
 import type { Project } from '../../store/project.js';
 import { aedat4Shape, readWholeRecording, recordingAsCameraEvents } from '../../store/recording-files.js';
 import { RecordingDamagedError } from '../../store/recording-reader.js';
+import { RecordingShapeError, recordingFileFormatOf, writeRecordingFile } from '../../store/recording-export.js';
 import { ChipLayers } from '../chip-layers.js';
 import { CliError, type CliIO } from '../cli-io.js';
 import { parseSensorSize } from '../input-mapping-args.js';
@@ -47,14 +48,15 @@ export async function exportCommand(argv: string[], io: CliIO): Promise<number> 
   const id = runId(positionals[1]);
   const stream = values.stream;
   if (stream !== 'input' && stream !== 'output') throw new CliError(`--stream must be input or output; got "${stream}"`);
-  if (!values.out) throw new CliError('--out FILE.npy, FILE.csv or FILE.aedat4 is required');
+  if (!values.out) throw new CliError('--out FILE.npy, FILE.csv, FILE.aedat4 or FILE.h5 is required');
   const columns = values.columns;
   if (columns !== 'layered' && columns !== 'xytp') throw new CliError(`--columns must be layered or xytp; got "${columns}"`);
   const path = resolve(io.cwd, values.out);
   const sensor = parseSensorSize(values.sensor);
   if (path.toLowerCase().endsWith('.aedat4')) return withProject(positionals[0], io, async (p) => exportAedat4(p, id, stream, path, sensor, io));
+  if (recordingFileFormatOf(path) === 'h5') return withProject(positionals[0], io, async (p) => exportHdf5(p, id, stream, path, columns, io));
   const format = path.endsWith('.csv') ? 'csv' : path.endsWith('.npy') ? 'npy' : null;
-  if (!format) throw new CliError(`--out must end in .npy, .csv or .aedat4; got ${values.out}`);
+  if (!format) throw new CliError(`--out must end in .npy, .csv, .aedat4 or .h5; got ${values.out}`);
   return withProject(positionals[0], io, async (p) => {
     const names = ChipLayers.ofRun(requireRun(p, id));
     let batch: SpikeBatch;
@@ -72,6 +74,23 @@ export async function exportCommand(argv: string[], io: CliIO): Promise<number> 
     io.out(`wrote the ${stream} of run ${id} (${batch.length} events${counts.size ? `: ${perCoreText(counts, names)}` : ''}${column}) to ${path}`);
     return 0;
   });
+}
+
+/** A run's stream as HDF5 (datasets t int64 µs, layer, x, y, feature or t, x, y, p; attributes naming the run), written chunk by chunk. */
+async function exportHdf5(p: Project, id: number, stream: Stream, path: string, columns: 'layered' | 'xytp', io: CliIO): Promise<number> {
+  const names = ChipLayers.ofRun(requireRun(p, id));
+  let result;
+  try {
+    result = await writeRecordingFile(p, id, stream, path, { format: 'h5', columns });
+  } catch (e) {
+    if (e instanceof RecordingShapeError) {
+      throw new CliError(`the ${stream} of run ${id} holds ${perCoreText(e.perCore, names)}; an xytp file has no core column: export --columns layered (its layer column is the core), or run with a single monitored chip layer`);
+    }
+    throw exportFailure(e);
+  }
+  const column = columns === 'layered' ? '; the layer dataset is the core' : '';
+  io.out(`wrote the ${stream} of run ${id} (${result.events} events${result.perCore.size ? `: ${perCoreText(result.perCore, names)}` : ''}${column}) to ${path} (HDF5: datasets ${columns === 'layered' ? 't, layer, x, y, feature' : 't, x, y, p'})`);
+  return 0;
 }
 
 /** A run's stream as AEDAT 4.0, written chunk by chunk (to OUT.partial, renamed when whole). */

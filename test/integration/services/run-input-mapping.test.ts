@@ -12,6 +12,8 @@ import type { EventOf, ExampleModel, RequestChannel, RequestOf, ReplyOf } from '
 import type { Dispatcher } from '../../../main/ipc/dispatcher.js';
 import { createWorkbenchDispatcher } from '../../../main/ipc/workbench-dispatcher.js';
 import { createServices, type Services } from '../../../main/services/compose.js';
+import { decodeCameraBytes } from '../../../main/formats/events/camera-formats.js';
+import { withHdf5Bytes, type H5Dataset } from '../../../main/formats/nir/hdf5-memory.js';
 import { packageRoot } from '../../../main/services/package-root.js';
 
 const ROOT = packageRoot();
@@ -48,8 +50,8 @@ describe('a camera recording with its input mapping, from the Run tab', () => {
     dir = mkdtempSync(join(tmpdir(), 'dcnn-mapping-'));
     s = await createServices({ dataDir: dir, mode: 'web', usb: false });
     dispatcher = createWorkbenchDispatcher(s, () => undefined);
-    [example] = await call('examples.list', {});
-    await call('project.new', { name: 'camera', exampleId: example!.id });
+    example = (await call('examples.list', {}))[0]!;
+    await call('project.new', { name: 'camera', exampleId: example.id });
   });
 
   afterAll(async () => {
@@ -85,6 +87,39 @@ describe('a camera recording with its input mapping, from the Run tab', () => {
     expect(run.input).toBe('tonic_sample.aedat4 (input mapping: crop 40,0 240x240, downsample 15)');
     const info = await call('recording.info', { runId: started.runId, stream: 'input' });
     expect(info.count).toBe(preview.kept);
+  });
+
+  it('exports the run from the window: HDF5 and AEDAT4 of its input, read back, in pieces until done', async () => {
+    const runId = (await call('runs.list', {}))[0]!.id;
+    const download = async (format: 'h5' | 'aedat4') => {
+      const view = await call('run.export', { runId, stream: 'input', format });
+      const parts: Uint8Array[] = [];
+      for (let offset = 0; ; ) {
+        const piece = await call('export.read', { exportId: view.exportId, offset });
+        parts.push(piece.bytes);
+        offset += piece.bytes.byteLength;
+        if (piece.done) break;
+      }
+      const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+      parts.reduce((at, p) => (bytes.set(p, at), at + p.length), 0);
+      expect(bytes.length).toBe(view.bytes);
+      const again = await reply('export.read', { exportId: view.exportId, offset: 0 });
+      expect(again.ok ? null : again.error.code).toBe('UNKNOWN_EXPORT');
+      return { view, bytes };
+    };
+    const h5 = await download('h5');
+    expect(h5.view.name).toBe(`run-${runId}-input.h5`);
+    const info = await call('recording.info', { runId, stream: 'input' });
+    expect(h5.view.events).toBe(info.count);
+    await withHdf5Bytes(h5.bytes, (f) => {
+      expect((f.get('t') as H5Dataset).shape).toEqual([info.count]);
+      expect(Number(f.attrs['run']?.value)).toBe(runId);
+      expect(f.attrs['input']?.value).toBe('tonic_sample.aedat4 (input mapping: crop 40,0 240x240, downsample 15)');
+    });
+    const aedat = await download('aedat4');
+    const back = decodeCameraBytes(aedat.bytes, 'aedat4');
+    expect(back.events.length).toBe(info.count);
+    expect(back.report.sensor).toMatchObject({ width: 16, height: 16 });
   });
 
   it('names the crop when it reaches outside the sensor, and refuses the run before it exists', async () => {
