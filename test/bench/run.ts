@@ -7,6 +7,7 @@ import { runCompileBench } from './compile-bench.js';
 import { runFormatsBench } from './formats-bench.js';
 import { runParseBench } from './parse-bench.js';
 import { runSamnaBench } from './samna-bench.js';
+import { runEvalBench } from './eval-bench.js';
 import { runSimBench } from './sim-bench.js';
 import { runStoreBench } from './store-bench.js';
 import { runTorchBench } from './torch-bench.js';
@@ -27,6 +28,7 @@ const suites: Array<[string, () => Promise<Row[]>]> = [
   ['torch files', runTorchBench],
   ['web host', runWebSocketBench],
   ['samna bridge', runSamnaBench],
+  ['evaluation', runEvalBench],
 ];
 
 const only = process.argv.slice(2);
