@@ -48,6 +48,6 @@ describe('dcnn export --nir', () => {
   it('without --nir, export still reads PROJECT RUN and its own options', async () => {
     const r = await dcnn(['export', 'p.dcnnproj', '1', '--stream', 'input']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--out FILE\.npy, FILE\.csv or FILE\.aedat4 is required/);
+    expect(r.stderr).toMatch(/--out FILE\.npy, FILE\.csv, FILE\.aedat4 or FILE\.h5 is required/);
   }, 60_000);
 });
