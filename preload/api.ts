@@ -474,6 +474,8 @@ export interface AppInfo {
   mode: 'electron' | 'web';
   platform: string;
   dataDir: string;
+  /** The simulator engine virtual devkits and evaluations use, and why when it is not the native one. */
+  simulator: { engine: 'native' | 'wasm' | 'js'; note: string | null };
 }
 
 export interface SettingsView {

@@ -13,6 +13,7 @@ import { loadDeviceRegistry, usbIdFilePath } from '../devices/usb-id-file.js';
 import { openAppDatabase, type AppDatabase } from '../store/app-database.js';
 import { openProject } from '../store/project.js';
 import { localProjectStore } from '../store/project-store.js';
+import { simulatorInfo } from '../threads/native-engine.js';
 import { StoreClient } from '../threads/store-client.js';
 import { CompileService } from './compile-service.js';
 import { devicesView } from './devices-view.js';
@@ -104,6 +105,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     mode: options.mode === 'electron' ? 'electron' : 'web',
     platform: process.platform,
     dataDir: options.dataDir,
+    simulator: simulatorInfo(),
   };
 
   const emitDevices = (change: 'attach' | 'detach' | 'status', id?: string) => {

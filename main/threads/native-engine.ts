@@ -132,3 +132,9 @@ export function describeNativeEngine(): string {
   if (s.loaded) return `native engine loaded (${s.path})`;
   return `native engine not in use: ${s.reason}; using the ${wasmSimdAvailable() ? 'WebAssembly SIMD' : 'JavaScript'} engine (${BUILD_HINT})`;
 }
+
+/** The engine a run or evaluation gets by default, for the status bar (AppInfo.simulator). */
+export function simulatorInfo(): { engine: EngineName; note: string | null } {
+  const e = resolveEngine();
+  return { engine: e.name, note: e.name === 'native' ? null : describeNativeEngine() };
+}

@@ -87,6 +87,9 @@ describe('editor, placement and conversion side by side', () => {
     await until('the placement shows the compiled model', async () => /2 of 2 layers placed/.test(await placementText()));
     // Each view is drawn once: the Placement tab's own panel is empty while the Model view shows it.
     expect(await page.getByRole('region', { name: 'Placement', exact: true }).count()).toBe(1);
+    // The status bar names the simulator engine the virtual devkits use (the native addon when it is built).
+    const engine = await text(page.getByTestId('simulator-engine'));
+    expect(engine).toMatch(/^simulator (native|WebAssembly \(native engine not in use\)|JavaScript \(native engine not in use\))$/);
     await shots(page, 'side-by-side');
     await page.setViewportSize({ width: 1600, height: 1000 });
   });

@@ -351,7 +351,7 @@ export class FakeWorkbench {
 
   private handlers(): { [C in RequestChannel]: (req: RequestOf<C>) => ReplyOf<C> | Promise<ReplyOf<C>> } {
     return {
-      'app.info': () => ({ version: '0.1.0', mode: 'web', platform: 'linux', dataDir: '/tmp/fake' }),
+      'app.info': () => ({ version: '0.1.0', mode: 'web', platform: 'linux', dataDir: '/tmp/fake', simulator: { engine: 'wasm', note: 'native engine not in use: not built; using the WebAssembly SIMD engine' } }),
       'examples.list': () => [LENET_EXAMPLE],
       'model.exportNir': () => ({ bytes: new Uint8Array([0x89, 0x48, 0x44, 0x46]), notes: [], chipLayers: 5 }),
       'run.export': (req) => ({ exportId: `x${req.runId}`, name: `run-${req.runId}-${req.stream}.${req.format}`, bytes: 4, events: 1 }),
