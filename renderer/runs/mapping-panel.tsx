@@ -89,10 +89,10 @@ function FieldError({ errors, field }: { errors: FieldErrors; field: MappingFiel
 }
 
 const POLARITY_TEXT: Record<NonNullable<InputMappingView['polarity']>, string> = {
-  two: 'two channels (OFF 0, ON 1)',
-  merge: 'merged into one channel',
-  on: 'ON events only',
-  off: 'OFF events only',
+  two: '2 channels: OFF 0, ON 1',
+  merge: 'merged: 1 channel',
+  on: 'ON only',
+  off: 'OFF only',
 };
 
 export function MappingPanel(p: { form: MappingForm; onForm(f: MappingForm): void; errors: FieldErrors; state: EventPreviewState; inputShape: Shape3 }) {
@@ -129,8 +129,8 @@ export function MappingPanel(p: { form: MappingForm; onForm(f: MappingForm): voi
           <span className="label">Downsample</span>{' '}
           <select value={f.downsample} onChange={(e) => set({ downsample: e.target.value as MappingForm['downsample'], ...(e.target.value === 'size' && f.targetWidth === '' ? { targetWidth: String(p.inputShape[2]), targetHeight: String(p.inputShape[1]) } : {}) })}>
             <option value="none">none</option>
-            <option value="factor">by a factor</option>
-            <option value="size">to a size</option>
+            <option value="factor">by factor</option>
+            <option value="size">to size</option>
           </select>
         </label>{' '}
         {f.downsample === 'factor' && num('factor', 'Downsampling factor', 3)}

@@ -37,7 +37,7 @@ export function RunExport({ run }: { run: RunView }) {
         if (piece.done) break;
       }
       downloadParts(view.name, parts as BlobPart[], FORMATS.find((f) => f.value === format)!.type);
-      setResult({ ok: true, text: `Saved ${view.name}: ${formatCount(view.events)} events, ${formatCount(view.bytes)} bytes.` });
+      setResult({ ok: true, text: `Saved ${view.name}: ${formatCount(view.events)} events, ${(view.bytes / (1024 * 1024)).toFixed(2)} MiB.` });
     } catch (e) {
       setResult({ ok: false, text: `Not exported: ${errorText(e)}` });
     } finally {
