@@ -3,6 +3,7 @@
 // time (machines here are shared and noisy), only that what they time is correct.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { runCameraBench } from './camera-bench.js';
 import { runCompileBench } from './compile-bench.js';
 import { runFormatsBench } from './formats-bench.js';
 import { runParseBench } from './parse-bench.js';
@@ -25,6 +26,7 @@ const suites: Array<[string, () => Promise<Row[]>]> = [
   ['simulator', runSimBench],
   ['store', runStoreBench],
   ['event files', runFormatsBench],
+  ['camera readers', runCameraBench],
   ['torch files', runTorchBench],
   ['web host', runWebSocketBench],
   ['samna bridge', runSamnaBench],
