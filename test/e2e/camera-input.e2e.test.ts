@@ -126,7 +126,7 @@ describe('a camera recording dropped on the Run tab', () => {
     await until('the export says what it saved', async () => /^Saved run-\d+-input\.h5/.test(await text(page.getByTestId('export-result'))), 30_000);
     await shots(page, 'camera-replay-export');
     const back = await withHdf5Bytes(bytes, (f) => ({
-      events: (f.get('t') as H5Dataset).shape[0],
+      events: (f.get('t') as H5Dataset).shape?.[0],
       columns: f.attrs['columns']?.value,
       run: Number(f.attrs['run']?.value),
       input: f.attrs['input']?.value,
