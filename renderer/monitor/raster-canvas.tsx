@@ -4,7 +4,7 @@
 
 import { useEffect, useRef } from 'react';
 import type { RasterHistory } from './raster-history';
-import { nextFrame } from './use-frame';
+import { nextFrame, REDRAW_MS } from './use-frame';
 
 /** Opacity for a cell with `count` events: one event is visible (0.45), eight nearly solid (0.99), nine or more solid. */
 export function cellAlpha(count: number): number {
@@ -68,9 +68,12 @@ export function RasterCanvas(props: {
     paint(0, history.columns - 1);
     ctx.putImageData(image, 0, 0);
     let cancel = () => undefined as void;
+    let painted = -Infinity;
     const frame = () => {
-      if (history.version !== lastVersion) {
+      const now = performance.now();
+      if (history.version !== lastVersion && now - painted >= REDRAW_MS) {
         lastVersion = history.version;
+        painted = now;
         const d = history.takeDirty(layerKey);
         if (d) {
           if (d.all) {

@@ -14,23 +14,34 @@ const nextFrame: (fn: () => void) => () => void =
         return () => clearTimeout(h);
       };
 
-export function useFrameVersion(version: () => number, active = true): number {
+/**
+ * Live displays redraw at most every REDRAW_MS (about 30 times a second): fast enough to
+ * follow a run, and it halves the canvas uploads and compositing of a busy monitor, which
+ * is what made frames late on a 2-core machine with software rendering. Pointer feedback
+ * (hover, zoom) does not wait for it.
+ */
+export const REDRAW_MS = 32;
+
+export function useFrameVersion(version: () => number, active = true, minIntervalMs = 0): number {
   const [seen, setSeen] = useState(() => version());
   useEffect(() => {
     if (!active) return;
     let cancel: () => void = () => undefined;
     let last = seen;
+    let drawn = -Infinity;
     const tick = () => {
       const v = version();
-      if (v !== last) {
+      const now = performance.now();
+      if (v !== last && now - drawn >= minIntervalMs) {
         last = v;
+        drawn = now;
         setSeen(v);
       }
       cancel = nextFrame(tick);
     };
     cancel = nextFrame(tick);
     return () => cancel();
-  }, [version, active]);
+  }, [version, active, minIntervalMs]);
   return seen;
 }
 
