@@ -9,7 +9,7 @@ import { useState } from 'react';
 import type { CompileView, DeviceView, ModelSpec, RunStartedView } from '../../preload/api';
 import { errorText, useWorkbench } from '../app/workbench-api';
 import { DatasetField } from './dataset-field';
-import { downloadText } from './eval-csv';
+import { downloadFile } from '../app/download';
 import { DEFAULT_EVAL_FORM, parseEvalForm, type EvalForm } from './eval-form';
 import { EvalProgress } from './eval-progress';
 import { EvalResults } from './eval-results';
@@ -92,7 +92,7 @@ export function EvaluateView(p: EvaluateViewProps) {
     if (!shown) return;
     try {
       const csv = await api['eval.csv']({ evaluationId: shown.id });
-      downloadText(csv.name, csv.text);
+      downloadFile(csv.name, csv.text, 'text/csv');
     } catch (e) {
       setOpenError(`The CSV could not be made: ${errorText(e)}`);
     }
