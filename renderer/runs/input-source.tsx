@@ -25,7 +25,15 @@ export async function chosenEventFile(f: File): Promise<Pick<InputChoice, 'file'
 }
 
 /** A camera recording's mapping as the Run tab has it: still being looked at, or its fields with their errors. */
-export type CameraMappingState = { state: 'pending' } | { state: 'camera'; mapping: InputMappingView; errors: FieldErrors };
+export type CameraMappingState =
+  | { state: 'pending' }
+  | {
+      state: 'camera';
+      mapping: InputMappingView;
+      errors: FieldErrors;
+      /** The size the preview mapped against when the file names none (the events' extent): the run maps against the same. */
+      sensor?: { width: number; height: number };
+    };
 
 export interface InputChoice {
   kind: 'example' | 'file' | 'generator';
@@ -57,7 +65,7 @@ export function inputSourceOf(c: InputChoice, example: ExampleModel | null, came
     if (camera?.state === 'pending') return { ok: false, message: `Reading ${c.file.name}…` };
     const errors = camera ? Object.values(camera.errors) : [];
     if (errors.length > 0) return { ok: false, message: `Fix the input mapping: ${errors[0]}` };
-    const mapping = camera && Object.keys(camera.mapping).length > 0 ? { mapping: camera.mapping } : {};
+    const mapping = camera?.state === 'camera' && Object.keys(camera.mapping).length > 0 ? { mapping: camera.mapping, ...(camera.sensor ? { sensor: camera.sensor } : {}) } : {};
     return { ok: true, input: { kind: 'file', name: c.file.name, bytes: c.file.bytes, ...(c.sort ? { sort: true } : {}), ...(c.dropOutOfRange ? { dropOutOfRange: true } : {}), ...mapping } };
   }
   const d = Number(c.durationMs);

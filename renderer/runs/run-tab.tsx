@@ -359,5 +359,10 @@ function cameraState(
   if (view.problem && state.previewedKey === key && !errors[view.problem.field]) {
     errors[view.problem.field] = view.problem.message;
   }
-  return { state: "camera", mapping: current.mapping, errors };
+  return {
+    state: "camera",
+    mapping: current.mapping,
+    errors,
+    ...(view.sensor ? {} : { sensor: view.extent }),
+  };
 }

@@ -35,7 +35,10 @@ describe('a camera recording with its input mapping, from the Run tab', () => {
     if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
     return r.value as ReplyOf<C>;
   }
+  const endings: Array<EventOf<'run.ended'>> = [];
   function ended(runId: number): Promise<EventOf<'run.ended'>> {
+    const seen = endings.find((e) => e.runId === runId);
+    if (seen) return Promise.resolve(seen);
     return new Promise((resolve) => {
       const off = s.bus.subscribe((c, p) => {
         if (c === 'run.ended' && (p as EventOf<'run.ended'>).runId === runId) {
@@ -50,6 +53,9 @@ describe('a camera recording with its input mapping, from the Run tab', () => {
     dir = mkdtempSync(join(tmpdir(), 'dcnn-mapping-'));
     s = await createServices({ dataDir: dir, mode: 'web', usb: false });
     dispatcher = createWorkbenchDispatcher(s, () => undefined);
+    s.bus.subscribe((c, p) => {
+      if (c === 'run.ended') endings.push(p as EventOf<'run.ended'>);
+    });
     example = (await call('examples.list', {}))[0]!;
     await call('project.new', { name: 'camera', exampleId: example.id });
   });
@@ -120,6 +126,22 @@ describe('a camera recording with its input mapping, from the Run tab', () => {
     const back = decodeCameraBytes(aedat.bytes, 'aedat4');
     expect(back.events.length).toBe(info.count);
     expect(back.report.sensor).toMatchObject({ width: 16, height: 16 });
+  });
+
+  it('a recording that names no sensor size (N-MNIST .bin) maps against the extent of its events, as previewed', async () => {
+    const bin = new Uint8Array(readFileSync(join(ROOT, 'test/fixtures/real/events/tonic_sample_nmnist.bin')));
+    const preview = await call('events.preview', { name: 'digit.bin', bytes: bin, inputShape: [2, 16, 16] });
+    expect(preview.sensor).toBeNull();
+    expect(preview.extent).toEqual({ width: 34, height: 34 });
+    // 34x34 onto 16x16: same aspect, 34 / 16 is no whole factor.
+    expect(preview.suggested).toEqual({ downsample: { width: 16, height: 16 } });
+    const input = { kind: 'file' as const, name: 'digit.bin', bytes: bin, mapping: preview.suggested };
+    const without = await reply('run.start', { deviceId: 'sim-speck2fdevkit:0', model: example.spec, input });
+    expect(without.ok ? null : without.error.code).toBe('BAD_INPUT_MAPPING');
+    const started = await call('run.start', { deviceId: 'sim-speck2fdevkit:0', model: example.spec, input: { ...input, sensor: preview.extent } });
+    const done = await ended(started.runId);
+    expect(done.eventsIn).toBe(preview.kept);
+    expect(preview.kept).toBe(4325);
   });
 
   it('names the crop when it reaches outside the sensor, and refuses the run before it exists', async () => {
