@@ -33,7 +33,7 @@ describe('preview requests', () => {
     vi.useFakeTimers();
     const { api, calls } = fakeApi();
     const wrapper = ({ children }: { children: ReactNode }) => <WorkbenchContext.Provider value={api}>{children}</WorkbenchContext.Provider>;
-    const { result, rerender } = renderHook((p: { m: InputMappingView | undefined }) => useEventPreview(fileA, shape, p.m), { wrapper, initialProps: { m: undefined } });
+    const { result, rerender } = renderHook((p: { m: InputMappingView | undefined }) => useEventPreview(fileA, shape, p.m), { wrapper, initialProps: { m: undefined as InputMappingView | undefined } });
     await act(async () => void vi.advanceTimersByTime(0));
     expect(calls).toHaveLength(1);
     expect(calls[0]!.req.mapping).toBeUndefined();
