@@ -141,7 +141,7 @@ export function MappingPanel(p: { form: MappingForm; onForm(f: MappingForm): voi
         )}
       </div>
       <FieldError errors={errors} field="downsample" />
-      <label className="mapping-row">
+      <label className="mapping-row wraps">
         <span className="label">Polarity</span>{' '}
         <select value={f.polarity} onChange={(e) => set({ polarity: e.target.value as MappingForm['polarity'] })}>
           {(Object.keys(POLARITY_TEXT) as Array<keyof typeof POLARITY_TEXT>).map((k) => (
