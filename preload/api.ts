@@ -298,6 +298,8 @@ export type InputSource =
       sensor?: { width: number; height: number };
     }
   | { kind: 'example'; exampleId: string }
+  /** Sample `index` of class `className` (a name, or its output channel) of a dataset folder on the workbench's machine. */
+  | { kind: 'dataset'; dir: string; className: string; index: number }
   | { kind: 'generator'; generator: 'poisson' | 'moving-bar'; durationMs: number; rateHz: number; seed: number; /** moving-bar only; default right. */ direction?: 'right' | 'left' | 'down' | 'up' };
 
 /** A camera recording's input mapping (main/formats/events/input-mapping.ts), applied in this order. */

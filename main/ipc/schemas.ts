@@ -68,6 +68,7 @@ const inputSource = z.discriminatedUnion('kind', [
     })
     .strict(),
   z.object({ kind: z.literal('example'), exampleId: text(100) }).strict(),
+  z.object({ kind: z.literal('dataset'), dir: text(4096).min(1), className: text(500).min(1), index: int.min(0) }).strict(),
   z
     .object({
       kind: z.literal('generator'),

@@ -12,7 +12,7 @@ import { sliceBatch } from '../common/spike-batch.js';
 import type { CompileResult } from '../compiler/compile-types.js';
 import type { ProjectStore } from '../store/project-store.js';
 import type { CompileService } from './compile-service.js';
-import { datasetClasses, listDataset, type Dataset } from './dataset.js';
+import { datasetClasses, listDataset, pickSample, type Dataset, type DatasetSample } from './dataset.js';
 import { defaultWorkers, evaluateDataset, exitFor, type SampleRow } from './evaluation.js';
 import { evaluationCsv, rowOf, storedOf } from './evaluation-rows.js';
 import { evaluationViewOf, listItemOf, notResumable, settingsOf, type EvaluationSettings } from './evaluation-view.js';
@@ -56,6 +56,12 @@ export class EvaluationService {
       if (e instanceof ServiceError && e.code === 'PATH_OUTSIDE_DATA' && e.message === OUTSIDE_DATA_MESSAGE) throw new ServiceError('PATH_OUTSIDE_DATA', DATASET_OUTSIDE_MESSAGE);
       throw e;
     }
+  }
+
+  /** One sample of a dataset (a run's input picked by class and index), as this session may read it. */
+  sample(dir: string, className: string, index: number): DatasetSample & { root: string } {
+    const dataset = listDataset(this.datasetPath(dir));
+    return { ...pickSample(dataset, className, index), root: dataset.root };
   }
 
   inspect(path: string): DatasetView {

@@ -1,11 +1,12 @@
 // Choosing what a run feeds the chip: the example's own input, an event file (.npy, CSV
 // or a camera recording, read here and sent as bytes; picked or dropped on the Run tab),
-// or a built-in generator (Poisson rate image, moving bar) with its duration, rate and
-// seed. A camera recording's input mapping is edited in mapping-panel.tsx and goes with it.
+// a sample of a dataset folder on the workbench's machine (by class and index), or a
+// built-in generator (Poisson rate image, moving bar) with its duration, rate and seed. A camera recording's input mapping is edited in mapping-panel.tsx and goes with it.
 
 import { useId, type ReactNode } from 'react';
 import type { ExampleModel, InputMappingView, InputSource } from '../../preload/api';
 import { uploadProblem } from '../app/upload-limit';
+import { DatasetSamplePicker, NO_DATASET_SAMPLE, type DatasetSampleChoice } from './dataset-sample';
 import type { FieldErrors, MappingForm } from './mapping-form';
 
 /** What the workbench reads as input events: .npy, CSV and the camera recordings' formats. */
@@ -36,8 +37,10 @@ export type CameraMappingState =
     };
 
 export interface InputChoice {
-  kind: 'example' | 'file' | 'generator';
+  kind: 'example' | 'file' | 'dataset' | 'generator';
   file: { name: string; bytes: Uint8Array } | null;
+  /** A sample of a dataset folder on the workbench's machine. */
+  dataset?: DatasetSampleChoice;
   /** Why the chosen file cannot be used (too large to send), shown instead of running. */
   fileProblem?: string | null;
   /** Event files: sort rows out of time order / drop events outside the input, instead of refusing the file. */
@@ -67,6 +70,13 @@ export function inputSourceOf(c: InputChoice, example: ExampleModel | null, came
     if (errors.length > 0) return { ok: false, message: `Fix the input mapping: ${errors[0]}` };
     const mapping = camera?.state === 'camera' && Object.keys(camera.mapping).length > 0 ? { mapping: camera.mapping, ...(camera.sensor ? { sensor: camera.sensor } : {}) } : {};
     return { ok: true, input: { kind: 'file', name: c.file.name, bytes: c.file.bytes, ...(c.sort ? { sort: true } : {}), ...(c.dropOutOfRange ? { dropOutOfRange: true } : {}), ...mapping } };
+  }
+  if (c.kind === 'dataset') {
+    const ds = c.dataset ?? NO_DATASET_SAMPLE;
+    if (ds.dir.trim() === '') return { ok: false, message: 'Type the dataset folder (on the workbench\'s machine) and press Check.' };
+    if (ds.className === '') return { ok: false, message: 'Check the dataset folder, then pick a class.' };
+    if (!/^\d+$/.test(ds.index.trim())) return { ok: false, message: 'The sample index must be a whole number ≥ 0.' };
+    return { ok: true, input: { kind: 'dataset', dir: ds.dir.trim(), className: ds.className, index: Number(ds.index.trim()) } };
   }
   const d = Number(c.durationMs);
   const r = Number(c.rateHz);
@@ -121,6 +131,11 @@ export function InputSourcePicker(p: { choice: InputChoice; onChoice(c: InputCho
           {p.children}
         </div>
       )}
+      <label className="radio">
+        <input type="radio" name={name} checked={c.kind === 'dataset'} onChange={() => set({ kind: 'dataset' })} />
+        Dataset sample
+      </label>
+      {c.kind === 'dataset' && <DatasetSamplePicker choice={c.dataset ?? NO_DATASET_SAMPLE} onChoice={(dataset) => set({ dataset })} disabled={p.disabled} />}
       <label className="radio">
         <input type="radio" name={name} checked={c.kind === 'generator'} onChange={() => set({ kind: 'generator' })} />
         Generator

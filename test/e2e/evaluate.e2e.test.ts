@@ -137,6 +137,27 @@ describe('the Evaluate view', () => {
     await page.setViewportSize(VIEWPORTS[0]);
   });
 
+  it('a dataset sample picked by class and index in the Run tab runs on the virtual devkit; the run names file, class and index', async () => {
+    await page.getByRole('tab', { name: /Run/ }).click();
+    const run = page.locator('#panel-run');
+    const back = run.getByRole('button', { name: /Back to live/ });
+    if (await back.count()) await back.click();
+    await run.getByRole('radio', { name: /Dataset sample/ }).check();
+    await run.getByLabel('Dataset folder').fill(dataset);
+    await run.getByRole('button', { name: 'Check' }).click();
+    const cls = run.getByRole('combobox').filter({ hasText: 'channel 3' });
+    await cls.waitFor();
+    await cls.selectOption('up');
+    await run.getByLabel('Sample index in the class').fill('1');
+    await run.getByRole('button', { name: 'Deploy and run' }).click();
+    const runs = page.getByRole('region', { name: 'Runs', exact: true });
+    await until('the sample run is listed with its input', async () => (await text(runs)).includes('up/s1.npy (sample 1 of class "up"'), 60_000);
+    await until('the run has ended', async () => /completed/.test(await text(page.getByTestId('run-summary')).catch(() => '')), 60_000);
+    expect(Number(await page.getByTestId('monitor-events').getAttribute('data-count'))).toBeGreaterThan(0);
+    await shots(page, 'run-dataset-sample');
+    await page.setViewportSize(VIEWPORTS[0]);
+  });
+
   it('stops an evaluation part way and goes on with the samples not done', async () => {
     await page.keyboard.press('Alt+6');
     const setup = page.getByRole('region', { name: 'Evaluation setup' });

@@ -4,7 +4,7 @@
 import type { RunStartedView } from '../../../preload/api.js';
 import type { Services } from '../../services/compose.js';
 import type { Launched } from '../../services/run-launcher.js';
-import { inputFromFile, inputFromGenerator } from '../../services/run-inputs.js';
+import { inputFromFile, inputFromGenerator, inputFromPath } from '../../services/run-inputs.js';
 import type { RunListeners } from '../../services/run-service.js';
 import { packBatch } from '../../common/spike-batch.js';
 import { ServiceError } from '../../services/service-error.js';
@@ -67,6 +67,11 @@ export function runHandlers(s: Services): Pick<Handlers, 'run.start' | 'run.stop
               });
             }
             if (source.kind === 'generator') return inputFromGenerator(compiled, source);
+            if (source.kind === 'dataset') {
+              const sample = s.evaluations.sample(source.dir, source.className, source.index);
+              const read = await inputFromPath(compiled, sample.path, { sort: true, dropOutOfRange: true });
+              return { ...read, label: `${sample.file} (sample ${source.index} of class "${sample.label}", dataset ${sample.root})` };
+            }
             const shipped = s.compiler.exampleInput(source.exampleId);
             if (!shipped) throw new ServiceError('NO_EXAMPLE_INPUT', `example ${source.exampleId} ships no input events; use a file or a generator`);
             const read = await inputFromFile(compiled, shipped.name, shipped.bytes);
