@@ -16,7 +16,7 @@ import { JsonTextError, parseJsonText } from '../common/json-text.js';
 import type { Tensor } from '../formats/tensor.js';
 import { ServiceError } from './service-error.js';
 import { compileView } from './compile-view.js';
-import { parseWeightsFile, type ParsedWeights } from './model-files.js';
+import { parseWeightsFile, safetensorsOf, type ParsedWeights } from './model-files.js';
 import { packageRoot } from './package-root.js';
 import { heldBinaryBytes } from './held-bytes.js';
 import { WeightsCache, type WeightsCacheLimits, type WeightsCacheStats } from './weights-cache.js';
@@ -92,15 +92,26 @@ export class CompileService {
     } catch (e) {
       throw new ServiceError('BAD_WEIGHTS_FILE', (e as Error).message);
     }
-    const tensors = parsed.tensors;
+    const info = this.remember(id, name, bytes, parsed.tensors, options);
+    if (parsed.checkpoint) info.checkpoint = { key: parsed.checkpoint.key, keys: parsed.checkpoint.candidates.map((c) => ({ key: c.key, tensors: c.tensorCount })) };
+    if (parsed.notes.length > 0) info.notes = parsed.notes;
+    return info;
+  }
+
+  /** Tensors an importer already decoded (ONNX, NIR, a module pickle), kept as weights without parsing them again. */
+  loadTensors(name: string, tensors: Map<string, Tensor>): WeightsInfo {
+    const bytes = safetensorsOf(tensors);
+    const id = createHash('sha256').update(bytes).digest('hex');
+    return this.weights.get(id)?.info ?? this.remember(id, name, bytes, tensors, {});
+  }
+
+  private remember(id: string, name: string, bytes: Uint8Array, tensors: Map<string, Tensor>, options: { pinned?: boolean }): WeightsInfo {
     const info: WeightsInfo = {
       id,
       name,
       bytes: bytes.byteLength,
       tensors: [...tensors].map(([n, t]) => ({ name: n, dtype: t.dtype, shape: [...t.shape] })),
     };
-    if (parsed.checkpoint) info.checkpoint = { key: parsed.checkpoint.key, keys: parsed.checkpoint.candidates.map((c) => ({ key: c.key, tensors: c.tensorCount })) };
-    if (parsed.notes.length > 0) info.notes = parsed.notes;
     this.weights.set(id, { info, bytes, tensors }, heldBytes(bytes, tensors), options);
     return info;
   }

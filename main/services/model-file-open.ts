@@ -11,7 +11,7 @@ import { importerFor } from '../formats/model-importers.js';
 import { exportNir } from '../formats/nir/nir-export.js';
 import { looksLikeTorchFile } from '../formats/torch/torch-archive.js';
 import type { CompileService } from './compile-service.js';
-import { looksLikeSafetensors, safetensorsOf } from './model-files.js';
+import { looksLikeSafetensors } from './model-files.js';
 import { ServiceError } from './service-error.js';
 
 /** Torch files that hold tensors but no layers: bound as weights instead of refused. */
@@ -23,7 +23,7 @@ export async function openModelFile(compiler: CompileService, name: string, byte
   if (importer) {
     try {
       const m = await importer.read(bytes);
-      const weights = m.tensors.size > 0 ? compiler.loadWeights(name, safetensorsOf(m.tensors)) : null;
+      const weights = m.tensors.size > 0 ? compiler.loadTensors(name, m.tensors) : null;
       return { kind: 'model', name, format: m.format, source: m.modelText, weights, inputShape: m.inputShape ?? null, notes: m.notes };
     } catch (e) {
       if (e instanceof FormatError && looksLikeTorchFile(bytes) && WEIGHTS_ONLY.has(e.code)) {

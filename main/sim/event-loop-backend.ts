@@ -6,25 +6,15 @@
 
 import type { ChipBehaviour } from './chip-behaviour.js';
 import type { DvsRuntime } from './chip-loader.js';
+import type { CorePlanBase } from './core-plan.js';
 import type { CoreRuntime } from './core-runtime.js';
 import { DVS_ARRAY_SIZE, mapDvsEvent } from './dvs-pipeline.js';
 import { DROP } from './sim-counters.js';
 
-export interface EventCorePlan {
-  readonly inC: number;
-  readonly inH: number;
-  readonly inW: number;
-  readonly F: number;
-  readonly H: number;
-  readonly W: number;
+export interface EventCorePlan extends CorePlanBase {
   /** f stride, a multiple of 8. */
   readonly Fs: number;
   readonly weightsPerInput: number;
-  readonly k: number;
-  readonly strideX: number;
-  readonly thrHigh: number;
-  readonly thrLow: number;
-  readonly returnToZero: boolean;
   readonly monitor: boolean;
   readonly decimatorN: number;
   readonly weights: Int16Array;

@@ -3,22 +3,13 @@
 // order, routing, entry mapping, result layout — and hands the backend plain numbers;
 // the backend only integrates, fires and pools. Nothing here loads or knows the addon.
 
+import type { CorePlanBase } from './core-plan.js';
+
 /** One core of the chain, with the engine's layouts (f stride = F). */
-export interface TimestepLinkPlan {
-  readonly inC: number;
-  readonly inH: number;
-  readonly inW: number;
-  readonly F: number;
-  readonly H: number;
-  readonly W: number;
-  readonly k: number;
-  readonly strideX: number;
+export interface TimestepLinkPlan extends CorePlanBase {
   readonly strideY: number;
   readonly padX: number;
   readonly padY: number;
-  readonly thrHigh: number;
-  readonly thrLow: number;
-  readonly returnToZero: boolean;
   readonly leak: boolean;
   /** [c][ky][kx][f] */
   readonly weights: Int16Array;

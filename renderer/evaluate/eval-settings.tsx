@@ -4,7 +4,6 @@ import type { EvalModeChoice, ReadoutChoice } from '../../preload/api';
 import { MODE_LABELS, READOUT_LABELS, type EvalForm } from './eval-form';
 
 export function EvalSettings(p: { form: EvalForm; onForm(update: Partial<EvalForm>): void; disabled: boolean; problem: { field: string; message: string } | null }) {
-  const invalid = (field: keyof EvalForm) => p.problem?.field === field;
   return (
     <>
       <fieldset className="field" disabled={p.disabled}>
@@ -26,56 +25,47 @@ export function EvalSettings(p: { form: EvalForm; onForm(update: Partial<EvalFor
         </select>
       </div>
       <div className="field eval-numbers">
-        <label htmlFor="eval-window">Window (ms)</label>
-        <input
-          id="eval-window"
-          className="num"
-          inputMode="decimal"
-          value={p.form.windowMs}
-          placeholder="all"
-          disabled={p.disabled}
-          aria-invalid={invalid('windowMs')}
-          aria-describedby="eval-window-help"
-          onChange={(e) => p.onForm({ windowMs: e.target.value })}
-        />
-        <span id="eval-window-help" className="quiet small">
-          from each sample's first event; empty: the whole sample
-        </span>
-        {p.form.mode !== 'event' && (
-          <>
-            <label htmlFor="eval-dt">Time step (µs)</label>
-            <input
-              id="eval-dt"
-              className="num"
-              inputMode="numeric"
-              value={p.form.dtUs}
-              disabled={p.disabled}
-              aria-invalid={invalid('dtUs')}
-              aria-describedby="eval-dt-help"
-              onChange={(e) => p.onForm({ dtUs: e.target.value })}
-            />
-            <span id="eval-dt-help" className="quiet small">
-              the time-stepped mode bins the input at this step
-            </span>
-          </>
-        )}
-        <label htmlFor="eval-workers">Workers</label>
-        <input
-          id="eval-workers"
-          className="num"
-          inputMode="numeric"
-          value={p.form.workers}
-          placeholder="auto"
-          disabled={p.disabled}
-          aria-invalid={invalid('workers')}
-          aria-describedby="eval-workers-help"
-          onChange={(e) => p.onForm({ workers: e.target.value })}
-        />
-        <span id="eval-workers-help" className="quiet small">
-          threads; empty: one per core
-        </span>
+        <NumberField id="eval-window" label="Window (ms)" help="from each sample's first event; empty: the whole sample" field="windowMs" inputMode="decimal" placeholder="all" {...p} />
+        {p.form.mode !== 'event' && <NumberField id="eval-dt" label="Time step (µs)" help="the time-stepped mode bins the input at this step" field="dtUs" {...p} />}
+        <NumberField id="eval-workers" label="Workers" help="threads; empty: one per core" field="workers" placeholder="auto" {...p} />
       </div>
       {p.problem && p.problem.field !== 'dataset' && <p className="field-error">{p.problem.message}</p>}
+    </>
+  );
+}
+
+type NumberKey = 'windowMs' | 'dtUs' | 'workers';
+
+/** One number of the settings: label, field, and the help line it is described by. */
+function NumberField(p: {
+  id: string;
+  label: string;
+  help: string;
+  field: NumberKey;
+  inputMode?: 'numeric' | 'decimal';
+  placeholder?: string;
+  form: EvalForm;
+  onForm(update: Partial<EvalForm>): void;
+  disabled: boolean;
+  problem: { field: string; message: string } | null;
+}) {
+  return (
+    <>
+      <label htmlFor={p.id}>{p.label}</label>
+      <input
+        id={p.id}
+        className="num"
+        inputMode={p.inputMode ?? 'numeric'}
+        value={p.form[p.field]}
+        placeholder={p.placeholder}
+        disabled={p.disabled}
+        aria-invalid={p.problem?.field === p.field}
+        aria-describedby={`${p.id}-help`}
+        onChange={(e) => p.onForm({ [p.field]: e.target.value })}
+      />
+      <span id={`${p.id}-help`} className="quiet small">
+        {p.help}
+      </span>
     </>
   );
 }

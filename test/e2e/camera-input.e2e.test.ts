@@ -9,51 +9,27 @@
 //
 // Expects `npm run build` to have run; builds nothing itself.
 
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeLanding, openLanding, type LandingSession } from './landing-session.js';
 import { withHdf5Bytes, type H5Dataset } from '../../main/formats/nir/hdf5-memory.js';
-import { editorText, region, shots, SHOTS, text, until } from './page-steps.js';
-import { assertBuilt, chromiumPath, REPO_ROOT, startWebHost, type WebHost } from './web-host-process.js';
+import { dropFile, region, shots, text, until } from './page-steps.js';
+import { REPO_ROOT } from './web-host-process.js';
 
 const RECORDING = join(REPO_ROOT, 'test', 'fixtures', 'real', 'events', 'tonic_sample.aedat4');
-let browser: Browser;
-let host: WebHost;
+let session: LandingSession;
 let page: Page;
-const dataDir = mkdtempSync(join(tmpdir(), 'dcnn-e2e-camera-'));
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
-/** Page-side: drops a file with these bytes (base64) on the Run tab, as a file manager would. */
-const DROP = `(b64, name) => {
-  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-  const dt = new DataTransfer();
-  dt.items.add(new File([bytes], name));
-  const target = document.querySelector('.run-tab');
-  for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
-}`;
 
 beforeAll(async () => {
-  assertBuilt();
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: chromiumPath(),
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-  host = await startWebHost(undefined, dataDir);
-  page = await browser.newPage({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(host.url);
-  await until('the editor shows the landing model', async () => (await editorText(page)).includes('nn.Conv2d(2, 8, 3'), 60_000);
+  session = await openLanding('dcnn-e2e-camera-');
+  ({ page, pageErrors } = session);
 });
 
-afterAll(async () => {
-  await page?.close();
-  await browser?.close();
-  await host?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => closeLanding(session));
 
 describe('a camera recording dropped on the Run tab', () => {
   let runId = 0;
@@ -71,7 +47,7 @@ describe('a camera recording dropped on the Run tab', () => {
     await devices.getByRole('button', { name: new RegExp(`^${deviceId.replace(/[.:]/g, '\\$&')}`) }).click();
     await page.getByRole('tab', { name: /Run/ }).click();
     await page.locator('.run-tab').waitFor();
-    await page.evaluate(`(${DROP})(${JSON.stringify(readFileSync(RECORDING).toString('base64'))}, "tonic_sample.aedat4")`);
+    await dropFile(page, '.run-tab', 'tonic_sample.aedat4', new Uint8Array(readFileSync(RECORDING)));
     await until('the mapping is shown', async () => (await mapping().count()) > 0, 30_000);
     expect(await text(page.getByTestId('event-file-name'))).toBe('tonic_sample.aedat4');
     expect(await page.getByRole('radio', { name: 'Event file' }).isChecked()).toBe(true);

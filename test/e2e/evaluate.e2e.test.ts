@@ -11,12 +11,12 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeEventFile } from '../../main/formats/event-files.js';
 import { movingBar } from '../../main/sim/input-generators.js';
 import { SHOTS, shots, text, until, VIEWPORTS } from './page-steps.js';
-import { assertBuilt, chromiumPath, startWebHost, type WebHost } from './web-host-process.js';
+import { assertBuilt, launchChromium, startWebHost, type WebHost } from './web-host-process.js';
 
 const DIRECTIONS = ['right', 'left', 'down', 'up'] as const;
 
@@ -53,10 +53,7 @@ beforeAll(async () => {
   }
   writeFileSync(join(longer, 'classes.txt'), `${DIRECTIONS.join('\n')}\n`);
   host = await startWebHost(90_000, dataDir);
-  browser = await chromium.launch({
-    executablePath: chromiumPath(),
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: VIEWPORTS[0] });
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(host.url);

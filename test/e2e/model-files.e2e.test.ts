@@ -7,58 +7,34 @@
 //
 // Expects `npm run build` to have run; builds nothing itself.
 
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { editorText, saveState, shots, SHOTS, text, until } from './page-steps.js';
+import { closeLanding, openLanding, type LandingSession } from './landing-session.js';
+import { dropFile, editorText, saveState, shots, text, until } from './page-steps.js';
 import { readNir } from '../../main/formats/nir/nir-importer.js';
-import { assertBuilt, chromiumPath, REPO_ROOT, startWebHost, type WebHost } from './web-host-process.js';
+import { REPO_ROOT } from './web-host-process.js';
 
 const MODELS = join(REPO_ROOT, 'test', 'fixtures', 'real', 'models');
-let browser: Browser;
-let host: WebHost;
+let session: LandingSession;
 let page: Page;
-const dataDir = mkdtempSync(join(tmpdir(), 'dcnn-e2e-model-files-'));
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 const opened = () => text(page.getByRole('status', { name: 'Opened file' }));
 const compileSummary = () => text(page.getByTestId('compile-summary'));
 
-/** Page-side: drops a file with these bytes (base64) on the model editor, as a file manager would. */
-const DROP = `(b64, name) => {
-  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-  const dt = new DataTransfer();
-  dt.items.add(new File([bytes], name));
-  const target = document.querySelector('.model-tab .editor-pane');
-  for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
-}`;
 
 async function drop(file: string, bytes: Uint8Array = new Uint8Array(readFileSync(join(MODELS, file)))): Promise<void> {
-  await page.evaluate(`(${DROP})(${JSON.stringify(Buffer.from(bytes).toString('base64'))}, ${JSON.stringify(file)})`);
+  await dropFile(page, '.model-tab .editor-pane', file, bytes);
 }
 
 beforeAll(async () => {
-  assertBuilt();
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: chromiumPath(),
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-  host = await startWebHost(undefined, dataDir);
-  page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(host.url);
-  await until('the editor shows the landing model', async () => (await editorText(page)).includes('nn.Conv2d(2, 8, 3'), 60_000);
+  session = await openLanding('dcnn-e2e-model-files-');
+  ({ page, pageErrors } = session);
 });
 
-afterAll(async () => {
-  await page?.close();
-  await browser?.close();
-  await host?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => closeLanding(session));
 
 describe('opening model files in the workspace', () => {
   it('Open model file… with an ONNX file: the editor shows the model text written from it, its weights and input shape are bound, and it compiles', async () => {
@@ -78,7 +54,7 @@ describe('opening model files in the workspace', () => {
   it('Export as NIR saves the converted SNN; the workbench reads the file back as the same 5-layer network', async () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export as NIR' }).click()]);
     expect(download.suggestedFilename()).toBe('moving-bar.nir');
-    const path = join(dataDir, 'exported.nir');
+    const path = join(session.dataDir, 'exported.nir');
     await download.saveAs(path);
     const bytes = new Uint8Array(readFileSync(path));
     expect(Buffer.from(bytes.subarray(0, 8)).toString('latin1')).toBe('\x89HDF\r\n\x1a\n');

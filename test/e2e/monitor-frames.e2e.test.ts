@@ -7,10 +7,10 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHOTS, text, until } from './page-steps.js';
-import { assertBuilt, chromiumPath, startWebHost, type WebHost } from './web-host-process.js';
+import { assertBuilt, launchChromium, startWebHost, type WebHost } from './web-host-process.js';
 
 let browser: Browser;
 let host: WebHost;
@@ -19,10 +19,7 @@ let page: Page;
 beforeAll(async () => {
   assertBuilt();
   host = await startWebHost();
-  browser = await chromium.launch({
-    executablePath: chromiumPath(),
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   await page.goto(host.url);
 }, 120_000);

@@ -56,3 +56,15 @@ export async function appendToModel(page: Page, line: string): Promise<void> {
 }
 
 export const saveState = async (page: Page): Promise<string> => text(page.getByRole('status', { name: 'Save state' }));
+
+/** Drops a file with these bytes on the element `selector` names, as a file manager would (dragenter, dragover, drop). */
+export async function dropFile(page: Page, selector: string, name: string, bytes: Uint8Array): Promise<void> {
+  // Page-side as a string: this file is type-checked without the DOM library.
+  await page.evaluate(`((b64, name, selector) => {
+    const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([data], name));
+    const target = document.querySelector(selector);
+    for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
+  })(${JSON.stringify(Buffer.from(bytes).toString('base64'))}, ${JSON.stringify(name)}, ${JSON.stringify(selector)})`);
+}

@@ -6,11 +6,11 @@
 // This checks the workbench's side of the bridge in a browser; it proves nothing about a
 // real board.
 
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSamna, speck2f } from '../integration/devices/samna-fake.js';
 import { shots, text, until } from './page-steps.js';
-import { assertBuilt, chromiumPath, startWebHost, type WebHost } from './web-host-process.js';
+import { assertBuilt, launchChromium, startWebHost, type WebHost } from './web-host-process.js';
 
 let browser: Browser;
 let host: WebHost;
@@ -21,10 +21,7 @@ const pageErrors: string[] = [];
 beforeAll(async () => {
   assertBuilt();
   host = await startWebHost(90_000, undefined, fake.env());
-  browser = await chromium.launch({
-    executablePath: chromiumPath(),
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(host.url);

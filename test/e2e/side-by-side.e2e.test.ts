@@ -7,19 +7,16 @@
 //
 // Expects `npm run build` to have run; builds nothing itself.
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeLanding, openLanding, type LandingSession } from './landing-session.js';
 import { editorLines, editorText, region, settled, shots, SHOTS, text, until } from './page-steps.js';
-import { assertBuilt, chromiumPath, startWebHost, type WebHost } from './web-host-process.js';
 
-let browser: Browser;
-let host: WebHost;
+let session: LandingSession;
 let page: Page;
-const dataDir = mkdtempSync(join(tmpdir(), 'dcnn-e2e-panes-'));
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 const modelPanel = () => page.locator('#panel-model');
 const placementText = () => text(modelPanel().getByRole('region', { name: 'Placement', exact: true }));
@@ -54,25 +51,11 @@ async function timeEdit(key: string, wanted: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  assertBuilt();
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: chromiumPath(),
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-  host = await startWebHost(undefined, dataDir);
-  page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(host.url);
-  await until('the editor shows the landing model', async () => (await editorText(page)).includes('nn.Conv2d(2, 8, 3'), 60_000);
+  session = await openLanding('dcnn-e2e-panes-');
+  ({ page, pageErrors } = session);
 });
 
-afterAll(async () => {
-  await page?.close();
-  await browser?.close();
-  await host?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => closeLanding(session));
 
 describe('editor, placement and conversion side by side', () => {
   it('a wide window shows all three in the Model view, the editor left of the placement, the conversion under it', async () => {

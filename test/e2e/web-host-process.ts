@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -27,6 +28,14 @@ export function assertBuilt(): void {
 export function chromiumPath(): string {
   for (const p of ['/usr/bin/chromium', '/usr/bin/chromium-browser']) if (existsSync(p)) return p;
   throw new Error('Chromium not found at /usr/bin/chromium: install it (Debian: `apt-get install -y chromium`).');
+}
+
+/** Debian's Chromium, headless, with the flags every end-to-end test runs it with. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
 }
 
 /** Starts `dcnn web` on a fresh data folder, or on `dataDir` (a returning user's); `env` replaces the host's environment (e.g. a fake samna on PYTHONPATH). */

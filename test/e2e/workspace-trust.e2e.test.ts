@@ -10,10 +10,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendToModel, editorText, saveState, shots, SHOTS, text, until } from './page-steps.js';
-import { assertBuilt, chromiumPath, startWebHost, type WebHost } from './web-host-process.js';
+import { assertBuilt, launchChromium, startWebHost, type WebHost } from './web-host-process.js';
 
 /** Page-side: elements of the core cards whose text is cut off (scrolls or is hidden sideways). */
 const CLIPPED_IN_PLACEMENT = `(() => {
@@ -45,10 +45,7 @@ async function landingShown(page: Page): Promise<void> {
 beforeAll(async () => {
   assertBuilt();
   mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: chromiumPath(),
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -11,9 +11,9 @@
 
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, chromiumPath, REPO_ROOT, startWebHost, type WebHost } from './web-host-process.js';
+import { assertBuilt, launchChromium, REPO_ROOT, startWebHost, type WebHost } from './web-host-process.js';
 
 const SHOTS = join(REPO_ROOT, 'test-results');
 
@@ -88,10 +88,7 @@ beforeAll(async () => {
   // Screenshots of failed steps from an earlier run would mislead whoever looks.
   for (const f of readdirSync(SHOTS)) if (f.startsWith('failed-') && f.endsWith('.png')) rmSync(join(SHOTS, f));
   host = await startWebHost();
-  browser = await chromium.launch({
-    executablePath: chromiumPath(),
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('console', (m) => {
