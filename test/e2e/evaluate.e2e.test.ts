@@ -42,12 +42,12 @@ beforeAll(async () => {
   }
   // The moving-bar example answers right, left, down, up on channels 0..3: classes.txt says so.
   writeFileSync(join(dataset, 'classes.txt'), `${DIRECTIONS.join('\n')}\n`);
-  // Long enough on one worker to be stopped part way.
+  // Long enough on one worker to be stopped part way, also with the native engine (about 75k events a sample).
   longer = join(dataDir, 'more-bars');
   for (const [i, direction] of DIRECTIONS.entries()) {
     mkdirSync(join(longer, direction), { recursive: true });
     for (let k = 0; k < 10; k++) {
-      const batch = movingBar({ shape: [2, 16, 16], durationMs: 120 + 10 * k, rateHz: 600 + 40 * k, seed: 700 + 20 * i + k, layer: 0, direction });
+      const batch = movingBar({ shape: [2, 16, 16], durationMs: 2000 + 10 * k, rateHz: 4000 + 40 * k, seed: 700 + 20 * i + k, layer: 0, direction });
       writeFileSync(join(longer, direction, `s${k}.npy`), writeEventFile(batch, 'npy', 'xytp'));
     }
   }
