@@ -311,7 +311,14 @@ export interface InputMappingView {
   /** 'two': channel = polarity; 'merge': one channel; 'on' / 'off': that polarity only. */
   polarity?: 'two' | 'merge' | 'on' | 'off';
   refractoryUs?: number;
+  /** Map on the chip's DVS layer where the mapping fits it (main/formats/events/dvs-layer-fit.ts); else on the host, with the reasons. */
+  dvsLayer?: boolean;
 }
+
+/** Whether the previewed mapping fits the chip's DVS pre-processing layer: the fields it would set, or every reason it cannot. */
+export type DvsLayerFitView =
+  | { fits: true; fields: { merge: boolean; on_channel: boolean; off_channel: boolean; pooling: { x: number; y: number }; origin: { x: number; y: number }; cut: { x: number; y: number } }; summary: string }
+  | { fits: false; reasons: string[] };
 
 /** Events per pixel of one image, `binning` x `binning` source pixels to one image pixel (bounded size). */
 export interface CountImageView {
@@ -356,6 +363,8 @@ export interface EventPreviewView {
   /** Events the model receives, and what was dropped where (mapping stages, outside the model's input). */
   kept: number;
   notes: string[];
+  /** Whether the mapping (without its time window, which stays on the host) can run on the chip's DVS layer; null when the mapping has a problem or the file is not a camera recording. */
+  dvsLayer: DvsLayerFitView | null;
 }
 
 export type RunExportFormat = 'npy' | 'csv' | 'aedat4' | 'h5';
@@ -500,6 +509,8 @@ export interface DatasetView {
   /** In output-channel order: class i is answered by channel i. */
   classes: Array<{ channel: number; name: string; samples: number }>;
   samples: number;
+  /** The first sample that is a camera recording (relative to `path`): its input mapping is previewed on it. Null: the samples are .npy / CSV, sent as they are. */
+  cameraSample: string | null;
 }
 
 export interface EvalStartRequest {
@@ -515,6 +526,15 @@ export interface EvalStartRequest {
   workers?: number;
   /** Start a new evaluation even when one of the same model, dataset and settings was stopped. */
   fresh?: boolean;
+  /**
+   * Evaluate on this device (a board, `speck2fdevkit:0`) instead of the simulator: one sample
+   * at a time, in event mode (the board decides the semantics), as `dcnn eval --device`.
+   */
+  deviceId?: string;
+  /** Camera recordings: mapped onto the model's input on the host (as `dcnn eval --window/--crop/...`). */
+  mapping?: InputMappingView;
+  /** The sensor size, for recordings whose files do not give it. */
+  sensor?: { width: number; height: number };
 }
 
 export interface EvalStartedView {
@@ -540,6 +560,10 @@ export interface EvaluationListItemView {
   readout: ReadoutChoice;
   windowUs: number | null;
   dtUs: number;
+  /** The device the samples ran on (a board); null: the simulator. */
+  device: string | null;
+  /** The camera recordings' input mapping in words; null: none. */
+  mapping: string | null;
   sampleCount: number;
   done: number;
   failed: number;
@@ -638,6 +662,8 @@ export interface Requests {
   'settings.set': { req: Partial<SettingsView>; res: SettingsView };
   /** Lists a dataset folder (classes, samples per class) before an evaluation starts. */
   'eval.inspect': { req: { path: string }; res: DatasetView };
+  /** The dataset's first camera recording previewed under a mapping (as events.preview does for a file). */
+  'eval.previewSample': { req: { dataset: string; inputShape: Shape3; mapping?: InputMappingView; sensor?: { width: number; height: number } }; res: EventPreviewView };
   /** Starts evaluating the model on a dataset in the open project (or goes on with a stopped one of the same settings). */
   'eval.start': { req: EvalStartRequest; res: EvalStartedView };
   'eval.stop': { req: { evaluationId: number }; res: Record<string, never> };
@@ -686,6 +712,7 @@ export const REQUEST_CHANNELS = [
   'settings.get',
   'settings.set',
   'eval.inspect',
+  'eval.previewSample',
   'eval.start',
   'eval.stop',
   'eval.resume',

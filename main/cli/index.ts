@@ -37,10 +37,11 @@ const USAGE: Record<string, string> = {
     'dcnn run MODEL.py|MODEL.pt --weights W [--weights-key K] --input-shape C,H,W --events input.npy|input.csv [--device sim-speck2fdevkit:0]\n' +
     '  [--monitor -1|all|0,2] [--project exp.dcnnproj] [--out out.npy] [--slow-clock HZ] [--order ...] [--engine native|wasm|js] [--data-dir D] [--sort] [--drop-out-of-range] [--json]\n' +
     '  input from a dataset: --dataset DIR --class NAME|CHANNEL [--index I] (instead of --events)\n' +
-    '  camera recordings: [--window FROM:TO] [--crop X,Y,W,H] [--downsample F|WxH] [--polarity two|merge|on|off] [--refractory US] [--sensor WxH]',
+    '  camera recordings: [--window FROM:TO] [--crop X,Y,W,H] [--downsample F|WxH] [--polarity two|merge|on|off] [--refractory US] [--sensor WxH]\n' +
+    "  [--dvs-layer] (crop, downsample and polarity on the chip's DVS layer where they fit it; else on the host, saying why)",
   eval:
     'dcnn eval MODEL --weights W --input-shape C,H,W --dataset DIR [--mode event|timestep|both] [--workers N]\n' +
-    '  [--readout count|first] [--window-us US] [--dt-us 1000] [--device TYPE] [--project P [--new]] [--csv FILE] [--queue redis://HOST:PORT] [--engine native|wasm|js] [--json]',
+    '  [--readout count|first] [--window-us US] [--dt-us 1000] [--device TYPE] [--project P [--new]] [--csv FILE] [--queue redis://HOST:PORT] [--engine native|wasm|js] [--pj-per-synop PJ] [--json]',
   worker: 'dcnn worker --queue redis://HOST:PORT [--threads N]',
   deploy: 'dcnn deploy MODEL --weights W --input-shape C,H,W --device TYPE:INDEX [--monitor ...] [--config-patch P] [--slow-clock HZ] [--python PATH] [--json]',
   devices: 'dcnn devices [--json] | --types [--json] | --watch | --udev [--data-dir D]',

@@ -5,7 +5,11 @@
 // Frame: text frame = plain JSON (no attachments), or binary frame =
 //   u32 LE header length | UTF-8 JSON header | attachment bytes...
 // where each Uint8Array in the message is replaced by {"$bin": [offset, length]}
-// relative to the end of the header.
+// relative to the end of the header, and each CompactSpikes (a packed spike batch the
+// sender chose to compact, spike-wire.ts) by {"$spikes": [offset, length]}; the decoder
+// gives the packed bytes back as a Uint8Array either way.
+
+import { decodeSpikeWire, encodeSpikeWire, SpikeWireError } from './spike-wire.js';
 
 export type WireMessage =
   | { t: 'req'; id: number; channel: string; payload: unknown }
@@ -13,11 +17,24 @@ export type WireMessage =
   | { t: 'evt'; channel: string; payload: unknown };
 
 const BIN = '$bin';
+const SPIKES = '$spikes';
+
+/** A packed spike batch (spike-batch.ts) to send in the compact spike form; it arrives as the same packed bytes. */
+export class CompactSpikes {
+  constructor(readonly packed: Uint8Array) {}
+}
 
 export function encodeWire(message: WireMessage): string | Uint8Array {
   const parts: Uint8Array[] = [];
   let offset = 0;
   const json = JSON.stringify(message, (_key, value: unknown) => {
+    if (value instanceof CompactSpikes) {
+      const compact = encodeSpikeWire(value.packed);
+      parts.push(compact);
+      const ref = { [SPIKES]: [offset, compact.byteLength] };
+      offset += compact.byteLength;
+      return ref;
+    }
     if (value instanceof Uint8Array) {
       parts.push(value);
       const ref = { [BIN]: [offset, value.byteLength] };
@@ -41,24 +58,27 @@ export function encodeWire(message: WireMessage): string | Uint8Array {
 
 export class WireFormatError extends Error {}
 
-type AttachmentRef = readonly [start: number, length: number];
+type AttachmentRef = readonly [start: number, length: number, spikes?: boolean];
 
 function attachmentRef(value: unknown, body: Uint8Array | null): AttachmentRef | null {
-  if (!value || typeof value !== 'object' || Array.isArray(value) || !(BIN in value)) return null;
-  const ref = (value as Record<string, unknown>)[BIN];
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
+  const spikes = SPIKES in value;
+  if (!spikes && !(BIN in value)) return null;
+  const ref = (value as Record<string, unknown>)[spikes ? SPIKES : BIN];
   if (!body || !Array.isArray(ref) || ref.length !== 2) throw new WireFormatError('attachment reference without attachments');
   const [start, length] = ref as [unknown, unknown];
   if (!Number.isInteger(start) || !Number.isInteger(length)) throw new WireFormatError('attachment reference outside the frame');
   const s = start as number;
   const n = length as number;
   if (s < 0 || n < 0 || s + n > body.byteLength) throw new WireFormatError('attachment reference outside the frame');
-  return [s, n];
+  return [s, n, spikes];
 }
 
 /**
  * Each reference becomes a copy, so a header naming one attachment many times would turn
  * a small frame into gigabytes. The encoder never writes overlapping references; refusing
- * them (and so any total beyond the attachment bytes) bounds a decoded message by its frame.
+ * them (and so any total beyond the attachment bytes) bounds a decoded message by its frame
+ * (a compact spike batch by 15 times its bytes: decodeSpikeWire takes at least a byte an event).
  */
 function checkAttachmentRefs(refs: AttachmentRef[], bodyBytes: number): void {
   let total = 0;
@@ -106,8 +126,14 @@ export function decodeWire(data: string | Uint8Array): WireMessage {
       const attachments = body;
       parsed = JSON.parse(text, (_key, value: unknown) => {
         const ref = attachmentRef(value, attachments);
+        if (!ref) return value;
         // A copy: aligned (typed-array views need 8-byte alignment) and independent of the frame.
-        return ref ? attachments.slice(ref[0], ref[0] + ref[1]) : value;
+        if (!ref[2]) return attachments.slice(ref[0], ref[0] + ref[1]);
+        try {
+          return decodeSpikeWire(attachments.subarray(ref[0], ref[0] + ref[1]));
+        } catch (e) {
+          throw e instanceof SpikeWireError ? new WireFormatError(`compact spike batch at byte ${ref[0]}: ${e.message}`) : e;
+        }
       });
     }
   } catch (e) {

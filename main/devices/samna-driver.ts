@@ -57,6 +57,8 @@ export class SamnaDriver implements ManagedDeviceDriver {
   private applied: AppliedSummary | null = null;
   private readonly listeners = new Set<(reason: string) => void>();
   private running: { gone: (e: Error) => void } | null = null;
+  /** Seconds the bridge spent per phase in the last forward pass (for the benchmark). */
+  lastPhases: BridgePhases | null = null;
 
   constructor(
     private readonly device: SamnaDeviceHandle,
@@ -165,6 +167,7 @@ export class SamnaDriver implements ManagedDeviceDriver {
         perCore: [...perCore.values()].sort((a, b) => a.core - b.core),
         wallMs: performance.now() - t0,
       };
+      this.lastPhases = phases(result.seconds);
       return { stats, output: options.onOutput ? null : concatBatches(outputs), cancelled: result.cancelled === true };
     } finally {
       options.signal?.removeEventListener('abort', cancel);
@@ -265,6 +268,26 @@ export class SamnaDriver implements ManagedDeviceDriver {
 
 function isBatch(input: SpikeBatch | AsyncIterable<SpikeBatch>): input is SpikeBatch {
   return (input as SpikeBatch).t instanceof Float64Array;
+}
+
+/**
+ * Where the bridge's time went: converting to samna events (the keyword construction is
+ * samna's cost, the loop around it the bridge's), samna's write and get_events, converting
+ * samna's events back to columns, and sending frames.
+ */
+export interface BridgePhases {
+  convertIn: number;
+  write: number;
+  read: number;
+  convertOut: number;
+  send: number;
+}
+
+function phases(v: unknown): BridgePhases | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const o = v as Record<string, unknown>;
+  const n = (k: string) => (typeof o[k] === 'number' ? (o[k] as number) : 0);
+  return { convertIn: n('convertIn'), write: n('write'), read: n('read'), convertOut: n('convertOut'), send: n('send') };
 }
 
 function numbers(v: unknown): number[] {

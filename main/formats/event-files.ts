@@ -14,6 +14,7 @@ import { EventCsvStream, parseEventCsv, writeEventCsv, type EventColumns, type E
 import { CameraInputCollector } from './events/camera-input.js';
 import { CAMERA_EXTENSIONS, SNIFF_BYTES, createCameraDecoder, sniffCameraFormat } from './events/camera-formats.js';
 import type { CameraFormat, DecodeReport } from './events/event-decoder.js';
+import type { PacketCodecs } from './events/packet-compression.js';
 import { concatBytes } from './bytes.js';
 import { FormatError, type FormatErrorCode, type FormatErrorDetails } from './format-error.js';
 import { npyRecordReader, readNpy, writeNpy, type NpyField, type NpyRecordReader, type NpyTypedArray } from './npy.js';
@@ -386,9 +387,9 @@ export type EventFileSummary = Omit<EventFileContents, 'batch'> & {
   needsSort: boolean;
 };
 
-function decodeCamera(format: CameraFormat, options: ReadEventFileOptions, feed: ChunkFeed, stream?: EventBatchSink) {
+function decodeCamera(format: CameraFormat, options: ReadEventFileOptions, feed: ChunkFeed, stream: EventBatchSink | undefined, codecs: PacketCodecs) {
   const layer = checkOptions(options);
-  const decoder = createCameraDecoder(format);
+  const decoder = createCameraDecoder(format, codecs);
   const collector = new CameraInputCollector({
     layer,
     ...(options.inputShape ? { inputShape: options.inputShape } : {}),
@@ -426,8 +427,8 @@ function decodeCamera(format: CameraFormat, options: ReadEventFileOptions, feed:
  * Reads a camera recording chunk by chunk into a batch for the model's entry; `feed`
  * receives a push function and calls it with consecutive chunks of the file.
  */
-export function readCameraEvents(format: CameraFormat, options: ReadEventFileOptions, feed: ChunkFeed): EventFileContents {
-  return decodeCamera(format, options, feed).contents;
+export function readCameraEvents(format: CameraFormat, options: ReadEventFileOptions, feed: ChunkFeed, codecs: PacketCodecs = {}): EventFileContents {
+  return decodeCamera(format, options, feed, undefined, codecs).contents;
 }
 
 /**
@@ -438,9 +439,9 @@ export function readCameraEvents(format: CameraFormat, options: ReadEventFileOpt
  * .npy / CSV file read with the sort option, then reports `needsSort` (the events sent
  * are in file order) and must be read whole.
  */
-export function streamEventFile(format: EventInputFormat, options: ReadEventFileOptions, fileBytes: number, feed: ChunkFeed, sink: EventBatchSink): EventFileSummary {
+export function streamEventFile(format: EventInputFormat, options: ReadEventFileOptions, fileBytes: number, feed: ChunkFeed, sink: EventBatchSink, codecs: PacketCodecs = {}): EventFileSummary {
   if (isCameraFormat(format)) {
-    const { mapped, contents } = decodeCamera(format, options, feed, sink);
+    const { mapped, contents } = decodeCamera(format, options, feed, sink, codecs);
     const { batch: _none, ...summary } = contents;
     return { ...summary, needsSort: mapped.backwards };
   }
@@ -467,11 +468,11 @@ function layeredNote(columns: EventColumns, options: ReadEventFileOptions, warni
 }
 
 /** Read an event file into a SpikeBatch, checking every row (see ReadEventFileOptions). */
-export function readEventFile(bytes: Uint8Array, format: EventInputFormat, options: ReadEventFileOptions = {}): EventFileContents {
+export function readEventFile(bytes: Uint8Array, format: EventInputFormat, options: ReadEventFileOptions = {}, codecs: PacketCodecs = {}): EventFileContents {
   if (isCameraFormat(format)) {
     return readCameraEvents(format, options, (push) => {
       for (let i = 0; i < bytes.length; i += CAMERA_CHUNK_BYTES) push(bytes.subarray(i, i + CAMERA_CHUNK_BYTES));
-    });
+    }, codecs);
   }
   const defaultLayer = checkOptions(options);
   const warnings: string[] = [];

@@ -4,6 +4,7 @@
 // contract's type, so the two cannot drift apart.
 
 import { z } from 'zod';
+import { inputMappingSchema, sensorSizeSchema } from '../formats/events/input-mapping-schema.js';
 import type { RequestChannel, RequestOf } from '../../preload/api.js';
 
 const empty = z.object({}).strict();
@@ -39,21 +40,8 @@ const modelSpec = z
   })
   .strict();
 
-// Sizes and times beyond any sensor or recording are refused here; whether a crop fits
-// the sensor is the input mapping's own check (it names the field).
-const pixels = int.min(0).max(65535);
-const extent = int.min(1).max(65536);
-const sensorSize = z.object({ width: extent, height: extent }).strict();
-const inputMapping = z
-  .object({
-    window: z.object({ fromUs: z.number().min(0).finite(), toUs: z.number().positive().finite() }).strict(),
-    crop: z.object({ x: pixels, y: pixels, width: extent, height: extent }).strict(),
-    downsample: z.union([z.object({ factor: extent }).strict(), z.object({ width: extent, height: extent }).strict()]),
-    polarity: z.enum(['two', 'merge', 'on', 'off']),
-    refractoryUs: z.number().min(0).max(3_600_000_000),
-  })
-  .partial()
-  .strict();
+const sensorSize = sensorSizeSchema;
+const inputMapping = inputMappingSchema;
 
 const inputSource = z.discriminatedUnion('kind', [
   z
@@ -133,6 +121,7 @@ export const requestSchemas = {
     .partial()
     .strict(),
   'eval.inspect': z.object({ path: text(4096).min(1) }).strict(),
+  'eval.previewSample': z.object({ dataset: text(4096).min(1), inputShape: shape3, mapping: inputMapping.optional(), sensor: sensorSize.optional() }).strict(),
   'eval.start': z
     .object({
       spec: modelSpec,
@@ -143,6 +132,9 @@ export const requestSchemas = {
       dtUs: int.min(1).max(10_000_000).optional(),
       workers: workers.optional(),
       fresh: z.boolean().optional(),
+      deviceId: text(200).optional(),
+      mapping: inputMapping.optional(),
+      sensor: sensorSize.optional(),
     })
     .strict(),
   'eval.stop': z.object({ evaluationId }).strict(),

@@ -98,7 +98,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const runs = new RunService(devices);
   const launcher = new RunLauncher({ runs, devices, compiler, projects });
   const replays = new ReplayService(bus);
-  const evaluations = new EvaluationService({ projects, compiler, launcher, bus, confinement });
+  const evaluations = new EvaluationService({ projects, compiler, launcher, bus, confinement, devices });
   const exports = new RunExports();
   const info: AppInfo = {
     version: options.version ?? '0.1.0',

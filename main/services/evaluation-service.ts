@@ -6,14 +6,20 @@
 // evaluation runs at a time: it already takes every core. Paths go through the session's
 // confinement (the web host's browser tab may only read under the folders it was given).
 
+import { closeSync, openSync, readSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DatasetView, EvalStartedView, EvalStartRequest, EvaluationListItemView, EvaluationView } from '../../preload/api.js';
+import type { DatasetView, EvalStartedView, EvalStartRequest, EvaluationListItemView, EvaluationView, EventPreviewView, InputMappingView, Shape3 } from '../../preload/api.js';
+import { detectEventInputFormat, isCameraFormat } from '../formats/event-files.js';
+import { previewEventFile } from './event-preview.js';
 import { sliceBatch } from '../common/spike-batch.js';
 import type { CompileResult } from '../compiler/compile-types.js';
 import type { ProjectStore } from '../store/project-store.js';
 import type { CompileService } from './compile-service.js';
+import type { DeviceManager } from '../devices/device-manager.js';
+import { boardRunner } from './board-runner.js';
 import { datasetClasses, listDataset, pickSample, type Dataset, type DatasetSample } from './dataset.js';
-import { defaultWorkers, evaluateDataset, exitFor, type SampleRow } from './evaluation.js';
+import { defaultWorkers, evaluateDataset, exitFor, type SampleRow, type SampleRunner } from './evaluation.js';
 import { evaluationCsv, rowOf, storedOf } from './evaluation-rows.js';
 import { evaluationViewOf, listItemOf, notResumable, settingsOf, type EvaluationSettings } from './evaluation-view.js';
 import type { EventBus } from './event-bus.js';
@@ -40,6 +46,7 @@ export interface EvaluationServiceDeps {
   launcher: RunLauncher;
   bus: EventBus;
   confinement: PathConfinement;
+  devices: DeviceManager;
 }
 
 export class EvaluationService {
@@ -66,7 +73,16 @@ export class EvaluationService {
 
   inspect(path: string): DatasetView {
     const dataset = listDataset(this.datasetPath(path));
-    return { path: dataset.root, layout: dataset.layout, classes: datasetClasses(dataset), samples: dataset.samples.length };
+    return { path: dataset.root, layout: dataset.layout, classes: datasetClasses(dataset), samples: dataset.samples.length, cameraSample: cameraSample(dataset)?.file ?? null };
+  }
+
+  /** The dataset's first camera recording under a mapping, as the Run tab previews a file. */
+  async previewSample(req: { dataset: string; inputShape: Shape3; mapping?: InputMappingView; sensor?: { width: number; height: number } }): Promise<EventPreviewView> {
+    const dataset = listDataset(this.datasetPath(req.dataset));
+    const sample = cameraSample(dataset);
+    if (!sample) throw new ServiceError('BAD_INPUT_MAPPING', `the samples of ${dataset.root} are .npy / CSV event files: they are sent as they are, with no input mapping`);
+    const bytes = new Uint8Array(await readFile(this.datasetPath(sample.path)));
+    return previewEventFile({ name: sample.file, bytes, inputShape: req.inputShape, ...(req.mapping ? { mapping: hostMapping(req.mapping) } : {}), ...(req.sensor ? { sensor: req.sensor } : {}) });
   }
 
   async start(req: EvalStartRequest): Promise<EvalStartedView> {
@@ -75,8 +91,19 @@ export class EvaluationService {
       const project = this.deps.projects.require();
       const compiled = await this.compile(req.spec);
       exitFor(compiled, dataset);
+      if (req.deviceId !== undefined) this.boardFor(req.deviceId, compiled, req.mode);
+      if (req.mapping && !cameraSample(dataset)) throw new ServiceError('BAD_INPUT_MAPPING', `an input mapping applies to camera recordings; the samples of ${dataset.root} are .npy / CSV event files, sent as they are`);
       const version = await this.deps.projects.versionFor(req.spec);
-      const settings: EvaluationSettings = { mode: req.mode, readout: req.readout, dtUs: req.dtUs ?? 1000, windowUs: req.windowUs, mapping: null, sensor: null };
+      const settings: EvaluationSettings = {
+        mode: req.mode,
+        readout: req.readout,
+        dtUs: req.dtUs ?? 1000,
+        windowUs: req.windowUs,
+        // Stored as `dcnn eval --project` stores it, so either can go on with the other's.
+        mapping: req.mapping ? hostMapping(req.mapping) : null,
+        sensor: req.sensor ?? null,
+        ...(req.deviceId !== undefined ? { device: req.deviceId } : {}),
+      };
       const before = req.fresh ? null : await project.evaluations.unfinished(version.id, dataset.root, { ...settings });
       const id = before
         ? before.id
@@ -98,8 +125,10 @@ export class EvaluationService {
       if (!version) throw new ServiceError('UNKNOWN_MODEL_VERSION', `model version ${info.modelVersionId} of evaluation ${evaluationId} is not in this project`);
       const compiled = await this.compile(await this.deps.projects.specOf(version));
       exitFor(compiled, dataset);
+      const settings = settingsOf(info);
+      if (settings.device !== undefined) this.boardFor(settings.device, compiled, settings.mode);
       await project.evaluations.resume(evaluationId);
-      return this.run(project, evaluationId, compiled, dataset, settingsOf(info), workers);
+      return this.run(project, evaluationId, compiled, dataset, settings, workers);
     });
   }
 
@@ -138,7 +167,7 @@ export class EvaluationService {
     const version = await project.getModelVersion(info.modelVersionId);
     if (!version) throw new ServiceError('UNKNOWN_MODEL_VERSION', `model version ${info.modelVersionId} of evaluation ${evaluationId} is not in this project`);
     const compiled = await this.compile(await this.deps.projects.specOf(version));
-    const { windowUs } = settingsOf(info);
+    const { windowUs, mapping, sensor } = settingsOf(info);
     return this.deps.launcher.launch({
       project,
       deviceId,
@@ -146,7 +175,10 @@ export class EvaluationService {
       modelVersion: version.id,
       listeners,
       // Read as the evaluation's workers read it, so the run sees the events the row was scored on.
-      input: async (c) => ({ ...windowed(await inputFromPath(c, path, { sort: true, dropOutOfRange: true }), windowUs), label: `${file} (sample of evaluation ${evaluationId})` }),
+      input: async (c) => ({
+        ...windowed(await inputFromPath(c, path, { sort: true, dropOutOfRange: true, ...(mapping ? { mapping } : {}), ...(sensor ? { sensor } : {}) }), windowUs),
+        label: `${file} (sample of evaluation ${evaluationId})`,
+      }),
     });
   }
 
@@ -177,6 +209,22 @@ export class EvaluationService {
     return info;
   }
 
+  /**
+   * The runner of an evaluation on a device, after the checks `dcnn eval --device` makes:
+   * the device is there and takes models, is of the type the model is compiled for, and
+   * the mode is event (the board, not a simulator mode, decides what happens).
+   */
+  private boardFor(deviceId: string, compiled: CompileResult, mode: EvaluationSettings['mode']): SampleRunner {
+    const device = this.deps.devices.resolve(deviceId);
+    if (!device.deployable) throw new ServiceError('NOT_DEPLOYABLE', `${device.id} cannot take a model: ${device.reason ?? 'not deployable'}`);
+    if (device.type !== compiled.device) {
+      throw new ServiceError('DEVICE_TYPE_MISMATCH', `the model is compiled for ${compiled.device}, and ${device.id} is a ${device.type}: choose a ${compiled.device} device, or set the chip to ${device.type}`);
+    }
+    if (mode !== 'event') throw new ServiceError('BAD_SETTING', `on ${device.id} the board decides the semantics: evaluate it in event mode, and the simulator for both modes`);
+    const holder = `eval-${device.id}`;
+    return boardRunner({ id: device.id, open: () => this.deps.devices.open(device.id, { runId: holder }), release: () => this.deps.devices.release(device.id, holder) });
+  }
+
   private async compile(spec: EvalStartRequest['spec']): Promise<CompileResult> {
     const { result, view } = await this.deps.compiler.compileAsync(spec);
     return requireCompiled(result, spec.chip, view.error?.message);
@@ -186,7 +234,8 @@ export class EvaluationService {
     const inDataset = new Set(dataset.samples.map((s) => s.file));
     const done = new Map<string, SampleRow>();
     for (const s of await project.evaluations.samples(id)) if (inDataset.has(s.file)) done.set(s.file, rowOf(s, dataset.classes));
-    const lanes = Math.max(1, Math.min(workers ?? defaultWorkers(), Math.max(1, dataset.samples.length - done.size)));
+    const runner = settings.device !== undefined ? this.boardFor(settings.device, compiled, settings.mode) : undefined;
+    const lanes = runner ? runner.lanes : Math.max(1, Math.min(workers ?? defaultWorkers(), Math.max(1, dataset.samples.length - done.size)));
     const abort = new AbortController();
     const bus = this.deps.bus;
     let last = 0;
@@ -195,7 +244,10 @@ export class EvaluationService {
       readout: settings.readout,
       dtUs: settings.dtUs,
       windowUs: settings.windowUs,
+      ...(settings.mapping ? { mapping: settings.mapping } : {}),
+      ...(settings.sensor ? { sensor: settings.sensor } : {}),
       workers: lanes,
+      ...(runner ? { runner } : {}),
       signal: abort.signal,
       done,
       onSample: (row) => project.evaluations.addSample(id, storedOf(row)),
@@ -220,6 +272,32 @@ export class EvaluationService {
     this.active.set(id, { abort, done: finished });
     return { evaluationId: id, total: dataset.samples.length, resumedSamples: done.size, workers: lanes };
   }
+}
+
+/** The first sample whose content is a camera recording (the dataset's format is taken from it). */
+function cameraSample(dataset: Dataset): DatasetSample | null {
+  const first = dataset.samples[0];
+  if (!first) return null;
+  const head = new Uint8Array(64 * 1024);
+  let n = 0;
+  try {
+    const fd = openSync(first.path, 'r');
+    try {
+      n = readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+    return isCameraFormat(detectEventInputFormat(first.file, head.subarray(0, n))) ? first : null;
+  } catch {
+    // An unreadable first sample is that sample's error when it is evaluated.
+    return null;
+  }
+}
+
+/** Evaluations map on the host: the samples go through the simulator's input, not a chip's DVS layer. */
+function hostMapping(m: InputMappingView): InputMappingView {
+  const { dvsLayer: _onChip, ...host } = m;
+  return host;
 }
 
 function windowed(input: RunInput, windowUs: number | null): RunInput {

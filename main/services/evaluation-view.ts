@@ -4,6 +4,8 @@
 
 import { z } from 'zod';
 import type { EvalModeChoice, EvalSampleView, EvaluationListItemView, EvaluationView, ReadoutChoice } from '../../preload/api.js';
+import { describeMapping, type InputMapping } from '../formats/events/input-mapping.js';
+import { inputMappingSchema, sensorSizeSchema } from '../formats/events/input-mapping-schema.js';
 import { describeCause } from '../sim/mode-disagreement.js';
 import type { EvaluationInfo, StoredSample } from '../store/evaluations.js';
 import { predictedLabel, type SampleRow } from './evaluation.js';
@@ -16,8 +18,12 @@ export interface EvaluationSettings {
   readout: ReadoutChoice;
   dtUs: number;
   windowUs: number | null;
-  mapping: unknown;
-  sensor: unknown;
+  mapping: InputMapping | null;
+  sensor: { width: number; height: number } | null;
+  /** Stored settings that could not be read back (a mapping of another version): the evaluation cannot go on here. */
+  unreadable?: string;
+  /** The device the samples ran on (`dcnn eval --device`); absent: the simulator. */
+  device?: string;
 }
 
 const settingsSchema = z.object({
@@ -27,18 +33,30 @@ const settingsSchema = z.object({
   windowUs: z.number().int().positive().nullable().catch(null),
   mapping: z.unknown().optional(),
   sensor: z.unknown().optional(),
+  device: z.string().optional().catch(undefined),
 });
 
 export function settingsOf(info: EvaluationInfo): EvaluationSettings {
   const s = settingsSchema.parse(info.settings);
-  return { mode: s.mode, readout: s.readout, dtUs: s.dtUs, windowUs: s.windowUs, mapping: s.mapping ?? null, sensor: s.sensor ?? null };
+  const mapping = inputMappingSchema.nullable().safeParse(s.mapping ?? null);
+  const sensor = sensorSizeSchema.nullable().safeParse(s.sensor ?? null);
+  return {
+    mode: s.mode,
+    readout: s.readout,
+    dtUs: s.dtUs,
+    windowUs: s.windowUs,
+    mapping: mapping.success ? mapping.data : null,
+    sensor: sensor.success ? sensor.data : null,
+    ...(mapping.success && sensor.success ? {} : { unreadable: `its stored input mapping or sensor size cannot be read back (${JSON.stringify({ mapping: s.mapping, sensor: s.sensor })})` }),
+    ...(s.device !== undefined ? { device: s.device } : {}),
+  };
 }
 
 /** Why an unfinished evaluation cannot go on from the UI (null: it can, or it is complete). */
 export function notResumable(info: EvaluationInfo, active: boolean): string | null {
   if (info.status === 'completed' || active) return null;
   const s = settingsOf(info);
-  if (s.mapping !== null || s.sensor !== null) return `it maps camera recordings (an input mapping); go on with it on the command line: dcnn eval ... --project with the same options`;
+  if (s.unreadable) return s.unreadable;
   return null;
 }
 
@@ -61,6 +79,8 @@ export function listItemOf(info: EvaluationInfo, samples: readonly StoredSample[
     readout: s.readout,
     windowUs: s.windowUs,
     dtUs: s.dtUs,
+    device: s.device ?? null,
+    mapping: s.mapping ? describeMapping(s.mapping) : null,
     sampleCount: info.sampleCount,
     done: samples.length,
     failed: scores.failed,

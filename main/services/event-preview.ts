@@ -4,7 +4,8 @@
 // only its format, since it is sent as it is. Files from OFF_THREAD_BYTES on are decoded
 // in a worker thread, so the host keeps serving while a large recording is counted.
 
-import type { CountImageView, EventPreviewRequest, EventPreviewView } from '../../preload/api.js';
+import type { CountImageView, DvsLayerFitView, EventPreviewRequest, EventPreviewView, InputMappingView } from '../../preload/api.js';
+import { describeDvsLayerFields, fitDvsLayer } from '../formats/events/dvs-layer-fit.js';
 import { detectEventInputFormat, isCameraFormat } from '../formats/event-files.js';
 import { CAMERA_FORMAT_LABEL } from '../formats/events/event-decoder.js';
 import { mappedSize } from '../formats/events/input-mapping.js';
@@ -45,7 +46,15 @@ export function previewView(p: MappingPreview, shape: readonly [number, number, 
     problem: p.problem,
     kept: p.mapped ? p.mapped.events : 0,
     notes,
+    dvsLayer: p.problem ? null : dvsLayerFitView(p.mapping, p.sensor),
   };
+}
+
+/** The DVS layer's answer for a previewed mapping. The model's own use of the DVS layer is checked when the run starts. */
+function dvsLayerFitView(mapping: InputMappingView, sensor: { width: number; height: number } | null): DvsLayerFitView {
+  const { dvsLayer: _wanted, ...host } = mapping;
+  const fit = fitDvsLayer(host, { sensor, modelUsesDvsLayer: false });
+  return fit.ok ? { fits: true, fields: fit.fields, summary: describeDvsLayerFields(fit.fields) } : { fits: false, reasons: fit.reasons };
 }
 
 /** The camera recording's preview, decoded from the bytes in memory (chunk by chunk, as the run's reader does). */
@@ -68,7 +77,7 @@ export async function previewEventFile(req: EventPreviewRequest): Promise<EventP
     throw new ServiceError('BAD_EVENT_FILE', `${req.name}: ${(e as Error).message}`);
   }
   if (!isCameraFormat(format)) {
-    return { camera: false, format, events: 0, spanUs: 0, sensor: null, extent: { width: 0, height: 0 }, suggested: {}, mapping: {}, raw: null, mapped: null, mappedShape: null, problem: null, kept: 0, notes: [] };
+    return { camera: false, format, events: 0, spanUs: 0, sensor: null, extent: { width: 0, height: 0 }, suggested: {}, mapping: {}, raw: null, mapped: null, mappedShape: null, problem: null, kept: 0, notes: [], dvsLayer: null };
   }
   try {
     const preview = req.bytes.byteLength < OFF_THREAD_BYTES ? previewFromBytes(req, format) : await previewMappingOffThread(req, format);

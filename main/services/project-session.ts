@@ -7,6 +7,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { ModelSpec, ModelVersionView, ProjectView, RecentProjectView, RunView } from '../../preload/api.js';
 import { chipConfigToJson } from '../chips/chip-config-json.js';
 import { describeMapping, type InputMapping } from '../formats/events/input-mapping.js';
+import { describeDvsLayerFields } from '../formats/events/dvs-layer-fit.js';
+import { storedDvsLayer } from '../chips/dvs-layer-input.js';
 import { toApiError } from './api-error.js';
 import { ServiceError } from './service-error.js';
 import type { AppDatabase } from '../store/app-database.js';
@@ -61,7 +63,12 @@ export function runView(r: RunInfo): RunView {
 /** The input mapping a camera recording's run stored, in words; runs without one: nothing. */
 function mappingOf(deployOptions: unknown): Pick<RunView, 'inputMapping'> {
   const m = ((deployOptions ?? {}) as { inputMapping?: unknown }).inputMapping;
-  return m !== null && typeof m === 'object' ? { inputMapping: describeMapping(m as InputMapping) } : {};
+  if (m === null || typeof m !== 'object') return {};
+  // Asked for the DVS layer: say where it ran (the run stores the DVS layer's fields when it did).
+  const { dvsLayer: wanted, ...host } = m as InputMapping;
+  if (!wanted) return { inputMapping: describeMapping(host) };
+  const onChip = storedDvsLayer(deployOptions);
+  return { inputMapping: `${describeMapping(host)}; ${onChip ? `on the chip's DVS layer (${describeDvsLayerFields(onChip.fields)})` : "on the host (the chip's DVS layer could not do it)"}` };
 }
 
 /** What a run was fed: the label stored with it; a re-run from before labels were stored replayed its parent's input. */

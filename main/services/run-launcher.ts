@@ -91,6 +91,7 @@ export class RunLauncher {
         input: inputEvents(input),
         inputLabel: input.label,
         ...(input.mapping ? { inputMapping: input.mapping } : {}),
+        ...(input.dvsLayer ? { dvsLayer: input.dvsLayer } : {}),
         deploy: req.deploy ?? {},
         ...(req.parentRunId !== undefined ? { parentRunId: req.parentRunId, relation: RERUN_RELATION } : {}),
       },
@@ -135,7 +136,7 @@ export class RunLauncher {
       compiled,
       modelVersion,
       parentRunId: source.id,
-      input: (c) => recordedInput(project, source.id, c),
+      input: (c) => recordedInput(project, source.id, c, source.deployOptions),
       ...(options.deploy ? { deploy: options.deploy } : {}),
       ...(options.listeners ? { listeners: options.listeners } : {}),
     });

@@ -5,6 +5,7 @@
 
 import type { MonitoredLayerView, RunStartedView, RunSummaryView } from '../../preload/api.js';
 import { chipConfigToJson } from '../chips/chip-config-json.js';
+import { withDvsLayerInput, type DvsLayerInput } from '../chips/dvs-layer-input.js';
 import type { CompileResult } from '../compiler/compile-types.js';
 import type { DeviceManager } from '../devices/device-manager.js';
 import type { DeployOptions, DeviceDriver, ForwardProgress, ForwardStats } from '../devices/driver.js';
@@ -44,6 +45,8 @@ export interface RunParams {
   inputLabel?: string;
   /** How a camera recording was mapped onto the model's input (window, crop, ...); kept with the run. */
   inputMapping?: InputMapping;
+  /** The mapping runs on the chip's DVS layer: these fields are written with the configuration (and kept with the run); the input is the sensor's raw events. */
+  dvsLayer?: DvsLayerInput;
 }
 
 export interface RunListeners {
@@ -115,9 +118,9 @@ export function monitoredLayers(compiled: CompileResult): MonitoredLayerView[] {
 let unrecordedRunIds = 0;
 
 /** The input's preview on the model's input plane (the DVS sensor's when there is one); none for a stream. */
-function previewOf(input: SpikeBatch | EventStream, compiled: CompileResult): RunStartedView['inputPreview'] {
+function previewOf(input: SpikeBatch | EventStream, compiled: CompileResult, dvsLayer?: DvsLayerInput): RunStartedView['inputPreview'] {
   if ('batches' in input) return null;
-  const shape = compiled.dvs ? compiled.dvs.inputShape : compiled.layers[0]?.inputShape;
+  const shape = dvsLayer ? [2, dvsLayer.sensor.height, dvsLayer.sensor.width] : compiled.dvs ? compiled.dvs.inputShape : compiled.layers[0]?.inputShape;
   return shape ? inputPreview(input, shape[1], shape[2]) : null;
 }
 
@@ -207,7 +210,7 @@ export class RunService {
         deviceId: device.id,
         deviceType: device.type,
         // Kept with the run so its replay knows what each recorded layer is.
-        deployOptions: { ...params.deploy, monitored: monitoredLayers(compiled), exitCore, ...(params.inputLabel ? { input: params.inputLabel } : {}), ...(params.inputMapping ? { inputMapping: params.inputMapping } : {}) },
+        deployOptions: { ...params.deploy, monitored: monitoredLayers(compiled), exitCore, ...(params.inputLabel ? { input: params.inputLabel } : {}), ...(params.inputMapping ? { inputMapping: params.inputMapping } : {}), ...(params.dvsLayer ? { dvsLayer: params.dvsLayer } : {}) },
         monitorLayers: compiled.monitoredCores,
         parentRunId: params.parentRunId ?? null,
         relation: params.relation ?? null,
@@ -232,7 +235,7 @@ export class RunService {
       exitCore,
       eventsInTotal: input.total,
       inputDurationUs: input.firstUs !== null && input.lastUs !== null ? input.lastUs - input.firstUs : 0,
-      inputPreview: previewOf(params.input, compiled),
+      inputPreview: previewOf(params.input, compiled, params.dvsLayer),
     };
 
     const abort = new AbortController();
@@ -250,7 +253,9 @@ export class RunService {
       let ending: RunEnding = { status: 'completed' };
       let stats: ForwardStats | null = null;
       try {
-        await driver.writeConfig(compiled.config!, params.deploy);
+        // An input mapped on the chip: the DVS layer's fields go with the configuration, to the entry core.
+        const config = params.dvsLayer ? withDvsLayerInput(compiled.config!, params.dvsLayer, ordering[0]!) : compiled.config!;
+        await driver.writeConfig(config, params.deploy);
         // Record the input as it is fed, so a run cut short holds exactly what went in.
         const chunk = 65536;
         async function* feed(): AsyncGenerator<SpikeBatch> {

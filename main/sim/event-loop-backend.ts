@@ -36,7 +36,7 @@ export interface EventLoopPlan {
     readonly acceptsInput: boolean;
     readonly monitor: boolean;
     readonly rawMonitor: boolean;
-    /** [p][y][x] over 2x128x128: channel | x << 8 | y << 16, or -(DROP index + 1). */
+    /** [p][y][x] over 2x128x128: channel | x << 8 | y << 16, or -(DROP index + 1); empty when the sensor takes no input (never read then). */
     readonly table: Int32Array;
     readonly destinations: Int32Array;
   };
@@ -109,9 +109,11 @@ export function eventLoopPlan(
   behaviour: ChipBehaviour,
   options: { depthFirst: boolean; slowClockHz: number | null; maxEventsPerInput: number },
 ): EventLoopPlan {
-  const table = new Int32Array(2 * DVS_ARRAY_SIZE * DVS_ARRAY_SIZE);
+  // The loop reads the table only for events the sensor takes: without those it stays empty.
+  const planes = dvs.acceptsInput ? 2 : 0;
+  const table = new Int32Array(planes * DVS_ARRAY_SIZE * DVS_ARRAY_SIZE);
   const out = new Int32Array(3);
-  for (let p = 0; p < 2; p++) {
+  for (let p = 0; p < planes; p++) {
     for (let y = 0; y < DVS_ARRAY_SIZE; y++) {
       for (let x = 0; x < DVS_ARRAY_SIZE; x++) {
         const reason = mapDvsEvent(dvs, p, x, y, out);

@@ -91,9 +91,24 @@ const sampleRowSchema = z.object({
 
 const SELECT_EVALUATION = `SELECT e.*, (SELECT COUNT(*) FROM evaluation_samples s WHERE s.evaluation_id = e.id) AS done FROM evaluations e`;
 
-/** Settings as stored: keys sorted, so equal settings are equal text. */
+/**
+ * Settings as stored: keys sorted at every depth, so equal settings are equal text. (A
+ * key list as JSON.stringify's replacer would also drop the keys of nested objects, such
+ * as an input mapping's window and crop.)
+ */
 export function settingsText(settings: Record<string, unknown>): string {
-  return JSON.stringify(settings, Object.keys(settings).sort());
+  return JSON.stringify(sortedKeys(settings));
+}
+
+function sortedKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortedKeys);
+  if (v === null || typeof v !== 'object') return v;
+  const o = v as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(o)
+      .sort()
+      .map((k) => [k, sortedKeys(o[k])]),
+  );
 }
 
 export class ProjectEvaluations {

@@ -13,6 +13,13 @@ import type { DisagreementCause } from '../sim/mode-disagreement.js';
 import type { ReadoutRule } from '../sim/evaluation-metrics.js';
 import { sliceBatch, type SpikeBatch } from '../common/spike-batch.js';
 import type { InputMapping } from '../formats/events/input-mapping.js';
+import type { PacketCodecs } from '../formats/events/packet-compression.js';
+import { loadPacketCodecs } from './lz4-wasm.js';
+
+// AEDAT4's LZ4 packets through the WebAssembly decoder once it has loaded (the same bytes
+// as lz4js, which reads the samples that come before).
+let codecs: PacketCodecs = {};
+void loadPacketCodecs().then((c) => (codecs = c));
 
 export interface EvalTask {
   config: ChipConfig;
@@ -68,7 +75,7 @@ export function readSampleInput(task: Omit<EvalTask, 'path'>, name: string, byte
     dropOutOfRange: true,
     ...(task.mapping ? { mapping: task.mapping } : {}),
     ...(task.sensor ? { sensor: task.sensor } : {}),
-  });
+  }, codecs);
   let input = read.batch;
   if (task.windowUs !== null && input.length > 0) {
     const end = input.t[0]! + task.windowUs;

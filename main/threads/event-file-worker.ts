@@ -8,6 +8,8 @@
 // event and counts them (errors come before anything is sent), a second sends batches,
 // each only when the reader has granted one (a credit counter in shared memory: the
 // worker's parse is synchronous, so it waits with Atomics.wait, not for a message).
+// AEDAT4's LZ4 packets go through the WebAssembly LZ4 decoder (lz4-wasm.ts), loaded before
+// the job starts; lz4js when it cannot load.
 
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
@@ -23,7 +25,9 @@ import {
   type EventInputFormat,
   type ReadEventFileOptions,
 } from '../formats/event-files.js';
+import type { PacketCodecs } from '../formats/events/packet-compression.js';
 import { packBatch, type SpikeBatch } from '../common/spike-batch.js';
+import { loadPacketCodecs } from './lz4-wasm.js';
 
 export type EventFileJob = { format: EventInputFormat; options: ReadEventFileOptions } & (
   | { bytes: Uint8Array }
@@ -85,22 +89,27 @@ function withFile<T>(path: string, use: (fd: number, total: number) => T): T {
   }
 }
 
-function readJob(job: EventFileJob): EventFileContents {
+function readJob(job: EventFileJob, codecs: PacketCodecs): EventFileContents {
   if (!isCameraFormat(job.format)) {
     return readEventFile('bytes' in job ? job.bytes : new Uint8Array(readFileSync(job.path)), job.format, job.options);
   }
   const progress = progressReporter();
   if ('bytes' in job) {
     const b = job.bytes;
-    return readCameraEvents(job.format, job.options, (push) => {
-      for (let i = 0; i < b.length; i += CAMERA_CHUNK_BYTES) {
-        push(b.subarray(i, i + CAMERA_CHUNK_BYTES));
-        progress(Math.min(b.length, i + CAMERA_CHUNK_BYTES), b.length);
-      }
-    });
+    return readCameraEvents(
+      job.format,
+      job.options,
+      (push) => {
+        for (let i = 0; i < b.length; i += CAMERA_CHUNK_BYTES) {
+          push(b.subarray(i, i + CAMERA_CHUNK_BYTES));
+          progress(Math.min(b.length, i + CAMERA_CHUNK_BYTES), b.length);
+        }
+      },
+      codecs,
+    );
   }
   const format = job.format;
-  return withFile(job.path, (fd, total) => readCameraEvents(format, job.options, fileFeed(fd, total, progress)));
+  return withFile(job.path, (fd, total) => readCameraEvents(format, job.options, fileFeed(fd, total, progress), codecs));
 }
 
 class Stopped extends Error {}
@@ -134,47 +143,62 @@ function postDone(read: EventFileContents): void {
   port.postMessage(reply, [buffer]);
 }
 
-function streamJob(path: string, format: EventInputFormat, options: ReadEventFileOptions, chunkEvents: number, control: Int32Array): void {
+function streamJob(path: string, format: EventInputFormat, options: ReadEventFileOptions, chunkEvents: number, control: Int32Array, codecs: PacketCodecs): void {
   withFile(path, (fd, total) => {
     let count = 0;
     let firstUs: number | null = null;
     let lastUs: number | null = null;
-    const summary = streamEventFile(format, options, total, fileFeed(fd, total, progressReporter()), {
-      chunkEvents,
-      emit: (b: SpikeBatch) => {
-        if (firstUs === null) firstUs = b.t[0]!;
-        lastUs = b.t[b.length - 1]!;
-        count += b.length;
+    const summary = streamEventFile(
+      format,
+      options,
+      total,
+      fileFeed(fd, total, progressReporter()),
+      {
+        chunkEvents,
+        emit: (b: SpikeBatch) => {
+          if (firstUs === null) firstUs = b.t[0]!;
+          lastUs = b.t[b.length - 1]!;
+          count += b.length;
+        },
       },
-    });
+      codecs,
+    );
     if (summary.needsSort) {
       // Putting the events in order needs all of them: the file is read whole after all.
-      postDone(readJob({ path, format, options }));
+      postDone(readJob({ path, format, options }, codecs));
       return;
     }
     const shift = summary.recording?.timeShift ?? 0;
     port.postMessage({ type: 'scanned', summary, count, firstUs: firstUs === null ? null : firstUs - shift, lastUs: lastUs === null ? null : lastUs - shift } satisfies EventFileWorkerMessage);
     let sent = 0;
-    streamEventFile(format, options, total, fileFeed(fd, total, () => {}), {
-      chunkEvents,
-      timeShift: shift,
-      emit: (b: SpikeBatch) => {
-        takeGrant(control);
-        const packed = packBatch(b);
-        const buffer = packed.buffer as ArrayBuffer;
-        sent += b.length;
-        port.postMessage({ type: 'batch', events: buffer } satisfies EventFileWorkerMessage, [buffer]);
+    streamEventFile(
+      format,
+      options,
+      total,
+      fileFeed(fd, total, () => {}),
+      {
+        chunkEvents,
+        timeShift: shift,
+        emit: (b: SpikeBatch) => {
+          takeGrant(control);
+          const packed = packBatch(b);
+          const buffer = packed.buffer as ArrayBuffer;
+          sent += b.length;
+          port.postMessage({ type: 'batch', events: buffer } satisfies EventFileWorkerMessage, [buffer]);
+        },
       },
-    });
+      codecs,
+    );
     if (sent !== count) throw new Error(`the file changed while it was read: ${count} events when checked, ${sent} when sent`);
     port.postMessage({ type: 'end', count: sent } satisfies EventFileWorkerMessage);
   });
 }
 
-port.once('message', (job: EventFileJob) => {
+port.once('message', async (job: EventFileJob) => {
   try {
-    if ('stream' in job) streamJob(job.path, job.format, job.options, job.stream.chunkEvents, new Int32Array(job.stream.control));
-    else postDone(readJob(job));
+    const codecs = isCameraFormat(job.format) ? await loadPacketCodecs() : {};
+    if ('stream' in job) streamJob(job.path, job.format, job.options, job.stream.chunkEvents, new Int32Array(job.stream.control), codecs);
+    else postDone(readJob(job, codecs));
   } catch (e) {
     if (e instanceof Stopped) return;
     port.postMessage({ type: 'done', ok: false, name: (e as Error).name, message: (e as Error).message } satisfies EventFileWorkerMessage);

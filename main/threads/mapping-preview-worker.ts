@@ -7,6 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import type { CameraFormat } from '../formats/events/event-decoder.js';
 import { previewCameraMapping, type MappingPreview } from '../formats/events/mapping-preview.js';
 import type { InputMapping } from '../formats/events/input-mapping.js';
+import { loadPacketCodecs } from './lz4-wasm.js';
 
 export interface MappingPreviewJob {
   bytes: Uint8Array;
@@ -22,8 +23,9 @@ if (!parentPort) throw new Error('mapping-preview-worker.ts must run in a worker
 const port = parentPort;
 const CHUNK = 1 << 20;
 
-port.once('message', (job: MappingPreviewJob) => {
+port.once('message', async (job: MappingPreviewJob) => {
   try {
+    const codecs = job.format === 'aedat4' ? await loadPacketCodecs() : {};
     const b = job.bytes;
     const preview = previewCameraMapping(
       job.format,
@@ -31,6 +33,7 @@ port.once('message', (job: MappingPreviewJob) => {
         for (let i = 0; i < b.length; i += CHUNK) push(b.subarray(i, i + CHUNK));
       },
       { inputShape: job.inputShape, ...(job.mapping ? { mapping: job.mapping } : {}), ...(job.sensor ? { sensor: job.sensor } : {}) },
+      codecs,
     );
     port.postMessage({ ok: true, preview } satisfies MappingPreviewReply, [preview.raw.counts.buffer as ArrayBuffer, ...(preview.mapped ? [preview.mapped.counts.buffer as ArrayBuffer] : [])]);
   } catch (e) {

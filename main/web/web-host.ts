@@ -12,7 +12,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_REQUEST_BYTES, type EventChannel } from '../../preload/api.js';
 import type { Dispatcher } from '../ipc/dispatcher.js';
-import { decodeWire, encodeWire, type WireMessage } from '../common/wire-codec.js';
+import { CompactSpikes, decodeWire, encodeWire, type WireMessage } from '../common/wire-codec.js';
 import type { EventBus } from '../services/event-bus.js';
 import { CONTENT_SECURITY_POLICY } from '../common/content-security-policy.js';
 import { forLog, hostPolicy, type HostPolicy } from './allowed-hosts.js';
@@ -117,6 +117,17 @@ function serveStatic(staticDir: string, req: IncomingMessage, res: ServerRespons
   else createReadStream(file).pipe(res);
 }
 
+/**
+ * An event as it goes on the socket: the spike batches of a run or replay in the compact
+ * spike form (a busy run streams tens of MB/s of them), which the client's decoder turns
+ * back into the packed batch the contract names. Everything else as it is.
+ */
+function onTheWire(channel: EventChannel, payload: unknown): unknown {
+  if (channel !== 'run.spikes' && channel !== 'replay.spikes') return payload;
+  const p = payload as { spikes?: unknown };
+  return p.spikes instanceof Uint8Array ? { ...p, spikes: new CompactSpikes(p.spikes) } : payload;
+}
+
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? randomBytes(24).toString('base64url');
@@ -197,7 +208,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     sockets.add(ws);
     const budget = new ConnectionBudget(options.budget ?? DEFAULT_BUDGET, hostBudget);
     const unsubscribe = options.bus.subscribe((channel: EventChannel, payload: unknown) => {
-      if (ws.readyState === ws.OPEN) ws.send(encodeWire({ t: 'evt', channel, payload }));
+      if (ws.readyState === ws.OPEN) ws.send(encodeWire({ t: 'evt', channel, payload: onTheWire(channel, payload) }));
     });
     ws.on('message', (data, isBinary) => {
       void handleFrame(ws, budget, data as Buffer, isBinary);

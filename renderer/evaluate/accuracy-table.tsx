@@ -5,7 +5,8 @@ import { formatPercent } from '../../main/common/number-format';
 import type { EvalModeScoreView } from '../../preload/api';
 import { SHORT_MODE } from './eval-form';
 
-export function AccuracyTable(p: { modes: readonly EvalModeScoreView[]; classes: readonly string[] }) {
+/** `board`: the device the samples ran on (its column is named after it, not a simulator mode). */
+export function AccuracyTable(p: { modes: readonly EvalModeScoreView[]; classes: readonly string[]; board?: string | null }) {
   return (
     <table className="dense eval-accuracy" aria-label="Accuracy per mode">
       <thead>
@@ -13,7 +14,7 @@ export function AccuracyTable(p: { modes: readonly EvalModeScoreView[]; classes:
           <th scope="col" />
           {p.modes.map((m) => (
             <th scope="col" className="num" key={m.mode} colSpan={2}>
-              {SHORT_MODE[m.mode]}
+              {p.board ? `board ${p.board}` : SHORT_MODE[m.mode]}
             </th>
           ))}
         </tr>

@@ -2,7 +2,7 @@
 // the one function that turns them into a request or says which field is wrong and why.
 // No React here.
 
-import type { EvalModeChoice, EvalStartRequest, ReadoutChoice } from '../../preload/api';
+import type { DeviceView, EvalModeChoice, EvalStartRequest, ReadoutChoice } from '../../preload/api';
 
 export interface EvalForm {
   dataset: string;
@@ -14,15 +14,27 @@ export interface EvalForm {
   workers: string;
   /** Time step of the time-stepped mode, µs. */
   dtUs: string;
+  /** On the board selected in the Devices panel instead of the simulator. */
+  onBoard: boolean;
 }
 
-export const DEFAULT_EVAL_FORM: EvalForm = { dataset: '', mode: 'both', readout: 'count', windowMs: '', workers: '', dtUs: '1000' };
+export const DEFAULT_EVAL_FORM: EvalForm = { dataset: '', mode: 'both', readout: 'count', windowMs: '', workers: '', dtUs: '1000', onBoard: false };
 
-export type ParsedForm = { ok: true; request: Omit<EvalStartRequest, 'spec' | 'fresh'> } | { ok: false; field: 'dataset' | 'windowMs' | 'workers' | 'dtUs'; message: string };
+export type ParsedForm = { ok: true; request: Omit<EvalStartRequest, 'spec' | 'fresh'> } | { ok: false; field: 'dataset' | 'windowMs' | 'workers' | 'dtUs' | 'board'; message: string };
 
-export function parseEvalForm(form: EvalForm): ParsedForm {
+/** Why the selected device cannot take an evaluation (null: it can). */
+export function boardBlocker(device: DeviceView | null): string | null {
+  if (!device || device.virtual) return 'select a board in the Devices panel: the simulator already evaluates what a virtual devkit would.';
+  if (!device.deployable) return `${device.id} cannot take a model: ${device.reason ?? 'not deployable'}.`;
+  if (device.status === 'busy' || device.status === 'disconnected') return `${device.id} is ${device.status}.`;
+  return null;
+}
+
+export function parseEvalForm(form: EvalForm, device: DeviceView | null = null): ParsedForm {
   const dataset = form.dataset.trim();
   if (dataset === '') return { ok: false, field: 'dataset', message: 'Give the dataset folder: one sub-folder of event files per class (or files plus labels.csv).' };
+  const onBoard = form.onBoard ? boardBlocker(device) : null;
+  if (onBoard) return { ok: false, field: 'board', message: `Cannot evaluate on a board: ${onBoard}` };
   let windowUs: number | null = null;
   if (form.windowMs.trim() !== '') {
     const ms = Number(form.windowMs);
@@ -35,6 +47,10 @@ export function parseEvalForm(form: EvalForm): ParsedForm {
     const n = Number(form.workers);
     if (!Number.isInteger(n) || n < 1 || n > 256) return { ok: false, field: 'workers', message: `Workers must be a whole number from 1 to 256, or empty for one per core; got “${form.workers}”.` };
     workers = n;
+  }
+  if (form.onBoard && device) {
+    // The board decides the semantics and takes one sample at a time (as dcnn eval --device).
+    return { ok: true, request: { dataset, mode: 'event', readout: form.readout, windowUs, deviceId: device.id } };
   }
   const dtUs = Number(form.dtUs);
   if (form.mode !== 'event' && (!Number.isInteger(dtUs) || dtUs < 1 || dtUs > 10_000_000)) {

@@ -6,6 +6,7 @@ import { formatMicros, formatPercent } from '../../main/common/number-format';
 import type { EvaluationView } from '../../preload/api';
 import { AccuracyTable } from './accuracy-table';
 import { ConfusionMatrix } from './confusion-matrix';
+import { EnergyLine } from './energy-line';
 import { MODE_LABELS, READOUT_LABELS } from './eval-form';
 import { SampleTable } from './sample-table';
 
@@ -21,9 +22,10 @@ export function EvalResults(p: { view: EvaluationView; onExport(): void; onResum
           Evaluation #{v.id} <span className={`status ${v.status}`}>{v.active ? 'running' : v.status === 'running' ? 'cut short' : v.status}</span>
         </h2>
         <p className="quiet">
-          <span className="mono">{v.dataset}</span> · {MODE_LABELS[v.mode]} · readout {READOUT_LABELS[v.readout].toLowerCase()} ·{' '}
+          <span className="mono">{v.dataset}</span> · {v.device !== null ? `on the board ${v.device}` : MODE_LABELS[v.mode]} · readout {READOUT_LABELS[v.readout].toLowerCase()} ·{' '}
           {v.windowUs === null ? 'whole samples' : `first ${formatMicros(v.windowUs)}`}
-          {v.mode !== 'event' ? ` · time step ${formatMicros(v.dtUs)}` : ''} · model version {v.modelVersion} · {v.done} of {v.sampleCount} samples
+          {v.mode !== 'event' ? ` · time step ${formatMicros(v.dtUs)}` : ''}
+          {v.mapping ? ` · input mapping: ${v.mapping}` : ''} · model version {v.modelVersion} · {v.done} of {v.sampleCount} samples
           {v.failed > 0 ? ` (${v.failed} unreadable)` : ''}
         </p>
         <div className="actions">
@@ -39,7 +41,10 @@ export function EvalResults(p: { view: EvaluationView; onExport(): void; onResum
         {unfinished && v.notResumable && <p className="warn-text">It cannot go on here: {v.notResumable}</p>}
       </header>
       <div className="eval-scores">
-        <AccuracyTable modes={v.modes} classes={v.classes} />
+        <div>
+          <AccuracyTable modes={v.modes} classes={v.classes} board={v.device} />
+          <EnergyLine view={v} />
+        </div>
         {v.agreement && (
           <div className="eval-agreement" role="note">
             <p>

@@ -5,8 +5,12 @@
 // run in the Run view, and the project's past evaluations. The model evaluated is the
 // one in the editor (saved as a model version when it changed), as for a run.
 
-import { useState } from 'react';
-import type { CompileView, DeviceView, ModelSpec, RunStartedView } from '../../preload/api';
+import { useMemo, useState } from 'react';
+import type { CompileView, DeviceView, ModelSpec, RunStartedView, Shape3 } from '../../preload/api';
+import { cameraState } from '../runs/camera-mapping';
+import { formOf, mappingOfForm, type MappingForm } from '../runs/mapping-form';
+import { MappingPanel } from '../runs/mapping-panel';
+import { usePreview, type PreviewSource } from '../runs/use-event-preview';
 import { errorText, useWorkbench } from '../app/workbench-api';
 import { DatasetField } from './dataset-field';
 import { downloadFile } from '../app/download';
@@ -56,11 +60,33 @@ export function EvaluateView(p: EvaluateViewProps) {
   const [touched, setTouched] = useState(false);
   const [opening, setOpening] = useState<string | null>(null);
   const [openError, setOpenError] = useState<string | null>(null);
-  const parsed = parseEvalForm(form);
+  const parsed = parseEvalForm(form, p.device);
   const running = state.running !== null;
   const blocker = evaluateBlocker({ compile: p.compile, compilePending: p.compilePending, projectPath: p.projectPath, running });
   const problem = touched && !parsed.ok ? { field: parsed.field, message: parsed.message } : null;
   const datasetOk = state.dataset?.view !== null && state.dataset?.view !== undefined && state.dataset.path === form.dataset.trim();
+
+  // Camera recordings: the input mapping, previewed on the dataset's first recording.
+  const [mappingEdit, setMappingEdit] = useState<{ path: string; form: MappingForm } | null>(null);
+  const checkedPath = datasetOk ? state.dataset!.path : null;
+  // Edits belong to the dataset they were made on: another one starts from the host's fit.
+  const mappingForm = mappingEdit && mappingEdit.path === checkedPath ? mappingEdit.form : null;
+  const cameraFile = datasetOk ? state.dataset!.view!.cameraSample : null;
+  const source = useMemo<PreviewSource | null>(
+    () => (checkedPath && cameraFile ? { preview: (inputShape, mapping) => api['eval.previewSample']({ dataset: checkedPath, inputShape, ...(mapping ? { mapping } : {}) }) } : null),
+    [api, checkedPath, cameraFile],
+  );
+  const dvsShape = p.compile?.dvs?.inputShape;
+  const inputShape: Shape3 = dvsShape ? [2, dvsShape[1], dvsShape[2]] : p.spec.inputShape;
+  const edited = mappingForm ? mappingOfForm(mappingForm) : null;
+  const preview = usePreview(source, inputShape, edited ? (Object.keys(edited.errors).length > 0 ? null : edited.mapping) : undefined);
+  const camera = source ? cameraState(preview, edited) : null;
+  const mappingBlocker =
+    camera?.state === 'pending'
+      ? 'Previewing the input mapping on the first recording…'
+      : camera?.state === 'camera' && Object.keys(camera.errors).length > 0
+        ? `The input mapping has a problem: ${Object.values(camera.errors).join('; ')}`
+        : null;
 
   const check = () => {
     const path = form.dataset.trim();
@@ -71,7 +97,9 @@ export function EvaluateView(p: EvaluateViewProps) {
     if (!parsed.ok || blocker) return;
     // The host lists the folder again when it starts; checking here first shows the classes and any problem beside the field.
     if (!datasetOk && !(await actions.inspect(parsed.request.dataset))) return;
-    await actions.start({ spec: p.spec, ...parsed.request });
+    if (mappingBlocker) return;
+    const mapping = camera?.state === 'camera' ? { mapping: camera.mapping, ...(camera.sensor ? { sensor: camera.sensor } : {}) } : {};
+    await actions.start({ spec: p.spec, ...parsed.request, ...mapping });
   };
   const openSample = async (file: string) => {
     const shown = state.shown;
@@ -110,16 +138,24 @@ export function EvaluateView(p: EvaluateViewProps) {
           disabled={running}
           problem={problem?.field === 'dataset' ? problem.message : null}
         />
-        <EvalSettings form={form} onForm={(u) => setForm((f) => ({ ...f, ...u }))} disabled={running} problem={problem} />
+        {camera?.state === 'camera' && preview.preview && (
+          <MappingPanel form={mappingForm ?? formOf(preview.preview.suggested)} onForm={(f) => checkedPath && setMappingEdit({ path: checkedPath, form: f })} errors={camera.errors} state={preview} inputShape={inputShape} hostOnly />
+        )}
+        {source && preview.error && !preview.preview && (
+          <p className="field-error" role="alert">
+            {preview.error}
+          </p>
+        )}
+        <EvalSettings form={form} onForm={(u) => setForm((f) => ({ ...f, ...u }))} disabled={running} problem={problem} device={p.device} />
         <div className="actions">
-          <button type="button" className="primary" disabled={blocker !== null || state.busy} onClick={() => void start()}>
+          <button type="button" className="primary" disabled={blocker !== null || mappingBlocker !== null || state.busy} onClick={() => void start()}>
             Evaluate
           </button>
           <button type="button" disabled={!running || state.busy} onClick={() => void actions.stop()}>
             Stop
           </button>
         </div>
-        {blocker && !running && <p className="quiet why">{blocker}</p>}
+        {(blocker ?? mappingBlocker) && !running && <p className="quiet why">{blocker ?? mappingBlocker}</p>}
         {state.running && <EvalProgress running={state.running} progress={state.progress} />}
         {state.ended && !state.running && (
           <p className={`run-summary ${state.ended.status === 'failed' ? 'failed' : state.ended.status}`} role="status" data-testid="eval-ended">

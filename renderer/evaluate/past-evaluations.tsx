@@ -22,7 +22,7 @@ export function PastEvaluations(p: { list: readonly EvaluationListItemView[]; sh
             <li key={e.id} className={e.id === p.shownId ? 'selected' : ''}>
               <button type="button" className="link" onClick={() => p.onShow(e.id)} aria-current={e.id === p.shownId ? 'true' : undefined} title={e.dataset}>
                 #{e.id} <span className={`status ${e.status}`}>{e.active ? 'running' : e.status === 'running' ? 'cut short' : e.status}</span> {folderName(e.dataset)} ·{' '}
-                {e.mode === 'both' ? 'both modes' : SHORT_MODE[e.mode]}
+                {e.device !== null ? `on ${e.device}` : e.mode === 'both' ? 'both modes' : SHORT_MODE[e.mode]}
                 <span className="num quiet">
                   {' '}
                   {e.done}/{e.sampleCount} · {e.accuracy.map((a) => formatPercent(a.accuracy)).join(' | ')}

@@ -70,6 +70,8 @@ export class SpikeMonitorModel {
   private changes = 0;
   private readonly unresolved = new Set<number>();
   private readonly maxRows: number;
+  /** Scratch: the flat neuron index of each event of the batch being ingested. */
+  private neurons = new Float64Array(0);
 
   constructor(private readonly options: SpikeMonitorOptions) {
     this.layers = monitorLayersOf(options.monitored);
@@ -139,24 +141,35 @@ export class SpikeMonitorModel {
   ingest(batch: SpikeBatch): void {
     const n = batch.length;
     if (n === 0) return;
+    const { t, layer, channel, x, y } = batch;
     const exitCore = this.exitCore;
-    // Batches come in runs of one layer: look its shape up once per run, not per event.
-    let lastKey = -1;
-    let shape: Shape3 | undefined;
-    for (let i = 0; i < n; i++) {
-      const key = batch.layer[i]!;
-      const t = batch.t[i]!;
-      const c = batch.channel[i]!;
-      if (key !== lastKey) {
-        lastKey = key;
-        shape = this.shapes.get(key) ?? this.discover(key);
+    const exit = this.exit;
+    if (this.neurons.length < n) this.neurons = new Float64Array(Math.max(n, 2 * this.neurons.length));
+    const neurons = this.neurons;
+    let first = this.firstUs ?? Infinity;
+    let last = this.lastUs ?? -Infinity;
+    // Batches come in runs of one layer: each run's neurons are worked out, then counted in one go.
+    let i = 0;
+    while (i < n) {
+      const key = layer[i]!;
+      const shape = this.shapes.get(key) ?? this.discover(key);
+      const h = shape ? shape[1] : 0;
+      const w = shape ? shape[2] : 0;
+      const isExit = key === exitCore;
+      let end = i;
+      for (; end < n && layer[end] === key; end++) {
+        const c = channel[end]!;
+        neurons[end] = shape ? (c * h + y[end]!) * w + x[end]! : 0;
+        if (isExit && c < exit.length) exit[c]!++;
+        const te = t[end]!;
+        if (te > last) last = te;
+        if (te < first) first = te;
       }
-      const neuron = shape ? (c * shape[1] + batch.y[i]!) * shape[2] + batch.x[i]! : 0;
-      this.raster.add(key, t, neuron);
-      if (key === exitCore && c < this.exit.length) this.exit[c]!++;
-      if (this.lastUs === null || t > this.lastUs) this.lastUs = t;
-      if (this.firstUs === null || t < this.firstUs) this.firstUs = t;
+      this.raster.addRun(key, t, neurons, i, end);
+      i = end;
     }
+    this.firstUs = first;
+    this.lastUs = last;
     this.totalEvents += n;
     this.changes++;
   }

@@ -22,6 +22,8 @@ export interface MappingForm {
   targetHeight: string;
   polarity: NonNullable<InputMappingView['polarity']>;
   refractoryUs: string;
+  /** Crop, downsampling and polarity on the chip's DVS layer where they fit it (the host's answer: preview.dvsLayer). */
+  onChip: boolean;
 }
 
 const ms = (us: number) => String(us / 1000);
@@ -42,6 +44,7 @@ export function formOf(m: InputMappingView): MappingForm {
     targetHeight: d && 'height' in d ? String(d.height) : '',
     polarity: m.polarity ?? 'two',
     refractoryUs: m.refractoryUs ? String(m.refractoryUs) : '',
+    onChip: m.dvsLayer === true,
   };
 }
 
@@ -93,5 +96,6 @@ export function mappingOfForm(f: MappingForm): { mapping: InputMappingView; erro
     if (!Number.isFinite(v) || v < 0) errors.refractory = 'The refractory period is a number of µs ≥ 0 (empty: none).';
     else if (v > 0) mapping.refractoryUs = v;
   }
+  if (f.onChip) mapping.dvsLayer = true;
   return { mapping, errors };
 }

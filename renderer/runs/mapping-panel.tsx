@@ -1,5 +1,6 @@
 // The input mapping of a camera recording in the Run tab: time window, crop, downsampling,
 // polarity and refractory filter (exactly the stages of main/formats/events/input-mapping.ts),
+// done on the host or, where it fits, on the chip's DVS layer (the host says whether),
 // starting from the host's fit of the sensor to the model, with the recording's raw
 // event-count image next to the mapped one. A field's problem is shown beside it, whether
 // the field found it itself or the host did.
@@ -88,6 +89,23 @@ function FieldError({ errors, field }: { errors: FieldErrors; field: MappingFiel
   ) : null;
 }
 
+/** What the chip's DVS layer would do with the mapping, or why it cannot (the host then maps, and the run says so). */
+function DvsLayerNote({ fit }: { fit: EventPreviewView['dvsLayer'] }) {
+  if (!fit) return null;
+  if (fit.fits) {
+    return (
+      <p className="small quiet" data-testid="dvs-layer-fit">
+        The chip&apos;s DVS layer does it ({fit.summary}); the sensor&apos;s raw events are sent, the time window stays on the host.
+      </p>
+    );
+  }
+  return (
+    <p className="warn-text small" data-testid="dvs-layer-fit" role="status">
+      Not available on the chip&apos;s DVS layer, so the host maps it: {fit.reasons.join('; ')}.
+    </p>
+  );
+}
+
 const POLARITY_TEXT: Record<NonNullable<InputMappingView['polarity']>, string> = {
   two: '2 channels: OFF 0, ON 1',
   merge: 'merged: 1 channel',
@@ -95,7 +113,8 @@ const POLARITY_TEXT: Record<NonNullable<InputMappingView['polarity']>, string> =
   off: 'OFF only',
 };
 
-export function MappingPanel(p: { form: MappingForm; onForm(f: MappingForm): void; errors: FieldErrors; state: EventPreviewState; inputShape: Shape3 }) {
+/** `hostOnly`: the mapping is always done on the host (a dataset evaluation feeds the simulator), so there is no choice of where. */
+export function MappingPanel(p: { form: MappingForm; onForm(f: MappingForm): void; errors: FieldErrors; state: EventPreviewState; inputShape: Shape3; hostOnly?: boolean }) {
   const { form: f, errors, state } = p;
   const preview = state.preview;
   const set = (patch: Partial<MappingForm>) => p.onForm({ ...f, ...patch });
@@ -157,8 +176,18 @@ export function MappingPanel(p: { form: MappingForm; onForm(f: MappingForm): voi
       </div>
       <FieldError errors={errors} field="refractory" />
       <FieldError errors={errors} field="sensor" />
+      {!p.hostOnly && (
+        <label className="mapping-row wraps">
+          <span className="label">Mapped on</span>{' '}
+          <select aria-label="Where the mapping is done" value={f.onChip ? 'dvs' : 'host'} onChange={(e) => set({ onChip: e.target.value === 'dvs' })}>
+            <option value="host">the host</option>
+            <option value="dvs">the chip&apos;s DVS layer</option>
+          </select>
+        </label>
+      )}
+      {f.onChip && !p.hostOnly && <DvsLayerNote fit={preview?.dvsLayer ?? null} />}
       <div className="actions">
-        <button type="button" disabled={!preview} onClick={() => preview && p.onForm(formOf(preview.suggested))}>
+        <button type="button" disabled={!preview} onClick={() => preview && p.onForm({ ...formOf(preview.suggested), onChip: f.onChip })}>
           Fit to the model ({p.inputShape.join('×')})
         </button>
         {state.pending && <span className="quiet small"> previewing…</span>}

@@ -25,6 +25,7 @@ import {
 } from "./input-source";
 import { formOf, mappingOfForm, type FieldErrors } from "./mapping-form";
 import { MappingPanel } from "./mapping-panel";
+import { cameraState } from "./camera-mapping";
 import { mappingKey, useEventPreview } from "./use-event-preview";
 import { exitLayerOf, isMonitored, withMonitor } from "./monitor-choice";
 import { ReplayPanel } from "./replay-panel";
@@ -339,30 +340,4 @@ export function RunTab(p: RunTabProps) {
       )}
     </div>
   );
-}
-
-/**
- * The camera recording's mapping for the run request: pending until the host has looked
- * at the file; for a camera recording the fields' own errors, and the host's problem
- * with the very mapping it was shown (a stale answer is not held against a newer edit).
- */
-function cameraState(
-  state: ReturnType<typeof useEventPreview>,
-  edited: ReturnType<typeof mappingOfForm> | null,
-): CameraMappingState | null {
-  if (state.pending && !state.preview) return { state: "pending" };
-  const view = state.preview;
-  if (!view || !view.camera) return null;
-  const current = edited ?? mappingOfForm(formOf(view.suggested));
-  const errors: FieldErrors = { ...current.errors };
-  const key = edited ? mappingKey(edited.mapping) : "suggested";
-  if (view.problem && state.previewedKey === key && !errors[view.problem.field]) {
-    errors[view.problem.field] = view.problem.message;
-  }
-  return {
-    state: "camera",
-    mapping: current.mapping,
-    errors,
-    ...(view.sensor ? {} : { sensor: view.extent }),
-  };
 }

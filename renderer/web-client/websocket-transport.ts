@@ -1,11 +1,12 @@
 // The contract's transport over a WebSocket, for the browser client (and for tests in
 // Node, with the `ws` package's WebSocket): requests with ids and their replies, events,
 // queueing while (re)connecting, and failing pending requests when the socket drops.
+// In the browser the socket it is given is held by a worker (socket-relay.ts).
 // No DOM types here, so it also compiles and runs outside a browser.
 
 import type { EventChannel, RequestChannel } from '../../preload/api.js';
 import type { ReplyEnvelope, Transport } from '../../preload/client-api.js';
-import { decodeWire, encodeWire } from '../../main/common/wire-codec.js';
+import { decodeWire, encodeWire, type WireMessage } from '../../main/common/wire-codec.js';
 
 /** What this transport uses of a WebSocket (the browser's, or `ws` in Node). */
 export interface SocketLike {
@@ -14,13 +15,16 @@ export interface SocketLike {
   send(data: string | Uint8Array): void;
   close(): void;
   onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
+  /** `message`: the frame already decoded (a socket held by the web client's worker, socket-relay.ts, decodes there); else `data` is the frame. */
+  onmessage: ((event: { data: unknown; message?: WireMessage }) => void) | null;
   onclose: ((event: { code: number }) => void) | null;
 }
 
 export type SocketFactory = (url: string) => SocketLike;
 
 const OPEN = 1;
+
+const decodeFrame = (data: string | ArrayBuffer): WireMessage => decodeWire(typeof data === 'string' ? data : new Uint8Array(data));
 
 export interface WebClientStatus {
   connected: boolean;
@@ -59,7 +63,7 @@ export class WebSocketTransport implements Transport {
             resolve();
           }
         };
-        ws.onmessage = (e) => this.receive(e.data as string | ArrayBuffer);
+        ws.onmessage = (e) => this.receive(e.message ?? decodeFrame(e.data as string | ArrayBuffer));
         ws.onclose = (e) => {
           this.socket = null;
           if (this.closed) return;
@@ -105,8 +109,7 @@ export class WebSocketTransport implements Transport {
     return () => set.delete(listener);
   }
 
-  private receive(data: string | ArrayBuffer): void {
-    const message = decodeWire(typeof data === 'string' ? data : new Uint8Array(data));
+  private receive(message: WireMessage): void {
     if (message.t === 'res') {
       const resolveReply = this.pending.get(message.id);
       this.pending.delete(message.id);

@@ -4,7 +4,9 @@
 // the workbench's side costs (packing, frames over stdin/stdout, the bridge's conversion
 // to samna events and back), which must stay well above a board's few million events/s
 // only if the bridge is not to be the bottleneck; a real board and real samna add their
-// own costs, not measured here. Checks that every event came back; asserts nothing about time.
+// own costs, not measured here. The bridge reports the seconds of each phase, so the rows
+// split the fake's own Python (its chip model, its event constructor) from the bridge's
+// conversion and frames. Checks that every event came back; asserts nothing about time.
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,6 +67,13 @@ export async function runSamnaBench(): Promise<Row[]> {
       if (back !== n || r.cancelled) throw new Error(`${n} events in, ${back} back: the round trip lost events`);
       // The pass ends after the output has been quiet for quietMs; that wait is not throughput.
       rows.push({ name: `round trip through the bridge, ${n / 1000}k events (in and back)`, value: n / Math.max(1e-6, s - 0.06), unit: 'events/s' });
+      const p = driver.lastPhases;
+      if (!p) throw new Error('the bridge reported no phase timings');
+      const rate = (sec: number) => n / Math.max(1e-9, sec);
+      rows.push({ name: `  ${n / 1000}k: columns to samna events (samna's constructor included)`, value: rate(p.convertIn), unit: 'events/s' });
+      rows.push({ name: `  ${n / 1000}k: samna events back to columns`, value: rate(p.convertOut), unit: 'events/s' });
+      rows.push({ name: `  ${n / 1000}k: output frames to the workbench`, value: rate(p.send), unit: 'events/s' });
+      rows.push({ name: `  ${n / 1000}k: inside samna (write + get_events: the fake's chip model)`, value: rate(p.write + p.read), unit: 'events/s' });
     }
   } finally {
     await driver.close().catch(() => undefined);

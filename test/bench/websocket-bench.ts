@@ -40,9 +40,11 @@ export async function runWebSocketBench(): Promise<BenchRow[]> {
     const total = 20_000_000;
     const batches = Math.ceil(total / batchEvents);
     let received = 0;
+    let bytes = 0;
     const done = new Promise<void>((resolve) => {
       ws.on('message', function onMessage(data: Buffer) {
         const m = decodeWire(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+        bytes += data.byteLength;
         if (m.t === 'evt' && m.channel === 'run.spikes') received += unpackBatch((m.payload as { spikes: Uint8Array }).spikes).length;
         if (received >= batches * batchEvents) {
           ws.off('message', onMessage);
@@ -59,6 +61,8 @@ export async function runWebSocketBench(): Promise<BenchRow[]> {
     await done;
     const s = (performance.now() - t0) / 1000;
     rows.push({ name: `spike batches over the WebSocket (${batchEvents} events/batch, loopback, encode+decode+unpack)`, value: received / s / 1e6, unit: 'M events/s' });
+    // Spike batches go in the compact spike form (main/common/spike-wire.ts); packed they take 15 bytes an event.
+    rows.push({ name: `spike batches over the WebSocket (${batchEvents} events/batch): bytes on the wire per event`, value: bytes / received, unit: 'B/event' });
   }
   ws.close();
   await host.close();

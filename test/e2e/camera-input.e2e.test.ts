@@ -4,7 +4,8 @@
 // recording's event-count image next to the mapped one; a crop outside the sensor is
 // named beside the crop field and the run cannot start; back to the fit, the recording
 // runs on the virtual devkit, the run keeps its mapping (shown in its context), and the
-// run's input exports as HDF5, read back here with h5wasm. Screenshots at 1600x1000 and
+// run's input exports as HDF5, read back here with h5wasm. Asked to map on the chip's DVS
+// layer, the tab says why this sensor cannot (larger than 128x128, factor 15). Screenshots at 1600x1000 and
 // 1280x720 in test-results/ (camera-*.png).
 //
 // Expects `npm run build` to have run; builds nothing itself.
@@ -73,6 +74,22 @@ describe('a camera recording dropped on the Run tab', () => {
     await shots(page, 'camera-mapping-error');
     await mapping().getByRole('button', { name: /^Fit to the model/ }).click();
     await until('the error is gone', async () => (await error.count()) === 0 && (await deploy().isEnabled()), 30_000);
+  });
+
+  it("the chip's DVS layer as the place of the mapping: not available for this sensor, and the note says why", async () => {
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    const where = mapping().getByLabel('Where the mapping is done');
+    await where.selectOption('dvs');
+    const note = mapping().getByTestId('dvs-layer-fit');
+    await until('the DVS layer note is shown', async () => (await note.count()) > 0, 30_000);
+    expect(await text(note)).toBe(
+      "Not available on the chip's DVS layer, so the host maps it: the sensor is 320x240 pixels and the DVS layer takes events of a 128x128 pixel array at most; downsampling by 15: the DVS layer pools by 1, 2, 4 only.",
+    );
+    // Still runnable: the host maps it.
+    expect(await deploy().isEnabled()).toBe(true);
+    await shots(page, 'camera-dvs-layer');
+    await where.selectOption('host');
+    await until('the note is gone', async () => (await note.count()) === 0, 30_000);
   });
 
   it('runs on the virtual devkit, and the run keeps its mapping', async () => {

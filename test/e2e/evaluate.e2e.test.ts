@@ -11,6 +11,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeEventFile } from '../../main/formats/event-files.js';
@@ -25,6 +26,7 @@ let host: WebHost;
 let page: Page;
 let dataset: string;
 let longer: string;
+let cameras: string;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
@@ -52,6 +54,14 @@ beforeAll(async () => {
     }
   }
   writeFileSync(join(longer, 'classes.txt'), `${DIRECTIONS.join('\n')}\n`);
+  // Camera recordings (a real DAVIS346 recording) need an input mapping onto the 2x16x16 model.
+  cameras = join(dataDir, 'cameras');
+  const recording = readFileSync(fileURLToPath(new URL('../fixtures/real/events/tonic_sample.aedat4', import.meta.url)));
+  for (const direction of DIRECTIONS.slice(0, 2)) {
+    mkdirSync(join(cameras, direction), { recursive: true });
+    writeFileSync(join(cameras, direction, 'rec.aedat4'), recording);
+  }
+  writeFileSync(join(cameras, 'classes.txt'), `${DIRECTIONS.join('\n')}\n`);
   host = await startWebHost(90_000, dataDir);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: VIEWPORTS[0] });
@@ -179,5 +189,28 @@ describe('the Evaluate view', () => {
     expect(await text(results.getByRole('heading', { level: 2 }))).toMatch(/^Evaluation #2 completed/);
     expect(await text(results.getByRole('table', { name: 'Accuracy per mode' }).getByRole('row').nth(1))).toMatch(/all 40 samples/);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('maps camera recordings onto the model input: the mapping is previewed on the first recording, edited, and kept with the evaluation', async () => {
+    await page.keyboard.press('Alt+6');
+    const setup = page.getByRole('region', { name: 'Evaluation setup' });
+    await setup.getByLabel('Dataset folder').fill(cameras);
+    await setup.getByRole('button', { name: 'Check' }).click();
+    const mapping = setup.getByRole('group', { name: 'Input mapping' });
+    await until('the mapping shows the recording', async () => /AEDAT.*\d+×\d+ · .* events over/.test(await text(mapping.getByTestId('recording-facts')).catch(() => '')), 60_000);
+    // An evaluation feeds the simulator: the mapping is the host's, there is no DVS-layer choice.
+    expect(await mapping.getByLabel('Where the mapping is done').count()).toBe(0);
+    await mapping.getByLabel('Window from (ms)').fill('0');
+    await mapping.getByLabel('Window to (ms)').fill('20');
+    await until('the preview follows the edit', async () => !/previewing/.test(await text(mapping)), 30_000);
+    await setup.getByRole('radio', { name: 'Event-driven (chip semantics)' }).check();
+    await setup.getByRole('button', { name: 'Evaluate' }).click();
+    const results = page.getByRole('region', { name: 'Evaluation results' });
+    await until('the mapped evaluation has ended', async () => /^Evaluation #\d+ completed/.test(await text(setup.getByTestId('eval-ended')).catch(() => '')), 120_000);
+    await until('its results show', async () => /input mapping: window 0\.\.20000 µs/.test(await text(results.locator('.eval-header')).catch(() => '')), 30_000);
+    expect(await text(results)).toContain('right/rec.aedat4');
+    expect(pageErrors).toEqual([]);
+    await shots(page, 'evaluate-camera-mapping');
+    await page.setViewportSize(VIEWPORTS[0]);
   });
 });

@@ -6,6 +6,8 @@
 // This checks the workbench's side of the bridge in a browser; it proves nothing about a
 // real board.
 
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSamna, speck2f } from '../integration/devices/samna-fake.js';
@@ -65,6 +67,44 @@ describe('a board through the samna bridge (fake samna)', () => {
     expect(cnn[0]!.destinations[0]).toMatchObject({ enable: true, layer: 1 });
     expect(cnn[1]!.monitor_enable).toBe(true);
     await shots(page, 'fake-board-run');
+  });
+
+  it('evaluates a dataset on the board from the Evaluate view, one sample at a time, and keeps it as an evaluation on that board', async () => {
+    // The fake's rule (test/fake-samna/README.md): each input event of channel c comes back as
+    // one exit spike of channel c, so a sample's exit counts are its event counts per polarity,
+    // and the prediction is the polarity with more events. Channels 0 and 1 are "right" and "left".
+    const ds = join(host.dataDir, 'board-ds');
+    const samples: Array<[string, number, number]> = [
+      ['right/s0.csv', 3, 1], // right: correct
+      ['left/s0.csv', 1, 2], // left: correct
+      ['down/s0.csv', 2, 1], // predicted right: wrong
+    ];
+    for (const [file, c0, c1] of samples) {
+      mkdirSync(join(ds, dirname(file)), { recursive: true });
+      const rows = ['t,x,y,p'];
+      for (let i = 0; i < c0 + c1; i++) rows.push(`${10 * (i + 1)},${i % 16},4,${i < c0 ? 0 : 1}`);
+      writeFileSync(join(ds, file), `${rows.join('\n')}\n`);
+    }
+    writeFileSync(join(ds, 'classes.txt'), 'right\nleft\ndown\nup\n');
+    await page.keyboard.press('Alt+6');
+    const setup = page.getByRole('region', { name: 'Evaluation setup' });
+    await setup.getByLabel('Dataset folder').fill(ds);
+    await setup.getByRole('radio', { name: /^The board speck2fdevkit:0 · FAKE-0042/ }).check();
+    // The board decides the semantics: no mode to pick, no workers.
+    expect(await setup.getByRole('radio', { name: 'Both, side by side' }).isDisabled()).toBe(true);
+    expect(await setup.getByLabel('Workers').count()).toBe(0);
+    const before = fake.recorded('FAKE-0042').length;
+    await setup.getByRole('button', { name: 'Evaluate' }).click();
+    const results = page.getByRole('region', { name: 'Evaluation results' });
+    await until('the evaluation on the board has ended', async () => (await results.getByTestId('accuracy-event').count()) > 0, 120_000);
+    expect(await text(setup.getByTestId('eval-ended'))).toMatch(/^Evaluation #\d+ completed/);
+    expect(await text(results.getByTestId('accuracy-event'))).toBe('66.7 %');
+    expect(await text(results)).toContain('on the board speck2fdevkit:0');
+    const past = page.getByRole('region', { name: 'Past evaluations' });
+    expect(await text(past.getByRole('button', { name: /completed board-ds · on speck2fdevkit:0/ }))).toMatch(/3\/3/);
+    // The configuration written once, then re-applied with zero states before each sample.
+    expect(fake.recorded('FAKE-0042').length - before).toBe(1 + samples.length);
+    await shots(page, 'fake-board-evaluate');
   });
 
   it('Refresh follows a board unplugged and plugged in again (for systems that send no hot-plug events)', async () => {

@@ -1,6 +1,6 @@
 // `dcnn eval MODEL --weights W --input-shape C,H,W --dataset DIR [--mode event|timestep|both]
 //  [--workers N] [--readout count|first] [--window-us US] [--dt-us 1000] [--project P [--new]]
-//  [--csv FILE] [--engine native|wasm|js] [--json]`
+//  [--csv FILE] [--engine native|wasm|js] [--pj-per-synop PJ] [--json]`
 // Runs every sample of a dataset (a folder per class, or files + labels.csv) through the
 // quantized model on all cores and prints accuracy, per-class accuracy, the confusion
 // matrix and, with --json, one row per sample. With --project the evaluation is kept in the
@@ -24,6 +24,8 @@ import { withServices } from '../cli-services.js';
 import { projectEvaluation } from '../eval-project.js';
 import { evaluationCsv } from '../../services/evaluation-rows.js';
 import { disagreeingRows, scoreRows, type EvaluationScores } from '../../services/evaluation-scores.js';
+import type { ChipFamilyId } from '../../chips/families.js';
+import { estimateEnergy, formatNanojoules, publishedPower } from '../../common/energy-estimate.js';
 import { describeCause, type DisagreementCause } from '../../sim/mode-disagreement.js';
 import { openProjectForCli } from './run.js';
 import { formatCompileResult, table } from '../compile-table.js';
@@ -93,6 +95,35 @@ function formatBothModes(r: EvaluationResult, scores: EvaluationScores): string 
   return lines.join('\n');
 }
 
+/**
+ * The energy line and JSON of an evaluation: synaptic operations times the user's figure
+ * (no documented one exists), and the published resting power where there is one.
+ */
+function energyOf(r: EvaluationResult, family: ChipFamilyId, pjPerSynop: number | null, onDevice: boolean) {
+  const power = publishedPower(family);
+  const resting = power ? { resting_power_mw: power.restingMilliwatts, resting_power_source: power.source } : { resting_power_mw: null };
+  const restingText = power ? ` The published resting power of the processor, ${power.restingMilliwatts} mW (${power.source}), comes on top for as long as the chip is powered.` : '';
+  if (onDevice) {
+    return { perSampleNj: null, json: { estimate: null, reason: 'the board does not report synaptic operations', ...resting }, text: `energy: no estimate (the board does not report synaptic operations).${restingText}` };
+  }
+  if (pjPerSynop === null) {
+    return {
+      perSampleNj: null,
+      json: { estimate: null, reason: 'no energy per synaptic operation is documented for this chip: give --pj-per-synop', ...resting },
+      text: `energy: give --pj-per-synop PJ for an estimate from the synaptic operations (no energy per operation is documented for ${family}).${restingText}`,
+    };
+  }
+  const e = estimateEnergy(
+    r.rows.map((x) => (x.error ? null : x.synapticOps)),
+    pjPerSynop,
+  );
+  return {
+    perSampleNj: e.perSampleNj,
+    json: { estimate: 'synaptic operations x pj_per_synop (the figure given, not a documented one)', pj_per_synop: pjPerSynop, mean_nj_per_sample: e.meanNj, total_nj: e.totalNj, ...resting },
+    text: `energy estimate: ${formatNanojoules(e.meanNj)} per sample on average, ${formatNanojoules(e.totalNj)} in all (synaptic operations x ${pjPerSynop} pJ, the figure given: none is documented for ${family}${r.mode === 'both' ? '; chip semantics\' operations' : ''}).${restingText}`,
+  };
+}
+
 function causesText(causes: readonly DisagreementCause[] | null, label: (c: number | null) => string): string {
   return (causes ?? [{ kind: 'unattributed' as const }]).map((c) => describeCause(c, label)).join('; ');
 }
@@ -119,6 +150,7 @@ export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
       csv: { type: 'string' },
       queue: { type: 'string' },
       engine: { type: 'string' },
+      'pj-per-synop': { type: 'string' },
       python: { type: 'string' },
       'data-dir': { type: 'string' },
       ...INPUT_MAPPING_OPTIONS,
@@ -134,6 +166,10 @@ export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
   const workers = positiveInt(values.workers, '--workers');
   const windowUs = positiveInt(values['window-us'], '--window-us');
   const dtUs = positiveInt(values['dt-us'], '--dt-us')!;
+  const pjPerSynop = values['pj-per-synop'] === undefined ? null : Number(values['pj-per-synop']);
+  if (pjPerSynop !== null && (!Number.isFinite(pjPerSynop) || pjPerSynop < 0 || values['pj-per-synop']!.trim() === '')) {
+    throw new CliError(`--pj-per-synop must be the energy of one synaptic operation in picojoules (a number >= 0, e.g. 10); got "${values['pj-per-synop']}"`);
+  }
   // Resolved here (the pool's threads load the same addon); with --queue each remote worker
   // uses the named engine, or its own fastest when none is named.
   const engine = chooseEngine(values.engine);
@@ -189,6 +225,7 @@ export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
           io.err(`${p.done}/${p.total} samples, ${formatRate(p.samplesPerSecond, 'samples/s')}${p.etaSeconds !== null && p.done < p.total ? `, ETA ${Math.ceil(p.etaSeconds)} s` : ''}`);
         },
       });
+      const energy = energyOf(result, compiled.config!.family, pjPerSynop, on !== null);
       if (values.json) {
         const both = result.mode === 'both' ? scoreRows(result.classes, 'both', result.rows) : null;
         io.out(
@@ -205,6 +242,7 @@ export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
             failed: result.failed,
             cancelled: result.cancelled,
             wall_ms: result.wallMs,
+            energy: energy.json,
             ...(stored ? { evaluation_id: stored.id, resumed_samples: stored.done.size } : {}),
             ...(both
               ? {
@@ -221,7 +259,7 @@ export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
                   },
                 }
               : {}),
-            samples: result.rows.map((r) => ({
+            samples: result.rows.map((r, i) => ({
               file: r.file,
               label: r.label,
               predicted: r.predictedLabel,
@@ -230,6 +268,7 @@ export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
               first_spike_us: r.firstSpikeUs,
               events_in: r.eventsIn,
               synaptic_ops: r.synapticOps,
+              ...(energy.perSampleNj ? { energy_nj: energy.perSampleNj[i] } : {}),
               ...(r.error ? { error: r.error } : {}),
               ...(r.compared
                 ? {
@@ -247,7 +286,7 @@ export async function evalCommand(argv: string[], io: CliIO): Promise<number> {
             })),
           }),
         );
-      } else io.out(formatEvaluation(result));
+      } else io.out(`${formatEvaluation(result)}\n\n${energy.text}`);
       stored?.finish(result);
       if (values.csv) {
         const path = resolve(io.cwd, values.csv);

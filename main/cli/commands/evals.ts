@@ -57,7 +57,8 @@ export async function evalsCommand(argv: string[], io: CliIO): Promise<number> {
       }
       const rows = [['id', 'status', 'model', 'dataset', 'mode', 'done', 'accuracy', 'started']];
       for (const e of list) {
-        const mode = typeof e.settings['mode'] === 'string' ? e.settings['mode'] : 'event';
+        // On a board the board, not a simulator mode, decided.
+        const mode = typeof e.settings['device'] === 'string' ? `on ${e.settings['device']}` : typeof e.settings['mode'] === 'string' ? e.settings['mode'] : 'event';
         rows.push([String(e.id), e.status, `v${e.model_version}`, e.dataset, mode, `${e.done} of ${e.samples}${e.failed ? ` (${e.failed} failed)` : ''}`, percent(e.accuracy), e.created]);
       }
       io.out(table(rows, ['r', 'l', 'l', 'l', 'l', 'r', 'r', 'l']));

@@ -19,6 +19,7 @@ import { createEventWriter, eventOutputFormatOf, type EventWriter } from '../../
 import { CAMERA_CHUNK_BYTES } from '../../formats/event-files.js';
 import { describeMapping, InputMapper, InputMappingError, mappingNote } from '../../formats/events/input-mapping.js';
 import { datasetClasses, listDataset } from '../../services/dataset.js';
+import { loadPacketCodecs } from '../../threads/lz4-wasm.js';
 import { CliError, type CliIO } from '../cli-io.js';
 import { INPUT_MAPPING_OPTIONS, INPUT_MAPPING_USAGE, parseInputMapping, parseSensorSize } from '../input-mapping-args.js';
 
@@ -46,7 +47,7 @@ async function openInput(path: string): Promise<{ handle: FileHandle; size: numb
 /** Streams the file through its decoder; `onBlock` sees every block of events. */
 async function streamEvents(path: string, io: CliIO, onFormat: (format: CameraFormat, report: DecodeReport) => void, onBlock: (b: EventBlock) => Promise<void>): Promise<{ format: CameraFormat; report: DecodeReport; size: number }> {
   const { handle, size, format } = await openInput(path);
-  const decoder = createCameraDecoder(format);
+  const decoder = createCameraDecoder(format, format === 'aedat4' ? await loadPacketCodecs() : {});
   const buffer = new Uint8Array(CAMERA_CHUNK_BYTES);
   let position = 0;
   let started = false;

@@ -1,16 +1,16 @@
 // `dcnn export P RUN --stream input|output --out file.npy|file.csv|file.h5 [--columns layered|xytp] | --out file.aedat4 [--sensor WxH]`
-// (and `dcnn export --nir ...`, see export-nir.ts). The files keep their interchange
+// (and `dcnn export --nir ...`, see export-nir.ts). Every format is written chunk by chunk
+// as the recording is read, never holding the run whole. The files keep their interchange
 // columns (`t,layer,x,y,feature`, where layer is the core), so the messages say which chip
 // layer each core is.
 
-import { open, rename, rm, writeFile } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SpikeBatch } from '../../common/spike-batch.js';
-import { writeEventFile } from '../../formats/event-files.js';
 import { createEventWriter } from '../../formats/events/event-writers.js';
 import type { Project } from '../../store/project.js';
-import { aedat4Shape, readWholeRecording, recordingAsCameraEvents } from '../../store/recording-files.js';
+import { aedat4Shape, recordingAsCameraEvents } from '../../store/recording-files.js';
 import { RecordingDamagedError } from '../../store/recording-reader.js';
 import { RecordingShapeError, recordingFileFormatOf, writeRecordingFile } from '../../store/recording-export.js';
 import { ChipLayers } from '../chip-layers.js';
@@ -54,42 +54,31 @@ export async function exportCommand(argv: string[], io: CliIO): Promise<number> 
   const path = resolve(io.cwd, values.out);
   const sensor = parseSensorSize(values.sensor);
   if (path.toLowerCase().endsWith('.aedat4')) return withProject(positionals[0], io, async (p) => exportAedat4(p, id, stream, path, sensor, io));
-  if (recordingFileFormatOf(path) === 'h5') return withProject(positionals[0], io, async (p) => exportHdf5(p, id, stream, path, columns, io));
-  const format = path.endsWith('.csv') ? 'csv' : path.endsWith('.npy') ? 'npy' : null;
-  if (!format) throw new CliError(`--out must end in .npy, .csv, .aedat4 or .h5; got ${values.out}`);
-  return withProject(positionals[0], io, async (p) => {
-    const names = ChipLayers.ofRun(requireRun(p, id));
-    let batch: SpikeBatch;
-    try {
-      batch = readWholeRecording(p, id, stream);
-    } catch (e) {
-      throw exportFailure(e);
-    }
-    const counts = countPerCore([batch]);
-    if (columns === 'xytp' && counts.size > 1) {
-      throw new CliError(`the ${stream} of run ${id} holds ${perCoreText(counts, names)}; an xytp file has no core column: export --columns layered (its layer column is the core), or run with a single monitored chip layer`);
-    }
-    await writeFile(path, writeEventFile(batch, format, columns));
-    const column = columns === 'layered' ? '; the layer column is the core' : '';
-    io.out(`wrote the ${stream} of run ${id} (${batch.length} events${counts.size ? `: ${perCoreText(counts, names)}` : ''}${column}) to ${path}`);
-    return 0;
-  });
+  const format = recordingFileFormatOf(path);
+  if (format !== 'npy' && format !== 'csv' && format !== 'h5') throw new CliError(`--out must end in .npy, .csv, .aedat4 or .h5; got ${values.out}`);
+  return withProject(positionals[0], io, async (p) => exportStreamed(p, id, stream, path, format, columns, io));
 }
 
-/** A run's stream as HDF5 (datasets t int64 µs, layer, x, y, feature or t, x, y, p; attributes naming the run), written chunk by chunk. */
-async function exportHdf5(p: Project, id: number, stream: Stream, path: string, columns: 'layered' | 'xytp', io: CliIO): Promise<number> {
+/**
+ * A run's stream as .npy, CSV or HDF5 (datasets t int64 µs, layer, x, y, feature or t, x,
+ * y, p; attributes naming the run), written chunk by chunk as the recording is read, so
+ * memory stays at one recording chunk (main/store/recording-export.ts).
+ */
+async function exportStreamed(p: Project, id: number, stream: Stream, path: string, format: 'npy' | 'csv' | 'h5', columns: 'layered' | 'xytp', io: CliIO): Promise<number> {
   const names = ChipLayers.ofRun(requireRun(p, id));
   let result;
   try {
-    result = await writeRecordingFile(p, id, stream, path, { format: 'h5', columns });
+    result = await writeRecordingFile(p, id, stream, path, { format, columns });
   } catch (e) {
     if (e instanceof RecordingShapeError) {
       throw new CliError(`the ${stream} of run ${id} holds ${perCoreText(e.perCore, names)}; an xytp file has no core column: export --columns layered (its layer column is the core), or run with a single monitored chip layer`);
     }
     throw exportFailure(e);
   }
-  const column = columns === 'layered' ? '; the layer dataset is the core' : '';
-  io.out(`wrote the ${stream} of run ${id} (${result.events} events${result.perCore.size ? `: ${perCoreText(result.perCore, names)}` : ''}${column}) to ${path} (HDF5: datasets ${columns === 'layered' ? 't, layer, x, y, feature' : 't, x, y, p'})`);
+  const what = format === 'h5' ? 'dataset' : 'column';
+  const column = columns === 'layered' ? `; the layer ${what} is the core` : '';
+  const datasets = format === 'h5' ? ` (HDF5: datasets ${columns === 'layered' ? 't, layer, x, y, feature' : 't, x, y, p'})` : '';
+  io.out(`wrote the ${stream} of run ${id} (${result.events} events${result.perCore.size ? `: ${perCoreText(result.perCore, names)}` : ''}${column}) to ${path}${datasets}`);
   return 0;
 }
 

@@ -1,5 +1,5 @@
 // `dcnn run MODEL --weights W --input-shape C,H,W --device sim-speck2fdevkit:0 --events input.npy|.csv|.aedat4|.aedat|.dat|.bin|.raw
-//  [--monitor -1|all|0,2] [--project exp.dcnnproj] [--out out.npy] [--slow-clock HZ] [--engine native|wasm|js] [--json]`
+//  [input mapping options] [--dvs-layer] [--monitor -1|all|0,2] [--project exp.dcnnproj] [--out out.npy] [--slow-clock HZ] [--engine native|wasm|js] [--json]`
 // Deploys the model to a device, streams the event file through it and prints what the
 // monitored layers produced; with --project the run and both streams are recorded.
 
@@ -19,6 +19,7 @@ import { CliError, type CliIO } from '../cli-io.js';
 import { withServices } from '../cli-services.js';
 import { formatCompileResult } from '../compile-table.js';
 import { INPUT_MAPPING_OPTIONS, parseInputMapping, parseSensorSize } from '../input-mapping-args.js';
+import { describeDvsLayerFields } from '../../formats/events/dvs-layer-fit.js';
 import { formatRun, runJson } from '../run-report.js';
 import { COMPILE_OPTIONS, prepareCompile } from './compile.js';
 
@@ -82,12 +83,15 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       sort: { type: 'boolean' },
       'drop-out-of-range': { type: 'boolean' },
       ...INPUT_MAPPING_OPTIONS,
+      'dvs-layer': { type: 'boolean' },
       dataset: { type: 'string' },
       class: { type: 'string' },
       index: { type: 'string', default: '0' },
     },
   });
-  const mapping = parseInputMapping(values);
+  // --dvs-layer: the mapping runs on the chip's DVS layer where it fits (else on the host, saying why).
+  const given = parseInputMapping(values);
+  const mapping = values['dvs-layer'] ? { ...given, dvsLayer: true } : given;
   const sensor = parseSensorSize(values.sensor);
   const sample = values.dataset !== undefined ? datasetSample(io, values.dataset, values.class, values.index) : null;
   if (sample && values.events) throw new CliError('give --events FILE or --dataset DIR --class C [--index I], not both');
@@ -132,6 +136,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       throw new CliError('interrupted while reading the input: nothing was run', 130);
     }
     for (const w of input.warnings) io.err(`warning: ${w}`);
+    if (input.dvsLayer) io.err(`input mapping on the chip's DVS layer: ${describeDvsLayerFields(input.dvsLayer.fields)}; the ${input.dvsLayer.sensor.width}x${input.dvsLayer.sensor.height} sensor's events are sent as they are`);
     let project: Project | null = null;
     const outputs: SpikeBatch[] = [];
     // Runs longer than a moment show progress on stderr (never mixed into --json output).
@@ -164,7 +169,9 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
         if (!values.json) io.out(`output events written to ${path}`);
       }
       const j = runJson(summary, device.id, project !== null);
-      io.out(values.json ? JSON.stringify(j) : formatRun(j));
+      // Where the input mapping ran, when one was asked for the DVS layer.
+      const where = mapping?.dvsLayer ? { input_mapping_on: input.dvsLayer ? 'dvs-layer' : 'host', ...(input.dvsLayer ? { dvs_layer: input.dvsLayer.fields } : {}) } : {};
+      io.out(values.json ? JSON.stringify({ ...j, ...where }) : formatRun(j));
       return summary.status === 'completed' ? 0 : 1;
     } finally {
       // A streamed input is released even when the run never started.

@@ -13,7 +13,7 @@
 import { ByteQueue } from './byte-queue.js';
 import { EventBlockBuilder, type EventBlock } from './event-block.js';
 import { DecodeState, countBackwards, type DecodeReport, type EventDecoder } from './event-decoder.js';
-import { decompressLz4, decompressZstd } from './packet-compression.js';
+import { Lz4FrameReader, decompressZstd, type PacketCodecs } from './packet-compression.js';
 
 export const AEDAT4_MAGIC = '#!AER-DAT4.0\r\n';
 /** Limit on one packet (compressed or not) and on the IOHeader: DV writes kilobytes. */
@@ -152,6 +152,12 @@ export class Aedat4Decoder implements EventDecoder {
   streams = new Map<number, Aedat4Stream>();
   /** File offset of the next unread byte of `queue`'s view. */
   private pos = 0;
+  private readonly lz4: Lz4FrameReader;
+
+  /** `codecs`: faster decompressors the caller has loaded (lz4js and fzstd otherwise). */
+  constructor(codecs: PacketCodecs = {}) {
+    this.lz4 = new Lz4FrameReader(codecs.lz4Frame);
+  }
 
   /** The IOHeader's compression (known after the header is read). */
   get packetCompression(): Aedat4Compression {
@@ -234,14 +240,16 @@ export class Aedat4Decoder implements EventDecoder {
   private eventPacket(payload: Uint8Array, at: number): void {
     let d: Uint8Array;
     try {
-      d = this.compression === 'lz4' ? decompressLz4(payload, MAX_AEDAT4_PACKET) : this.compression === 'zstd' ? decompressZstd(payload, MAX_AEDAT4_PACKET) : payload;
+      d = this.compression === 'lz4' ? this.lz4.decompress(payload, MAX_AEDAT4_PACKET) : this.compression === 'zstd' ? decompressZstd(payload, MAX_AEDAT4_PACKET) : payload;
     } catch (e) {
       this.state.fail('DECOMPRESSION_FAILED', `the ${this.compression.toUpperCase()} data of the event packet at byte ${at} does not decompress (${(e as Error).message}); the file is damaged there`, {
         offset: at,
         compression: this.compression,
       });
     }
-    // Table offsets are relative to the buffer start; the int64 timestamps want 8-byte alignment.
+    // `d` is valid until the next packet (the LZ4 reader reuses its output buffer); the
+    // events are copied out below. Table offsets are relative to the buffer start; the
+    // int64 timestamps want 8-byte alignment.
     if (d.byteOffset % 8 !== 0) d = d.slice();
     const v = new FlatView(d, (what) => this.bad(at, 'BAD_PACKET', what));
     const prefix = v.u32(0, 'size prefix');
@@ -258,26 +266,45 @@ export class Aedat4Decoder implements EventDecoder {
     const { t, x, y, p } = out;
     let n = out.n;
     if ((d.byteOffset + start) % 4 === 0) {
-      const w = new Uint32Array(d.buffer, d.byteOffset + start, count * 4);
-      const h = new Uint16Array(d.buffer, d.byteOffset + start, count * 8);
-      for (let k = 0; k < count; k++) {
-        const q = k * 4;
-        t[n] = (w[q + 1]! | 0) * 4294967296 + w[q]!;
-        x[n] = h[q * 2 + 4]!;
-        y[n] = h[q * 2 + 5]!;
-        p[n] = d[start + k * 16 + 12]! === 0 ? 0 : 1;
+      // One Int32 view, four words an event (little-endian, as DV writes and every host
+      // running this is): timestamp low and high, x | y << 16, polarity in the low byte.
+      // Backwards steps are counted in the same pass (countBackwards' bookkeeping).
+      const w = new Int32Array(d.buffer, d.byteOffset + start, count * 4);
+      const end = count * 4;
+      const st = this.state;
+      const from = n;
+      let last = st.lastT;
+      let back = 0;
+      let firstBack = -1;
+      for (let q = 0; q < end; q += 4) {
+        const tv = w[q + 1]! * 4294967296 + (w[q]! >>> 0);
+        t[n] = tv;
+        if (tv < last) {
+          if (firstBack < 0) firstBack = n;
+          back++;
+        }
+        last = tv;
+        const xy = w[q + 2]!;
+        x[n] = xy;
+        y[n] = xy >>> 16;
+        p[n] = (w[q + 3]! & 0xff) === 0 ? 0 : 1;
         n++;
       }
-    } else {
-      const dv = v.dv;
-      for (let k = 0; k < count; k++) {
-        const o = start + k * 16;
-        t[n] = dv.getInt32(o + 4, true) * 4294967296 + dv.getUint32(o, true);
-        x[n] = dv.getUint16(o + 8, true);
-        y[n] = dv.getUint16(o + 10, true);
-        p[n] = d[o + 12]! === 0 ? 0 : 1;
-        n++;
-      }
+      if (firstBack >= 0 && st.firstBackwardsAt < 0) st.firstBackwardsAt = st.events + (firstBack - from);
+      st.backwards += back;
+      if (count > 0) st.lastT = last;
+      st.events += count;
+      out.n = n;
+      return;
+    }
+    const dv = v.dv;
+    for (let k = 0; k < count; k++) {
+      const o = start + k * 16;
+      t[n] = dv.getInt32(o + 4, true) * 4294967296 + dv.getUint32(o, true);
+      x[n] = dv.getUint16(o + 8, true);
+      y[n] = dv.getUint16(o + 10, true);
+      p[n] = d[o + 12]! === 0 ? 0 : 1;
+      n++;
     }
     countBackwards(this.state, t, out.n, n);
     this.state.events += n - out.n;

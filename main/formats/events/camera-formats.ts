@@ -11,6 +11,7 @@ import type { CameraFormat, DecodeReport, EventDecoder } from './event-decoder.j
 import { Evt2Decoder } from './evt2.js';
 import { Evt3Decoder } from './evt3.js';
 import { PropheseeDatDecoder } from './prophesee-dat.js';
+import type { PacketCodecs } from './packet-compression.js';
 import { readRawHeader } from './prophesee-raw-header.js';
 import { headerKeys } from './text-header.js';
 
@@ -66,10 +67,11 @@ export function sniffCameraFormat(head: Uint8Array, fileName = ''): CameraFormat
   return null;
 }
 
-export function createCameraDecoder(format: CameraFormat): EventDecoder {
+/** `codecs`: faster packet decompressors the caller has loaded (AEDAT4's LZ4); the JavaScript ones otherwise. */
+export function createCameraDecoder(format: CameraFormat, codecs: PacketCodecs = {}): EventDecoder {
   switch (format) {
     case 'aedat4':
-      return new Aedat4Decoder();
+      return new Aedat4Decoder(codecs);
     case 'aedat3':
       return new Aedat3Decoder();
     case 'aedat2':
@@ -86,8 +88,8 @@ export function createCameraDecoder(format: CameraFormat): EventDecoder {
 }
 
 /** Decodes a whole buffer (fed in `chunkSize` pieces) into one block. */
-export function decodeCameraBytes(bytes: Uint8Array, format: CameraFormat, chunkSize = 1 << 20): { events: EventBlock; report: DecodeReport } {
-  const d = createCameraDecoder(format);
+export function decodeCameraBytes(bytes: Uint8Array, format: CameraFormat, chunkSize = 1 << 20, codecs: PacketCodecs = {}): { events: EventBlock; report: DecodeReport } {
+  const d = createCameraDecoder(format, codecs);
   const blocks: EventBlock[] = [];
   for (let i = 0; i < bytes.length; i += chunkSize) {
     const b = d.push(bytes.subarray(i, Math.min(bytes.length, i + chunkSize)));

@@ -3,8 +3,8 @@
 // target size), polarity to channel (two channels, merged into one, or one polarity
 // only) and a refractory filter per output pixel. Applied block by block while the file
 // streams, in that order; each stage counts what it dropped so the user sees why events
-// went missing. No I/O. The on-chip DVS layer's own pooling and cropping are set in the
-// model's chip configuration, not here.
+// went missing. No I/O. Mapping on the chip's DVS layer instead (`dvsLayer`) is decided by
+// ./dvs-layer-fit.ts; this module then applies only what stays on the host.
 
 import type { EventBlock } from './event-block.js';
 
@@ -21,6 +21,12 @@ export interface InputMapping {
   polarity?: PolarityMapping;
   /** Drop an event when the same output pixel and channel had a kept event less than this many µs before. */
   refractoryUs?: number;
+  /**
+   * Map on the chip's DVS pre-processing layer where the mapping fits it (./dvs-layer-fit.ts):
+   * the raw sensor events go to the device and its DVS layer pools, cuts and selects
+   * polarities. Where it does not fit, the mapping runs on the host and the run says why.
+   */
+  dvsLayer?: boolean;
 }
 
 export interface MappingCounts {
@@ -101,6 +107,7 @@ export function describeMapping(m: InputMapping): string {
   if (m.downsample) parts.push('factor' in m.downsample ? `downsample ${m.downsample.factor}` : `downsample to ${m.downsample.width}x${m.downsample.height}`);
   if (m.polarity && m.polarity !== 'two') parts.push(m.polarity === 'merge' ? 'polarities merged' : `${m.polarity.toUpperCase()} events only`);
   if (m.refractoryUs) parts.push(`refractory ${m.refractoryUs} µs`);
+  if (m.dvsLayer) parts.push("on the chip's DVS layer where it fits");
   return parts.length > 0 ? parts.join(', ') : 'none';
 }
 

@@ -7,3 +7,11 @@ declare module 'lz4js' {
   const lz4js: { decompressFrame: typeof decompressFrame; compress: typeof compress };
   export default lz4js;
 }
+
+// lz4js's own xxHash32 (the frame descriptor's and the content checksum).
+declare module 'lz4js/xxh32.js' {
+  /** xxHash32 of src[index..index+len) with `seed`, as an unsigned 32-bit number. */
+  export function hash(seed: number, src: Uint8Array, index: number, len: number): number;
+  const xxh32: { hash: typeof hash };
+  export default xxh32;
+}

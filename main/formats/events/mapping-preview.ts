@@ -10,6 +10,7 @@ import type { EventBlock } from './event-block.js';
 import type { CameraFormat, DecodeReport } from './event-decoder.js';
 import { InputMapper, mappingNote, type InputMapping, type MappingCounts } from './input-mapping.js';
 import { fitMapping, mappingProblem, type MappingField } from './mapping-fit.js';
+import type { PacketCodecs } from './packet-compression.js';
 
 /** Images are binned until they hold at most this many pixels (a 346x260 sensor is shown at half size). */
 export const PREVIEW_MAX_PIXELS = 256 * 256;
@@ -110,9 +111,10 @@ export function previewCameraMapping(
   format: CameraFormat,
   feed: PreviewFeed,
   options: { inputShape: readonly [number, number, number]; mapping?: InputMapping; sensor?: { width: number; height: number } },
+  codecs: PacketCodecs = {},
 ): MappingPreview {
   const [channels, height, width] = options.inputShape;
-  const decoder = createCameraDecoder(format);
+  const decoder = createCameraDecoder(format, codecs);
   // The header comes with the first chunk; the grids wait for it.
   const st: { raw: CountGrid | null; mapped: CountGrid | null; mapper: InputMapper | null; sensor: { width: number; height: number } | null; decided: boolean } = {
     raw: null,

@@ -5,9 +5,10 @@ import type { Services } from '../../services/compose.js';
 import type { Handlers } from '../dispatcher.js';
 import { announce, listenersFor } from './run-handlers.js';
 
-export function evalHandlers(s: Services): Pick<Handlers, 'eval.inspect' | 'eval.start' | 'eval.stop' | 'eval.resume' | 'evals.list' | 'eval.get' | 'eval.csv' | 'eval.openSample'> {
+export function evalHandlers(s: Services): Pick<Handlers, 'eval.inspect' | 'eval.previewSample' | 'eval.start' | 'eval.stop' | 'eval.resume' | 'evals.list' | 'eval.get' | 'eval.csv' | 'eval.openSample'> {
   return {
     'eval.inspect': (req) => s.evaluations.inspect(req.path),
+    'eval.previewSample': (req) => s.evaluations.previewSample(req),
     'eval.start': (req) => s.evaluations.start(req),
     'eval.stop': (req) => {
       s.evaluations.stop(req.evaluationId);

@@ -240,6 +240,10 @@ class EventRunnerWrap : public Napi::ObjectWrap<EventRunnerWrap> {
         Napi::RangeError::New(env, "EventRunner: a core's tables do not fit its shape").ThrowAsJavaScriptException();
         return;
       }
+      if (!dcnn::NeuronKey(s.H, s.W).holds(s.F)) {
+        Napi::RangeError::New(env, "EventRunner: a core's map is too large for 31-bit neuron keys").ThrowAsJavaScriptException();
+        return;
+      }
     }
     const Napi::Object d = plan.Get("dvs").As<Napi::Object>();
     dcnn::EventDvsSpec dvs;
@@ -248,7 +252,8 @@ class EventRunnerWrap : public Napi::ObjectWrap<EventRunnerWrap> {
     dvs.rawMonitor = boolOf(d, "rawMonitor");
     dvs.table = copyOf<int32_t, Napi::Int32Array>(d.Get("table"));
     dvs.destinations = copyOf<int, Napi::Int32Array>(d.Get("destinations"));
-    if (dvs.table.size() != 2 * 128 * 128) {
+    // The table is only read for input the sensor takes (it may be empty when it takes none).
+    if (dvs.acceptsInput ? dvs.table.size() != 2 * 128 * 128 : !dvs.table.empty() && dvs.table.size() != 2 * 128 * 128) {
       Napi::RangeError::New(env, "EventRunner: the DVS table must have 2x128x128 entries").ThrowAsJavaScriptException();
       return;
     }

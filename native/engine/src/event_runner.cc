@@ -1,19 +1,37 @@
-// See event_runner.h. Every step mirrors event-engine.ts line for line (same frame stack,
-// same FIFO, same drop and counter points), so the two cannot drift apart silently: the
-// parity tests compare monitored events, states and counters.
+// See event_runner.h. Every step mirrors event-engine.ts (the same order on the frame
+// stack, where one frame stands for a kernel call's spikes that TypeScript pushes one by
+// one; the same FIFO; the same drop and counter points), so the two cannot drift apart
+// silently: the parity tests compare monitored events, states and counters.
 #include "event_runner.h"
 
 #include "event_kernel.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
+#if defined(__GNUC__)
+#define DCNN_RUNNER_INLINE inline __attribute__((always_inline))
+#else
+#define DCNN_RUNNER_INLINE inline
+#endif
 
 namespace dcnn {
 
 namespace {
+// The count at which `++work > limit` first holds, as an integer compare (the counter is
+// then a register, not a double carried through memory from one frame to the next).
+int64_t workLimit(double limit) {
+  if (!(limit < 9e18)) return INT64_MAX;
+  if (limit < 0) return -1;
+  return static_cast<int64_t>(std::floor(limit));
+}
+
 constexpr int kDeliver = 0;
-constexpr int kSpike = 1;
+// Depth-first: the spikes of one kernel call, keys[a] .. keys[b - 1] of the core's key
+// buffer, the next one first. The buffer stays as it is until they are all done: only a
+// kernel call of the same core rewrites it, and no core lies on a routing cycle here.
+constexpr int kSpikes = 1;
 constexpr int kLayerDvs = 13;
 constexpr int kLayerDvsRaw = 14;
 constexpr int kDvsSize = 128;
@@ -22,49 +40,121 @@ constexpr int kDvsSize = 128;
 EventRunner::EventRunner(std::vector<EventCoreSpec> cores, EventDvsSpec dvs, EventRunnerOptions options)
     : cores_(std::move(cores)), dvs_(std::move(dvs)), opt_(options) {
   frames_.resize(1024);
-  spikes_.resize(cores_.size());
-  updates_.assign(cores_.size(), 0);
-  decimatorCount_.assign(cores_.size(), 0);
-  fast_.assign(cores_.size(), nullptr);
-  weights8_.resize(cores_.size());
-  colWeightFlat_.resize(cores_.size());
-  divFs_.resize(cores_.size());
-  divHW_.resize(cores_.size());
-  divW_.resize(cores_.size());
-  for (size_t i = 0; i < cores_.size(); i++) {
+  if (!opt_.depthFirst) frameT_.resize(frames_.size());
+  const size_t n = cores_.size();
+  tables_.assign(n, KernelTables{});
+  keys_.resize(n);
+  rowKey_.resize(n);
+  colKey_.resize(n);
+  channelKey_.resize(n);
+  updates_.assign(n, 0);
+  reached_.assign(n, 0);
+  eventsInCount_.assign(n, 0);
+  spikeCount_.assign(n, 0);
+  routes_.assign(n, Route{});
+  decimatorCount_.assign(n, 0);
+  fast_.assign(n, nullptr);
+  weights8_.resize(n);
+  colWeightFlat_.resize(n);
+  for (size_t i = 0; i < n; i++) {
     const auto& c = cores_[i];
     if (!c.used) continue;
     int maxRows = 0, maxCols = 0;
     for (int y = 0; y < c.inH; y++) maxRows = std::max(maxRows, c.rowStart[y + 1] - c.rowStart[y]);
     for (int x = 0; x < c.inW; x++) maxCols = std::max(maxCols, c.colStart[x + 1] - c.colStart[x]);
-    spikes_[i].resize(std::max(1, c.Fs * maxRows * maxCols));
-    divFs_[i] = Divisor(c.Fs);
-    divHW_[i] = Divisor(c.H * c.W);
-    divW_[i] = Divisor(c.W);
-    bool fits = true;
-    for (const int16_t w : c.weights) fits = fits && w >= -128 && w <= 127;
-    const FastKernel flat = fits && c.strideX == 1 ? pickFlatKernel(c.Fs) : nullptr;
+    keys_[i].resize(static_cast<size_t>(c.Fs) * maxRows * maxCols + kKeySlack);
+    // Each reach-table entry's part of the neuron key (the state offsets hold oy and ox).
+    const NeuronKey key(c.H, c.W);
+    rowKey_[i].resize(c.rowState.size());
+    for (size_t r = 0; r < c.rowState.size(); r++) rowKey_[i][r] = (c.rowState[r] / (c.W * c.Fs)) << key.yShift;
+    colKey_[i].resize(c.colState.size());
+    for (size_t q = 0; q < c.colState.size(); q++) colKey_[i][q] = c.colState[q] / c.Fs;
+    channelKey_[i].resize(static_cast<size_t>(c.Fs) + 32);
+    for (int f = 0; f < c.Fs + 32; f++) channelKey_[i][f] = static_cast<int32_t>(static_cast<uint32_t>(f) << key.fShift);  // (past F: never a key)
+    const bool general = opt_.wrap || !c.kill.empty();
+    const auto range = std::minmax_element(c.weights.begin(), c.weights.end());
+    const bool fits = c.weights.empty() || (*range.first >= -128 && *range.second <= 127);
+    // (The flat kernel's column arithmetic wants a kernel row below 2^16 lanes.)
+    const FastKernel flat = !general && fits && c.strideX == 1 && static_cast<int64_t>(c.k) * c.Fs < (1 << 16) ? pickFlatKernel(c.Fs) : nullptr;
+    const int32_t* colWeight = c.colWeight.data();
+    const void* weights = c.weights.data();
     if (flat != nullptr) {
       // Reverse kx within every kernel row so a row's reached columns are contiguous.
       const int k = c.k, Fs = c.Fs;
       weights8_[i].resize(c.weights.size());
+      int8_t* const to = weights8_[i].data();
+      const int16_t* const from = c.weights.data();
       for (int ch = 0; ch < c.inC; ch++)
         for (int ky = 0; ky < k; ky++)
-          for (int kx = 0; kx < k; kx++)
-            for (int f = 0; f < Fs; f++)
-              weights8_[i][(((ch * k + ky) * k) + (k - 1 - kx)) * Fs + f] = static_cast<int8_t>(c.weights[(((ch * k + ky) * k) + kx) * Fs + f]);
+          for (int kx = 0; kx < k; kx++) {
+            int8_t* const row = to + (((ch * k + ky) * k) + (k - 1 - kx)) * Fs;
+            const int16_t* const source = from + (((ch * k + ky) * k) + kx) * Fs;
+            for (int f = 0; f < Fs; f++) row[f] = static_cast<int8_t>(source[f]);
+          }
       colWeightFlat_[i].resize(c.colWeight.size());
       for (size_t q = 0; q < c.colWeight.size(); q++) colWeightFlat_[i][q] = (k - 1 - c.colWeight[q] / Fs) * Fs;
       fast_[i] = flat;
-    } else {
+      colWeight = colWeightFlat_[i].data();
+      weights = weights8_[i].data();
+    } else if (!general) {
       fast_[i] = pickFastKernel(c.Fs, fits);
-      if (fast_[i] != pickFastKernel(c.Fs, false)) weights8_[i].assign(c.weights.begin(), c.weights.end());
+      if (fast_[i] != pickFastKernel(c.Fs, false)) {
+        weights8_[i].resize(c.weights.size());
+        std::copy(c.weights.begin(), c.weights.end(), weights8_[i].data());
+        weights = weights8_[i].data();
+      }
+    }
+    KernelTables& t = tables_[i];
+    t.weights = weights;
+    t.keys = keys_[i].data();
+    t.reached = &reached_[i];
+    t.rowStart = c.rowStart.data();
+    t.rowWeight = c.rowWeight.data();
+    t.rowState = c.rowState.data();
+    t.rowKey = rowKey_[i].data();
+    t.colStart = c.colStart.data();
+    t.colWeight = colWeight;
+    t.colState = c.colState.data();
+    t.colKey = colKey_[i].data();
+    t.channelKey = channelKey_[i].data();
+    t.weightsPerInput = c.weightsPerInput;
+    t.F = c.F;
+    t.Fs = c.Fs;
+    t.thr = c.thrHigh;
+    t.low = c.thrLow;
+    t.fShift = key.fShift;
+    t.fsInverse = static_cast<uint32_t>(0xffffffffu / c.Fs + 1);
+    t.returnToZero = c.returnToZero;
+    routes_[i] = Route{key.fShift, key.yShift, key.yMask, key.xMask, c.decimatorN, static_cast<int>(c.destinations.size()), c.monitor, nullptr, keys_[i].data()};
+  }
+  // Each core's destinations in push order (depth-first pushes the last first, so that
+  // the first is processed first), with what their inputs take.
+  for (const auto& c : cores_) {
+    const int nd = static_cast<int>(c.destinations.size());
+    for (int k = 0; k < nd; k++) {
+      const EventDestination& d = c.destinations[opt_.depthFirst ? nd - 1 - k : k];
+      const auto& dst = cores_[d.core];
+      hops_.push_back(Hop{d.core, d.poolShift, d.featureShift, dst.inC, dst.inH, dst.inW});
     }
   }
+  size_t at = 0;
+  for (size_t i = 0; i < n; i++) {
+    routes_[i].hops = hops_.data() + at;
+    routes_[i].hopCount = static_cast<int>(cores_[i].destinations.size());
+    at += cores_[i].destinations.size();
+  }
+}
+
+void EventRunner::grow(size_t need) {
+  size_t size = frames_.size();
+  while (size < need) size *= 2;
+  frames_.resize(size);
+  if (!opt_.depthFirst) frameT_.resize(size);
 }
 
 void EventRunner::attach(const EventSharedMemory& mem) {
   states_ = mem.states;
+  for (size_t i = 0; i < cores_.size(); i++) tables_[i].state = states_[i];
   coreEventsIn_ = mem.coreEventsIn;
   coreSpikes_ = mem.coreSpikes;
   coreDropped_ = mem.coreDropped;
@@ -94,6 +184,10 @@ void EventRunner::detach() {
   reg_[7] = runawayT_;
   const size_t n = cores_.size();
   for (size_t i = 0; i < n; i++) {
+    updates_[i] += static_cast<double>(reached_[i]) * cores_[i].F;
+    coreEventsIn_[i] += static_cast<double>(eventsInCount_[i]);
+    coreSpikes_[i] += static_cast<double>(spikeCount_[i]);
+    reached_[i] = eventsInCount_[i] = spikeCount_[i] = 0;
     reg_[8 + i] = updates_[i];
     reg_[8 + n + i] = decimatorCount_[i];
   }
@@ -147,17 +241,6 @@ void EventRunner::tick(double upTo) {
     nextTick_ = k;
     nextTickT_ = std::ceil((k * 1e6) / hz);
   }
-}
-
-void EventRunner::push(int kind, int core, int a, int b, int c, double t) {
-  if (top_ == frames_.size()) frames_.resize(frames_.size() * 2);
-  Frame& f = frames_[top_++];
-  f.kind = kind;
-  f.core = core;
-  f.a = a;
-  f.b = b;
-  f.c = c;
-  f.t = t;
 }
 
 void EventRunner::emit(double t, int layer, int ch, int x, int y) {
@@ -224,40 +307,44 @@ void EventRunner::inject(double t, int layer, int ch, int x, int y) {
 }
 
 bool EventRunner::drainStack(double t) {
-  const double limit = opt_.maxEventsPerInput;
-  double work = 0;
+  const double limitValue = opt_.maxEventsPerInput;
+  const int64_t limit = workLimit(limitValue);
+  int64_t work = 0;
   while (top_ > 0) {
     if (++work > limit) {
       top_ = 0;
-      runawayLimit_ = limit;
+      runawayLimit_ = limitValue;
       runawayT_ = t;
       return false;
     }
     // Field by field, not a struct copy: a wide load of a frame just written by narrow
     // stores cannot be forwarded from the store buffer and stalls.
-    const Frame& top = frames_[--top_];
-    const int kind = top.kind, core = top.core, a = top.a;
-    if (kind == kSpike) {
-      spike(core, a, t);
+    Frame& top = frames_[top_ - 1];
+    const int kind = top.kind, core = top.core, a = top.a, b = top.b;
+    if (kind == kSpikes) {
+      if (a + 1 < b) top.a = a + 1;
+      else top_--;
+      spike(core, routes_[core].keys[a], t);
       continue;
     }
-    const int b = top.b, c = top.c;
-    coreEventsIn_[core]++;
+    const int c = top.c;
+    top_--;
+    eventsInCount_[core]++;
     const int n = kernel(core, a, b, c);
     if (n == 0) continue;
-    canonicalKeys(core, n);
-    const int32_t* keys = spikes_[core].data();
-    for (int i = n - 1; i >= 0; i--) push(kSpike, core, keys[i], 0, 0, t);
+    // Spikes in canonical order, the first one next.
+    reserveFrames(1);
+    frames_[top_++] = Frame{kSpikes, core, 0, n, 0};
   }
   return true;
 }
 
 bool EventRunner::drainQueue(int inputs) {
-  const double limit = opt_.maxEventsPerInput * std::max(1, inputs);
-  double work = 0;
+  const int64_t limit = workLimit(opt_.maxEventsPerInput * std::max(1, inputs));
+  int64_t work = 0;
   while (head_ < top_) {
     const Frame& next = frames_[head_];
-    const double t = next.t;
+    const double t = frameT_[head_];
     const int core = next.core, a = next.a, b = next.b, c = next.c;
     if (++work > limit) {
       head_ = top_ = 0;
@@ -266,74 +353,56 @@ bool EventRunner::drainQueue(int inputs) {
       return false;
     }
     head_++;
-    coreEventsIn_[core]++;
+    eventsInCount_[core]++;
     const int n = kernel(core, a, b, c);
-    if (n == 0) continue;
-    canonicalKeys(core, n);
+    if (head_ >= 4096 && head_ * 2 >= top_) compactQueue();
     // spike() may grow the frame list; the keys live in the core's own buffer.
-    for (int i = 0; i < n; i++) spike(core, spikes_[core][i], t);
+    const int32_t* keys = keys_[core].data();
+    for (int i = 0; i < n; i++) spike(core, keys[i], t);
   }
   head_ = top_ = 0;
   return true;
 }
 
-int EventRunner::canonicalKeys(int core, int n) {
-  const auto& c = cores_[core];
-  int32_t* s = spikes_[core].data();
-  const Divisor& byFs = divFs_[core];
-  const int Fs = c.Fs;
-  const int hw = c.H * c.W;
-  for (int i = 0; i < n; i++) {
-    const int pos = byFs.of(s[i]);
-    s[i] = (s[i] - pos * Fs) * hw + pos;
-  }
-  if (n <= 32) {
-    for (int i = 1; i < n; i++) {
-      const int32_t v = s[i];
-      int j = i - 1;
-      while (j >= 0 && s[j] > v) {
-        s[j + 1] = s[j];
-        j--;
-      }
-      s[j + 1] = v;
-    }
-  } else {
-    std::sort(s, s + n);
-  }
-  return n;
+// Moves the queue's pending frames to the front once most of it has been consumed, so a
+// long breadth-first segment works in a window of the pending frames instead of
+// streaming through every frame it ever queued.
+void EventRunner::compactQueue() {
+  const size_t pending = top_ - head_;
+  std::copy(frames_.begin() + static_cast<std::ptrdiff_t>(head_), frames_.begin() + static_cast<std::ptrdiff_t>(top_), frames_.begin());
+  std::copy(frameT_.begin() + static_cast<std::ptrdiff_t>(head_), frameT_.begin() + static_cast<std::ptrdiff_t>(top_), frameT_.begin());
+  head_ = 0;
+  top_ = pending;
 }
 
-void EventRunner::spike(int ci, int key, double t) {
-  const auto& core = cores_[ci];
-  coreSpikes_[ci]++;
-  const int hw = core.H * core.W;
-  const int f = divHW_[ci].of(key);
-  const int pos = key - f * hw;
-  const int oy = divW_[ci].of(pos);
-  const int ox = pos - oy * core.W;
-  if (core.decimatorN > 0) {
+
+DCNN_RUNNER_INLINE void EventRunner::spike(int ci, int key, double t) {
+  const Route& route = routes_[ci];
+  spikeCount_[ci]++;
+  const int f = key >> route.fShift;
+  const int oy = (key >> route.yShift) & route.yMask;
+  const int ox = key & route.xMask;
+  if (route.decimatorN > 0) {
     const double count = decimatorCount_[ci];
-    decimatorCount_[ci] = count + 1 == core.decimatorN ? 0 : count + 1;
-    const bool passes = opt_.decimatorFirstOfN ? count == 0 : count + 1 == core.decimatorN;
+    decimatorCount_[ci] = count + 1 == route.decimatorN ? 0 : count + 1;
+    const bool passes = opt_.decimatorFirstOfN ? count == 0 : count + 1 == route.decimatorN;
     if (!passes) {
       drop(decimator, ci);
-      if (core.monitor && !opt_.decimatorBeforeMonitor) emit(t, ci, f, ox, oy);
+      if (route.monitor && !opt_.decimatorBeforeMonitor) emit(t, ci, f, ox, oy);
       return;
     }
   }
-  if (core.monitor) emit(t, ci, f, ox, oy);
-  const int nd = static_cast<int>(core.destinations.size());
-  for (int k = 0; k < nd; k++) {
-    const auto& d = core.destinations[opt_.depthFirst ? nd - 1 - k : k];
-    const auto& dst = cores_[d.core];
+  if (route.monitor) emit(t, ci, f, ox, oy);
+  for (int k = 0; k < route.hopCount; k++) {
+    const Hop& d = route.hops[k];
     const int c = f + d.featureShift;
-    if (c >= dst.inC) {
+    if (c >= d.inC) {
       drop(featureShift, d.core);
       continue;
     }
     const int y = oy >> d.poolShift;
     const int x = ox >> d.poolShift;
-    if (y >= dst.inH || x >= dst.inW) {
+    if (y >= d.inH || x >= d.inW) {
       drop(pooledOutOfRange, d.core);
       continue;
     }
@@ -341,52 +410,51 @@ void EventRunner::spike(int ci, int key, double t) {
   }
 }
 
-int EventRunner::kernel(int ci, int c, int y, int x) {
+DCNN_RUNNER_INLINE int EventRunner::kernel(int ci, int c, int y, int x) {
+  const KernelTables& t = tables_[ci];
+  const FastKernel fast = fast_[ci];
+  if (fast == nullptr) return generalKernel(ci, c, y, x);
+  return fast(t, c, y, x);
+}
+
+// The rule in full, one neuron at a time: wrap-around instead of saturation, killed weights skipped.
+int EventRunner::generalKernel(int ci, int c, int y, int x) {
   const auto& core = cores_[ci];
-  int16_t* st = states_[ci];
+  const KernelTables& t = tables_[ci];
+  int16_t* st = t.state;
   const int16_t* w = core.weights.data();
-  int32_t* spikes = spikes_[ci].data();
-  const int F = core.F;
-  const int thr = core.thrHigh;
-  const int low = core.thrLow;
+  int32_t* keys = t.keys;
+  const int F = core.F, thr = core.thrHigh, low = core.thrLow, fShift = t.fShift;
   const bool rtz = core.returnToZero;
-  const int r0 = core.rowStart[y], r1 = core.rowStart[y + 1];
-  const int q0 = core.colStart[x], q1 = core.colStart[x + 1];
   const int wc = c * core.weightsPerInput;
+  const uint8_t* kill = core.kill.empty() ? nullptr : core.kill.data();
+  const bool wrap = opt_.wrap;
+  double updates = 0;
   int n = 0;
-  if (opt_.wrap || !core.kill.empty()) {
-    const uint8_t* kill = core.kill.empty() ? nullptr : core.kill.data();
-    const bool wrap = opt_.wrap;
-    double updates = 0;
-    for (int r = r0; r < r1; r++) {
-      const int wr = wc + core.rowWeight[r];
-      const int sr = core.rowState[r];
-      for (int q = q0; q < q1; q++) {
-        const int wb = wr + core.colWeight[q];
-        const int sb = sr + core.colState[q];
-        for (int f = 0; f < F; f++) {
-          if (kill != nullptr && kill[wb + f] != 0) continue;
-          updates++;
-          const int si = sb + f;
-          int v = st[si] + w[wb + f];
-          v = wrap ? static_cast<int16_t>(v) : v > 32767 ? 32767 : v < -32768 ? -32768 : v;
-          if (v >= thr) {
-            spikes[n++] = si;
-            v = rtz ? 0 : v - thr;
-          }
-          if (v < low) v = low;
-          st[si] = static_cast<int16_t>(v);
+  for (int r = t.rowStart[y]; r < t.rowStart[y + 1]; r++) {
+    const int wr = wc + core.rowWeight[r];
+    const int sr = core.rowState[r];
+    for (int q = t.colStart[x]; q < t.colStart[x + 1]; q++) {
+      const int wb = wr + core.colWeight[q];
+      const int sb = sr + core.colState[q];
+      const int base = t.rowKey[r] | t.colKey[q];
+      for (int f = 0; f < F; f++) {
+        if (kill != nullptr && kill[wb + f] != 0) continue;
+        updates++;
+        const int si = sb + f;
+        int v = st[si] + w[wb + f];
+        v = wrap ? static_cast<int16_t>(v) : v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+        if (v >= thr) {
+          keys[n++] = f << fShift | base;
+          v = rtz ? 0 : v - thr;
         }
+        if (v < low) v = low;
+        st[si] = static_cast<int16_t>(v);
       }
     }
-    updates_[ci] += updates;
-    return n;
   }
-  const void* wbase = weights8_[ci].empty() ? static_cast<const void*>(w + wc) : static_cast<const void*>(weights8_[ci].data() + wc);
-  const int32_t* colWeight = colWeightFlat_[ci].empty() ? core.colWeight.data() : colWeightFlat_[ci].data();
-  const FastKernelArgs args{st, wbase, spikes, core.rowWeight.data(), core.rowState.data(), colWeight, core.colState.data(), r0, r1, q0, q1, F, core.Fs, thr, low, rtz};
-  n = fast_[ci](args);
-  updates_[ci] += static_cast<double>(r1 - r0) * (q1 - q0) * F;
+  updates_[ci] += updates;
+  sortKeys(keys, n);
   return n;
 }
 

@@ -83,19 +83,20 @@ enum EventDrop { inputOutOfRange, unusedCore, invalidLayer, featureShift, pooled
 
 enum class EventStatus { ok = 0, runaway = 1 };
 
-// a / d for 0 <= a < 2^24 without an integer division (tens of cycles, and the loop does
-// three per spike): a multiply by 1/d, corrected by one where the rounding missed.
-struct Divisor {
-  int d = 1;
-  double inv = 1;
-  Divisor() = default;
-  explicit Divisor(int divisor) : d(divisor), inv(1.0 / divisor) {}
-  int of(int a) const {
-    int q = static_cast<int>(a * inv);
-    if (q * d > a) q--;
-    else if ((q + 1) * d <= a) q++;
-    return q;
+// int8 weights on a cache-line boundary: every kernel row starts at a multiple of Fs
+// bytes, a multiple of the vector's weight load, so no such load straddles two lines.
+class AlignedInt8 {
+ public:
+  void resize(size_t n) {
+    bytes_.assign(n + 64, 0);
+    const size_t misalign = reinterpret_cast<uintptr_t>(bytes_.data()) % 64;
+    data_ = bytes_.data() + (misalign == 0 ? 0 : 64 - misalign);
   }
+  int8_t* data() { return data_; }
+
+ private:
+  std::vector<int8_t> bytes_;
+  int8_t* data_ = nullptr;
 };
 
 class EventRunner {
@@ -110,9 +111,11 @@ class EventRunner {
   EventOutput& output() { return out_; }
 
  private:
+  // A pending delivery to one core (a, b, c = channel, y, x) or, depth-first, the pending
+  // spikes of one of its kernel calls (keys a .. b - 1 of its key buffer); breadth-first
+  // keeps each frame's time in frameT_ (depth-first: the input's time).
   struct Frame {
     int32_t kind, core, a, b, c;
-    double t;
   };
   void attach(const EventSharedMemory& mem);
   void detach();
@@ -122,8 +125,17 @@ class EventRunner {
   void tick(double upTo);
   void spike(int core, int key, double t);
   int kernel(int core, int c, int y, int x);
-  int canonicalKeys(int core, int n);
-  void push(int kind, int core, int a, int b, int c, double t);
+  int generalKernel(int core, int c, int y, int x);
+  void reserveFrames(size_t n) {
+    if (top_ + n > frames_.size()) grow(top_ + n);
+  }
+  void grow(size_t need);
+  void compactQueue();
+  void push(int kind, int core, int a, int b, int c, double t) {
+    reserveFrames(1);
+    if (!opt_.depthFirst) frameT_[top_] = t;
+    frames_[top_++] = Frame{kind, core, a, b, c};
+  }
   void emit(double t, int layer, int ch, int x, int y);
   void drop(EventDrop reason, int core) {
     dropped_[opt_.drops[reason]]++;
@@ -135,19 +147,37 @@ class EventRunner {
   EventDvsSpec dvs_;
   EventRunnerOptions opt_;
   std::vector<Frame> frames_;
+  std::vector<double> frameT_;
   size_t top_ = 0, head_ = 0;
   int segmentStart_ = 0;
-  std::vector<std::vector<int32_t>> spikes_;
+  // Per core, what spike() reads, side by side: how its keys decode, the decimator and
+  // monitor, and its destinations in push order with their input limits.
+  struct Hop {
+    int core, poolShift, featureShift, inC, inH, inW;
+  };
+  struct Route {
+    int fShift = 0, yShift = 0, yMask = 0, xMask = 0, decimatorN = 0, hopCount = 0;
+    bool monitor = false;
+    const Hop* hops = nullptr;
+    const int32_t* keys = nullptr;
+  };
+  std::vector<Route> routes_;
+  std::vector<Hop> hops_;
+  // Per core: the kernel's tables (state attached per call) and what they point to.
+  std::vector<KernelTables> tables_;
+  std::vector<std::vector<int32_t>> keys_, rowKey_, colKey_, channelKey_;
   EventOutput out_;
   // Attached for one call.
   int16_t* const* states_ = nullptr;
   double *coreEventsIn_ = nullptr, *coreSpikes_ = nullptr, *coreDropped_ = nullptr, *dropped_ = nullptr, *reg_ = nullptr;
   double eventsIn_ = 0, eventsOut_ = 0, ticks_ = 0, now_ = 0, nextTick_ = 1, nextTickT_ = 0;
   std::vector<double> updates_, decimatorCount_;
-  std::vector<FastKernel> fast_;
-  std::vector<std::vector<int8_t>> weights8_;
+  // Per core since the last detach (added to updates, coreEventsIn and coreSpikes there):
+  // (row, column) pairs the vector kernels reached, kernel calls, spikes.
+  std::vector<int64_t> reached_, eventsInCount_, spikeCount_;
+  std::vector<FastKernel> fast_;                     // per core: null = the general rule (wrap-around or killed weights)
+  std::vector<AlignedInt8> weights8_;                 // per core: the weights as int8 when its kernel takes them so
   std::vector<std::vector<int32_t>> colWeightFlat_;  // per core: colWeight for the kx-reversed layout of a flat kernel
-  std::vector<Divisor> divFs_, divHW_, divW_;  // per core: the weights as int8 when its kernel takes them so
   double runawayLimit_ = 0, runawayT_ = 0;
 };
 

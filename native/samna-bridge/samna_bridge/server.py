@@ -330,6 +330,9 @@ class Server:
         quiet_since = None
         next_progress = started + 0.5
         deferred = []
+        # Seconds per phase, so a benchmark can tell samna's calls from the bridge's own work.
+        spent = {"convertIn": 0.0, "write": 0.0, "read": 0.0, "convertOut": 0.0, "send": 0.0}
+        clock = time.perf_counter
         while True:
             timeout = 0 if not input_done else poll_s
             try:
@@ -346,7 +349,12 @@ class Server:
                         if t0 is None:
                             t0 = batch.t[0]
                         last_t = batch.t[len(batch) - 1]
-                        d.source.write(self.to_events(ev_mod, batch, t0))
+                        c0 = clock()
+                        events = self.to_events(ev_mod, batch, t0)
+                        c1 = clock()
+                        d.source.write(events)
+                        spent["convertIn"] += c1 - c0
+                        spent["write"] += clock() - c1
                         events_in += len(batch)
                     if last:
                         input_done = True
@@ -357,12 +365,18 @@ class Server:
                     deferred.append(body)
                 elif kind == "bad":
                     self.out.error(None, body.kind, str(body))
+            c0 = clock()
             out_events = d.sink.get_events()
+            c1 = clock()
+            spent["read"] += c1 - c0
             if out_events:
                 b = self.from_events(out_events, t0 or 0, ignored)
+                c2 = clock()
                 for s in range(0, len(b), OUT_FRAME_EVENTS):
                     part = Batch(b.t[s:s + OUT_FRAME_EVENTS], b.x[s:s + OUT_FRAME_EVENTS], b.y[s:s + OUT_FRAME_EVENTS], b.channel[s:s + OUT_FRAME_EVENTS], b.layer[s:s + OUT_FRAME_EVENTS])
                     self.out.send(encode_batch(rid, part))
+                spent["convertOut"] += c2 - c1
+                spent["send"] += clock() - c2
                 events_out += len(b)
                 quiet_since = None
             now = time.monotonic()
@@ -385,7 +399,7 @@ class Server:
         self.stop_watch(d, False)
         for body in deferred:
             self.q.put(("json", body))
-        return {"eventsIn": events_in, "eventsOut": events_out, "cancelled": cancelled, "ignored": ignored}
+        return {"eventsIn": events_in, "eventsOut": events_out, "cancelled": cancelled, "ignored": ignored, "seconds": spent}
 
     def op_read_neuron(self, req):
         d = self.configured(req)

@@ -64,6 +64,26 @@ describe('dcnn eval', () => {
     }
   });
 
+  it('estimates energy from the synaptic operations only with a figure given, and names the published resting power', async () => {
+    const given = JSON.parse((await dcnn(['eval', ...lenet, '--dataset', 'ds', '--workers', '1', '--pj-per-synop', '2', '--json'])).stdout);
+    const ops: number[] = given.samples.map((x: { synaptic_ops: number }) => x.synaptic_ops);
+    expect(ops.every((n) => n > 0)).toBe(true);
+    // 2 pJ per operation: n operations are 2n pJ = n / 500 nJ.
+    expect(given.samples.map((x: { energy_nj: number }) => x.energy_nj)).toEqual(ops.map((n) => n / 500));
+    expect(given.energy).toMatchObject({ pj_per_synop: 2, resting_power_mw: 0.42 });
+    expect(given.energy.total_nj).toBeCloseTo(ops.reduce((a, b) => a + b, 0) / 500, 9);
+    expect(given.energy.mean_nj_per_sample).toBeCloseTo(given.energy.total_nj / 6, 9);
+    const none = JSON.parse((await dcnn(['eval', ...lenet, '--dataset', 'ds', '--workers', '1', '--json'])).stdout);
+    expect(none.energy).toMatchObject({ estimate: null, reason: expect.stringContaining('--pj-per-synop') });
+    expect(none.samples[0].energy_nj).toBeUndefined();
+    const text = await dcnn(['eval', ...lenet, '--dataset', 'ds', '--workers', '1', '--pj-per-synop', '2']);
+    expect(text.stdout).toMatch(/energy estimate: [0-9.]+ (nJ|µJ) per sample on average, .* in all \(synaptic operations x 2 pJ, the figure given/);
+    expect(text.stdout).toContain('0.42 mW');
+    const bad = await dcnn(['eval', ...lenet, '--dataset', 'ds', '--pj-per-synop', 'ten']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--pj-per-synop must be the energy of one synaptic operation in picojoules');
+  });
+
   it('a folder without samples, and more classes than output channels, are clear errors', async () => {
     mkdirSync(join(dir, 'empty'), { recursive: true });
     const empty = await dcnn(['eval', ...lenet, '--dataset', 'empty']);

@@ -42,7 +42,7 @@ describe('dcnn eval on a board (fake samna)', () => {
     }
     const r = await runDcnn(['eval', ...model, '--dataset', ds, '--device', 'speck2fdevkit:0', '--json'], { cwd: fake.dir, env: env() });
     expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as { accuracy: number; runner: string; samples: Array<{ file: string; predicted_channel: number | null; exit_counts: number[]; events_in: number }> };
+    const out = JSON.parse(r.stdout) as { accuracy: number; runner: string; energy: Record<string, unknown>; samples: Array<{ file: string; predicted_channel: number | null; exit_counts: number[]; events_in: number }> };
     expect(out.runner).toBe('the device speck2fdevkit:0');
     expect(out.samples.map((s) => [s.file, s.exit_counts, s.predicted_channel, s.events_in])).toEqual([
       ['a/s0.csv', [3, 1, 0, 0], 0, 4],
@@ -50,9 +50,21 @@ describe('dcnn eval on a board (fake samna)', () => {
       ['b/s1.csv', [2, 1, 0, 0], 0, 3],
     ]);
     expect(out.accuracy).toBeCloseTo(2 / 3, 10);
+    // The board counts no synaptic operations: no energy estimate, and it says why.
+    expect(out.energy).toMatchObject({ estimate: null, reason: 'the board does not report synaptic operations', resting_power_mw: 0.42 });
     // The configuration written once, then re-applied with zero states before each sample
     // (reset_states as sinabs does it, spec/samna.md section 9): 1 + 3 applications.
     expect(fake.recorded(SERIAL)).toHaveLength(4);
+  });
+
+  it('kept in a project, the evaluation is listed as one on that board', { timeout: 120_000 }, async () => {
+    const ds = join(fake.dir, 'ds');
+    const project = join(fake.dir, 'board.dcnnproj');
+    const r = await runDcnn(['eval', ...model, '--dataset', ds, '--device', 'speck2fdevkit:0', '--project', project], { cwd: fake.dir, env: env() });
+    expect(r.code, r.stderr).toBe(0);
+    const list = await runDcnn(['evals', project], { cwd: fake.dir, env: env() });
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toMatch(/^\s*1\s+completed\s+v1\s+\S+ds\s+on speck2fdevkit:0\s+3 of 3\s+66\.7 %/m);
   });
 
   it('on a board only the board decides: --mode both and --queue are refused, saying what to use', async () => {

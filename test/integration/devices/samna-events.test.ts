@@ -51,6 +51,10 @@ describe('forward through the driver', () => {
       { core: 0, eventsIn: 300, spikesOut: 300, dropped: 0 },
       { core: 1, eventsIn: 0, spikesOut: 300, dropped: 0 },
     ]);
+    // The bridge says where its time went; every phase ran, so none is zero or missing.
+    const p = driver.lastPhases!;
+    expect(Object.keys(p).sort()).toEqual(['convertIn', 'convertOut', 'read', 'send', 'write']);
+    for (const v of Object.values(p)) expect(v).toBeGreaterThan(0);
   });
 
   it('a batch larger than one frame (70,000 events) streams in parts and comes back whole, in order', async () => {

@@ -4,7 +4,7 @@
 // (samples done are not redone), the CSV, a sample opened as a run giving the row's exit
 // spikes, and the refusals a browser tab meets.
 
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,9 @@ import type { EvaluationView, EventChannel, EventOf, ModelSpec, ReplyOf, Request
 import type { Dispatcher } from '../../../main/ipc/dispatcher.js';
 import { createWorkbenchDispatcher } from '../../../main/ipc/workbench-dispatcher.js';
 import { createServices, type Services } from '../../../main/services/compose.js';
+import { decodeCameraBytes } from '../../../main/formats/events/camera-formats.js';
 import { writeEvalDataset } from '../../helpers/eval-dataset.js';
+import { EXAMPLES_DIR } from '../../helpers/fixtures.js';
 
 let dir: string;
 let dataset: string;
@@ -88,6 +90,8 @@ describe('eval.inspect', () => {
         { channel: 1, name: 'blob', samples: 3 },
       ],
       samples: 6,
+      // .npy samples: no input mapping to preview.
+      cameraSample: null,
     });
   });
 
@@ -184,4 +188,45 @@ describe('stop and go on', () => {
     expect((await refusal('eval.resume', { evaluationId: started.evaluationId })).code).toBe('NOT_RESUMABLE');
     expect((await refusal('eval.get', { evaluationId: 999 })).code).toBe('UNKNOWN_EVALUATION');
   }, 240_000);
+});
+
+describe('camera recordings with an input mapping', () => {
+  it('previews the mapping on the first recording, evaluates every sample through it, and stores it so the evaluation can go on', async () => {
+    const bytes = readFileSync(join(EXAMPLES_DIR, '..', 'test', 'fixtures', 'real', 'events', 'tonic_sample.aedat4'));
+    const cam = join(dir, 'data', 'cam');
+    for (const cls of ['a', 'b']) {
+      mkdirSync(join(cam, cls), { recursive: true });
+      writeFileSync(join(cam, cls, 'rec.aedat4'), bytes);
+    }
+    // Worked out from the decode, independently of the evaluation: events in the first 50 ms.
+    const { events: decoded } = decodeCameraBytes(bytes, 'aedat4');
+    let inWindow = 0;
+    for (let i = 0; i < decoded.length; i++) if (decoded.t[i]! - decoded.t[0]! < 50_000) inWindow++;
+
+    expect(await call('eval.inspect', { path: cam })).toMatchObject({ samples: 2, cameraSample: 'a/rec.aedat4' });
+    expect((await call('eval.inspect', { path: dataset })).cameraSample).toBeNull();
+    const mapping = { window: { fromUs: 0, toUs: 50_000 }, crop: { x: 0, y: 0, width: 320, height: 240 }, downsample: { width: 28, height: 28 }, polarity: 'merge' as const };
+    const preview = await call('eval.previewSample', { dataset: cam, inputShape: [1, 28, 28], mapping });
+    expect(preview).toMatchObject({ camera: true, format: expect.stringContaining('AEDAT'), mappedShape: [1, 28, 28], problem: null, kept: inWindow });
+    // A mapping is for camera recordings; on .npy samples it is refused, with why.
+    expect(await refusal('eval.previewSample', { dataset, inputShape: [1, 28, 28] })).toMatchObject({ code: 'BAD_INPUT_MAPPING' });
+    expect(await refusal('eval.start', { spec, dataset, mode: 'event', readout: 'count', windowUs: null, mapping })).toMatchObject({ code: 'BAD_INPUT_MAPPING' });
+
+    const started = await call('eval.start', { spec, dataset: cam, mode: 'event', readout: 'count', windowUs: null, workers: 1, mapping });
+    expect(await waitFor('eval.ended', (e) => e.evaluationId === started.evaluationId)).toMatchObject({ status: 'completed', message: null });
+    const v = await call('eval.get', { evaluationId: started.evaluationId });
+    expect(v.samples.map((s) => [s.file, s.eventsIn, s.error])).toEqual([
+      ['a/rec.aedat4', inWindow, null],
+      ['b/rec.aedat4', inWindow, null],
+    ]);
+    expect(v.mapping).toBe('window 0..50000 µs, crop 0,0 320x240, downsample to 28x28, polarities merged');
+    expect(v.notResumable).toBeNull();
+    // Opened as a run, the sample goes through the same mapping: the same input and exit spikes.
+    const row = v.samples[0]!;
+    const run = await call('eval.openSample', { evaluationId: v.id, file: row.file, deviceId: 'sim-speck2fdevkit:0' });
+    const ended = await waitFor('run.ended', (e) => e.runId === run.runId);
+    expect(ended.status).toBe('completed');
+    expect(ended.exitCounts.slice(0, row.results[0]!.exitCounts.length)).toEqual(row.results[0]!.exitCounts);
+    expect((await call('runs.list', {})).find((r) => r.id === run.runId)!.eventsIn).toBe(inWindow);
+  }, 120_000);
 });

@@ -144,6 +144,32 @@ describe('a camera recording with its input mapping, from the Run tab', () => {
     expect(preview.kept).toBe(4325);
   });
 
+  it("on the chip's DVS layer: the preview says whether it fits (and why not), the run sends the raw events and answers as the host mapping does", async () => {
+    const far = await call('events.preview', { name: 'tonic_sample.aedat4', bytes, inputShape: [2, 16, 16] });
+    expect(far.dvsLayer).toEqual({
+      fits: false,
+      reasons: ['the sensor is 320x240 pixels and the DVS layer takes events of a 128x128 pixel array at most', 'downsampling by 15: the DVS layer pools by 1, 2, 4 only'],
+    });
+    const bin = new Uint8Array(readFileSync(join(ROOT, 'test/fixtures/real/events/tonic_sample_nmnist.bin')));
+    const mapping = { crop: { x: 0, y: 0, width: 32, height: 32 }, downsample: { factor: 2 } };
+    const sensor = { width: 34, height: 34 };
+    const preview = await call('events.preview', { name: 'digit.bin', bytes: bin, inputShape: [2, 16, 16], mapping: { ...mapping, dvsLayer: true }, sensor });
+    expect(preview.dvsLayer).toMatchObject({ fits: true, summary: 'pooling 2x2, origin 0,0, cut 15,15' });
+    const runWith = async (m: typeof mapping & { dvsLayer?: boolean }) => {
+      const started = await call('run.start', { deviceId: 'sim-speck2fdevkit:0', model: example.spec, input: { kind: 'file', name: 'digit.bin', bytes: bin, mapping: m, sensor } });
+      return { started, summary: await ended(started.runId), run: (await call('runs.list', {})).find((r) => r.id === started.runId)! };
+    };
+    const host = await runWith(mapping);
+    const chip = await runWith({ ...mapping, dvsLayer: true });
+    // Every event goes to the chip (4325); the host sends only those inside the crop.
+    expect(chip.started.eventsInTotal).toBe(4325);
+    expect(host.started.eventsInTotal).toBe(preview.kept);
+    expect(chip.summary.exitCounts).toEqual(host.summary.exitCounts);
+    expect(chip.summary.perLayer).toEqual(host.summary.perLayer);
+    expect(chip.run.inputMapping).toBe("crop 0,0 32x32, downsample 2; on the chip's DVS layer (pooling 2x2, origin 0,0, cut 15,15)");
+    expect(chip.run.input).toBe("digit.bin (input mapping: crop 0,0 32x32, downsample 2; on the chip's DVS layer: pooling 2x2, origin 0,0, cut 15,15)");
+  });
+
   it('names the crop when it reaches outside the sensor, and refuses the run before it exists', async () => {
     const mapping = { crop: { x: 300, y: 0, width: 100, height: 100 } };
     const preview = await call('events.preview', { name: 'tonic_sample.aedat4', bytes, inputShape: [2, 16, 16], mapping });

@@ -9,6 +9,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { App } from '../../../renderer/app/app';
 import { parseEvalForm, DEFAULT_EVAL_FORM } from '../../../renderer/evaluate/eval-form';
+import type { DeviceView } from '../../../preload/api';
 import { FAKE_DATASET } from './fake-evaluations';
 import { FakeWorkbench } from './fake-workbench';
 
@@ -72,6 +73,11 @@ describe('the Evaluate view', () => {
         .map((h) => h.textContent),
     ).toEqual(['bar', 'blob']);
     expect(screen.getByTestId('disagreeing').textContent).toBe('1');
+    // Energy: the six samples' chip-semantics operations, 40 000 to 40 005, are 240 015 in
+    // all; at 10 pJ each that is 2 400 150 pJ = 2.40 µJ, 400 nJ a sample.
+    expect(screen.getByTestId('energy-estimate').textContent).toContain('no energy per operation is documented');
+    fireEvent.change(screen.getByLabelText('Energy per synaptic operation (pJ)'), { target: { value: '10' } });
+    expect(screen.getByTestId('energy-estimate').textContent).toBe('estimate: 400 nJ per sample on average, 2.40 µJ in all (synaptic operations × 10 pJ, your figure)');
     // The table opens on the samples that change between the modes.
     const samples = screen.getByRole('table', { name: 'Per-sample results' });
     const rows = within(samples).getAllByRole('row').slice(1);
@@ -110,5 +116,16 @@ describe('parseEvalForm', () => {
       field: 'workers',
       message: 'Workers must be a whole number from 1 to 256, or empty for one per core; got “1.5”.',
     });
+  });
+
+  it('on a board: event mode, no workers or time step, and only a board that can take the model', () => {
+    const board: DeviceView = { id: 'speck2fdevkit:0', type: 'speck2fdevkit', name: 'Speck 2f devkit', virtual: false, deployable: true, status: 'available', family: 'speck2f', serial: 'SN-1' };
+    const form = { ...DEFAULT_EVAL_FORM, dataset: '/d', onBoard: true, mode: 'both' as const, workers: '4', windowMs: '10' };
+    expect(parseEvalForm(form, board)).toEqual({ ok: true, request: { dataset: '/d', mode: 'event', readout: 'count', windowUs: 10_000, deviceId: 'speck2fdevkit:0' } });
+    expect(parseEvalForm(form, null)).toMatchObject({ ok: false, field: 'board', message: expect.stringMatching(/^Cannot evaluate on a board: select a board in the Devices panel/) });
+    expect(parseEvalForm(form, { ...board, id: 'speck2fdevkit:v0', virtual: true })).toMatchObject({ ok: false, field: 'board' });
+    expect(parseEvalForm(form, { ...board, status: 'busy' })).toEqual({ ok: false, field: 'board', message: 'Cannot evaluate on a board: speck2fdevkit:0 is busy.' });
+    // The simulator ignores the selected board.
+    expect(parseEvalForm({ ...form, onBoard: false }, board)).toEqual({ ok: true, request: { dataset: '/d', mode: 'both', readout: 'count', windowUs: 10_000, dtUs: 1000, workers: 4 } });
   });
 });

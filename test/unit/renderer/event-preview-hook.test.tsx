@@ -10,7 +10,7 @@ import { WorkbenchContext } from '../../../renderer/app/workbench-api';
 import { useEventPreview } from '../../../renderer/runs/use-event-preview';
 
 function view(mapping: InputMappingView, format = 'AEDAT 4.0'): EventPreviewView {
-  return { camera: true, format, events: 1, spanUs: 0, sensor: { width: 8, height: 8 }, extent: { width: 8, height: 8 }, suggested: {}, mapping, raw: null, mapped: null, mappedShape: [2, 8, 8], problem: null, kept: 1, notes: [] };
+  return { camera: true, format, events: 1, spanUs: 0, sensor: { width: 8, height: 8 }, extent: { width: 8, height: 8 }, suggested: {}, mapping, raw: null, mapped: null, mappedShape: [2, 8, 8], problem: null, kept: 1, notes: [], dvsLayer: null };
 }
 
 function fakeApi() {

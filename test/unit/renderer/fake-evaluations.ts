@@ -77,7 +77,11 @@ export class FakeEvaluations {
             { channel: 1, name: 'blob', samples: 3 },
           ],
           samples: 6,
+          cameraSample: null,
         };
+      },
+      'eval.previewSample': () => {
+        throw Object.assign(new Error('no camera recordings'), { payload: { code: 'BAD_INPUT_MAPPING', message: 'the samples of /data/gestures are .npy / CSV event files: they are sent as they are, with no input mapping' } });
       },
       'eval.start': (req) => {
         const id = this.next++;
@@ -95,6 +99,8 @@ export class FakeEvaluations {
           readout: req.readout,
           windowUs: req.windowUs,
           dtUs: req.dtUs ?? 1000,
+          device: req.deviceId ?? null,
+          mapping: null,
           sampleCount: 6,
           done: 6,
           failed: 0,

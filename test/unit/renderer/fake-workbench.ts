@@ -356,7 +356,7 @@ export class FakeWorkbench {
       'model.exportNir': () => ({ bytes: new Uint8Array([0x89, 0x48, 0x44, 0x46]), notes: [], chipLayers: 5 }),
       'run.export': (req) => ({ exportId: `x${req.runId}`, name: `run-${req.runId}-${req.stream}.${req.format}`, bytes: 4, events: 1 }),
       'export.read': () => ({ bytes: new Uint8Array([1, 2, 3, 4]), done: true }),
-      'events.preview': (req) => ({ camera: false, format: /\.csv$/i.test(req.name) ? 'csv' : 'npy', events: 0, spanUs: 0, sensor: null, extent: { width: 0, height: 0 }, suggested: {}, mapping: {}, raw: null, mapped: null, mappedShape: null, problem: null, kept: 0, notes: [] }),
+      'events.preview': (req) => ({ camera: false, format: /\.csv$/i.test(req.name) ? 'csv' : 'npy', events: 0, spanUs: 0, sensor: null, extent: { width: 0, height: 0 }, suggested: {}, mapping: {}, raw: null, mapped: null, mappedShape: null, problem: null, kept: 0, notes: [], dvsLayer: null }),
       'model.openFile': (req) => ({ kind: 'model', name: req.name, format: 'model text', source: new TextDecoder().decode(req.bytes), weights: null, inputShape: null, notes: [] }),
       'weights.load': (req) => ({ id: `w:${req.name}`, name: req.name, bytes: req.bytes.byteLength, tensors: [{ name: '0.weight', dtype: 'F32', shape: [20, 1, 5, 5] }] }),
       'compile.run': (req) => this.compile(req.spec),

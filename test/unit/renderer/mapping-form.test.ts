@@ -15,6 +15,13 @@ describe('the input-mapping fields', () => {
     expect(mappingOfForm(f).mapping).toEqual({ window: { fromUs: 1500, toUs: 20000 }, refractoryUs: 500 });
   });
 
+  it("round-trip the choice of the chip's DVS layer (off unless chosen)", () => {
+    const m = { crop: { x: 0, y: 0, width: 32, height: 32 }, downsample: { factor: 2 }, dvsLayer: true };
+    expect(formOf(m).onChip).toBe(true);
+    expect(mappingOfForm(formOf(m))).toEqual({ mapping: m, errors: {} });
+    expect(formOf({}).onChip).toBe(false);
+  });
+
   it('an empty mapping for empty fields (the recording as it is)', () => {
     expect(mappingOfForm(formOf({}))).toEqual({ mapping: {}, errors: {} });
   });

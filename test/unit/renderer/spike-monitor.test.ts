@@ -39,6 +39,21 @@ describe('spike monitor model', () => {
     expect(m.raster.cell(1, 0, 2)).toBe(5000);
   });
 
+  it('counts a batch whose layers alternate run by run, and a larger batch after it', () => {
+    // 2x3x4 layer on core 0 (100 µs columns), exit layer of 10 channels on core 1.
+    const m = new SpikeMonitorModel({ monitored, exitCore: 1, startUs: 0, durationUs: 600, columns: 6, maxRows: 64 });
+    const e = (t: number, layer: number, channel: number, y = 0, x = 0) => ({ t, layer, channel, x, y });
+    m.ingestPacked(packBatch(batchFromEvents([e(120, 0, 0, 1, 1), e(130, 0, 0, 1, 1), e(90, 1, 5), e(310, 0, 1, 2, 3), e(20, 1, 5)])));
+    // Neuron 0*12 + 1*4 + 1 = 5 twice in column 1; neuron 23 once in column 3.
+    expect([m.raster.cell(0, 1, 5), m.raster.cell(0, 3, 23)]).toEqual([2, 1]);
+    expect([m.raster.cell(1, 0, 5), m.exitCounts()[5]]).toEqual([2, 2]);
+    expect([m.events, m.lastTimeUs]).toEqual([5, 310]);
+    const more = Array.from({ length: 12 }, (_, i) => e(500 + i, i < 6 ? 1 : 0, i < 6 ? 9 : 0, 0, 2));
+    m.ingestPacked(packBatch(batchFromEvents(more)));
+    expect([m.raster.cell(1, 5, 9), m.raster.cell(0, 5, 2), m.exitCounts()[9]]).toEqual([6, 6, 6]);
+    expect([m.events, m.layerTotal(0), m.layerTotal(1), m.lastTimeUs]).toEqual([17, 9, 8, 511]);
+  });
+
   it('learns layers it was not told about from the resolver (replays of older runs)', () => {
     const m = new SpikeMonitorModel({
       monitored: [],

@@ -10,6 +10,7 @@ import type { CameraFormat } from '../../../../main/formats/events/event-decoder
 import { FormatError } from '../../../../main/formats/format-error.js';
 import { packageRoot } from '../../../../main/services/package-root.js';
 import { aedat2, aedat31, aedat4, syntheticEvents } from '../../../helpers/event-recordings.js';
+import { seededRandom } from '../../../helpers/seeded-random.js';
 
 const DIR = `${packageRoot()}/test/fixtures/real/events/`;
 const CASES = 300;
@@ -26,19 +27,6 @@ const BASES: [string, CameraFormat, () => Uint8Array][] = [
   ['aedat2', 'aedat2', () => aedat2(syntheticEvents(2000, 128, 128))],
   ['aedat3', 'aedat3', () => aedat31(syntheticEvents(2000, 128, 128), 300)],
 ];
-
-/** xorshift32: the same cases on every run. */
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return (n: number) => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s % n;
-  };
-}
 
 function mutate(base: Uint8Array, r: (n: number) => number): Uint8Array {
   let b = base.slice();
@@ -72,7 +60,7 @@ function mutate(base: Uint8Array, r: (n: number) => number): Uint8Array {
 describe.each(BASES)('fuzzing the %s reader', (name, format, base) => {
   it(`${CASES} seeded mutations end in a FormatError or a valid decode`, { timeout: 60_000 }, () => {
     const original = base();
-    const r = rng(0x5eed + name.length * 7919);
+    const r = seededRandom(0x5eed + name.length * 7919);
     let errors = 0;
     let decoded = 0;
     for (let c = 0; c < CASES; c++) {

@@ -257,6 +257,15 @@ describe('AEDAT 4.0', () => {
     expect(r.report.sensor).toMatchObject({ width: 346, height: 260 });
   });
 
+  it('counts timestamps that go back, within a packet and from one packet to the next, naming the first', () => {
+    // Packets of 2 events: [100, 50] [60, 40] [70] — steps back at events 1 and 3.
+    const r = decode(aedat4(block([[100, 1, 1, 0], [50, 1, 1, 0], [60, 1, 1, 0], [40, 1, 1, 0], [70, 1, 1, 0]]), 'none', 2), 'aedat4');
+    expect(r.report.events).toBe(5);
+    expect(r.report.timestampsBackwards).toBe(2);
+    expect(r.report.warnings.join('\n')).toContain('2 events had a timestamp earlier than the event before (the first at event 1)');
+    expect(Array.from(r.events.t)).toEqual([100, 50, 60, 40, 70]);
+  });
+
   it('a packet of a stream the header does not declare is UNKNOWN_STREAM', () => {
     const bytes = concatBytes([aedat4Header({ width: 10, height: 10, compression: 'none' }), u32le(5, 0)]);
     const e = formatError(() => decode(bytes, 'aedat4'));
