@@ -157,6 +157,18 @@ inline int sorted(const KernelTables& t, int n) {
   return n;
 }
 
+// A byte mask of 16-bit lanes (two bits a lane, as movemask_epi8 gives): one key per set lane.
+inline int keysOfByteMask(uint32_t bits, int32_t* keys, const int32_t* channelKey, int base) {
+  int n = 0;
+  while (bits != 0) {
+    const int l = __builtin_ctz(bits) / 2;
+    bits &= bits - 1;
+    bits &= bits - 1;
+    keys[n++] = channelKey[l] | base;
+  }
+  return n;
+}
+
 struct Sse2 {
   static constexpr int Lanes = 8;
   using Vec = __m128i;
@@ -178,15 +190,7 @@ struct Sse2 {
   static Mask lanesBelow(int k) { return _mm_cmpgt_epi16(_mm_set1_epi16(static_cast<int16_t>(k < 0 ? 0 : k > Lanes ? Lanes : k)), _mm_setr_epi16(0, 1, 2, 3, 4, 5, 6, 7)); }
   static Vec blend(Mask m, Vec a, Vec b) { return _mm_or_si128(_mm_andnot_si128(m, a), _mm_and_si128(m, b)); }
   static int writeKeys(Mask m, int32_t* keys, const int32_t* channelKey, int base) {
-    uint32_t bits = static_cast<uint32_t>(_mm_movemask_epi8(m));
-    int n = 0;
-    while (bits != 0) {
-      const int l = __builtin_ctz(bits) / 2;
-      bits &= bits - 1;
-      bits &= bits - 1;
-      keys[n++] = channelKey[l] | base;
-    }
-    return n;
+    return keysOfByteMask(static_cast<uint32_t>(_mm_movemask_epi8(m)), keys, channelKey, base);
   }
 };
 
@@ -218,15 +222,7 @@ struct Avx2 {
   }
   DCNN_AVX2 static Vec blend(Mask m, Vec a, Vec b) { return _mm256_blendv_epi8(a, b, m); }
   DCNN_AVX2 static int writeKeys(Mask m, int32_t* keys, const int32_t* channelKey, int base) {
-    uint32_t bits = static_cast<uint32_t>(_mm256_movemask_epi8(m));
-    int n = 0;
-    while (bits != 0) {
-      const int l = __builtin_ctz(bits) / 2;
-      bits &= bits - 1;
-      bits &= bits - 1;
-      keys[n++] = channelKey[l] | base;
-    }
-    return n;
+    return keysOfByteMask(static_cast<uint32_t>(_mm256_movemask_epi8(m)), keys, channelKey, base);
   }
 };
 
