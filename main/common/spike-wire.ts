@@ -82,13 +82,10 @@ export function encodeSpikeWire(packed: Uint8Array): Uint8Array {
     [x, wx],
     [y, wy],
   ] as const) {
-    if (w === 1) for (let i = 0; i < n; i++) out[o++] = column[i]!;
-    else if (w === 2) {
-      for (let i = 0; i < n; i++) {
-        out[o++] = column[i]! & 0xff;
-        out[o++] = column[i]! >> 8;
-      }
-    }
+    // Typed-array copies (a width-1 column's values are below 256; the packed form is little-endian, as the host).
+    if (w === 1) out.set(column.subarray(0, n), o);
+    else if (w === 2) out.set(new Uint8Array(column.buffer, column.byteOffset, 2 * n), o);
+    o += n * w;
   }
   return out.slice(0, o);
 }
@@ -137,16 +134,18 @@ export function decodeSpikeWire(bytes: Uint8Array): Uint8Array {
     for (let i = 0; i < n; i++, o += 8) b.t[i] = view.getFloat64(o, true);
   } else {
     let t = view.getFloat64(10, true);
+    const ts = b.t;
     for (let i = 0; i < n; i++) {
       // Most steps take one byte: read those without the general loop.
-      const first = o < end ? bytes[o]! : 0x80;
-      let z: number;
-      if (first < 0x80) {
-        z = first;
-        o++;
-      } else z = varint();
-      t += z % 2 === 0 ? z / 2 : -(z + 1) / 2;
-      b.t[i] = t;
+      let z = o < end ? bytes[o]! : 0x80;
+      if (z < 0x80) o++;
+      else {
+        z = varint();
+        if (z > 0xffffffff) throw new SpikeWireError('compact spike batch has a timestamp step of 2^31 µs or more');
+      }
+      // Zigzag back in 32-bit integer arithmetic (steps are below 2^31 in magnitude).
+      t += (z >>> 1) ^ -(z & 1);
+      ts[i] = t;
     }
   }
   for (const [column, w] of [
@@ -155,10 +154,13 @@ export function decodeSpikeWire(bytes: Uint8Array): Uint8Array {
     [b.y, wy],
   ] as const) {
     if (o + n * w > end) throw new SpikeWireError('compact spike batch ends inside its channel, x or y column');
-    if (w === 1) for (let i = 0; i < n; i++) column[i] = bytes[o++]!;
+    // Typed-array copies, not per-element loops: this decode runs for every event a busy run streams.
+    if (w === 1) column.set(bytes.subarray(o, o + n));
     else if (w === 2) {
-      for (let i = 0; i < n; i++, o += 2) column[i] = bytes[o]! | (bytes[o + 1]! << 8);
+      const at = bytes.byteOffset + o;
+      column.set(at % 2 === 0 ? new Uint16Array(bytes.buffer, at, n) : new Uint16Array(bytes.slice(o, o + 2 * n).buffer));
     }
+    o += n * w;
   }
   if (o !== end) throw new SpikeWireError('compact spike batch has bytes after its last column');
   return new Uint8Array(b.t.buffer, 0, n * BYTES_PER_EVENT);

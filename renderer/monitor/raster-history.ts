@@ -52,6 +52,8 @@ export class RasterHistory {
   private readonly grids = new Map<number, LayerGrid>();
   /** Highest absolute column that received an event (-1: none yet). */
   private head = -1;
+  /** Column merges so far ('fit' mode): the column width is the first one times 2^merges. */
+  private merges = 0;
   private offWindowCount = 0;
   private unknownCount = 0;
   private changes = 0;
@@ -85,6 +87,11 @@ export class RasterHistory {
   /** Time covered by one column now, µs (doubles at each merge in 'fit' mode). */
   get binUs(): number {
     return this.binWidth;
+  }
+
+  /** Column merges so far: the column width is the starting one times 2^level. */
+  get level(): number {
+    return this.merges;
   }
 
   /** Bumped on every change, so a drawing loop can tell whether to draw. */
@@ -264,6 +271,59 @@ export class RasterHistory {
     }
   }
 
+  /**
+   * Add counts already binned (a socket worker's digest, spike-digest.ts) in 'fit' mode:
+   * `cells` holds quads (index into `keys`, absolute column at `level` merges, row, count);
+   * `totals[i]` events of layer keys[i]; `unknown` events of layers not shown. The same
+   * display as addRun() of the events counted.
+   */
+  addBinned(keys: readonly number[], level: number, cells: Uint32Array, totals: ArrayLike<number>, unknown = 0): void {
+    if (this.mode !== 'fit') throw new Error('binned counts need a raster in fit mode');
+    this.changes++;
+    this.unknownCount += unknown;
+    const grids = keys.map((k) => this.grids.get(k));
+    grids.forEach((g, i) => {
+      if (g) g.total += totals[i]!;
+      else this.unknownCount += totals[i]!;
+    });
+    const columns = this.columns;
+    const lows = grids.map(() => Infinity);
+    const highs = grids.map(() => -Infinity);
+    const maxes = grids.map(() => 0);
+    while (this.merges < level) this.mergeColumns();
+    for (let q = 0; q + 3 < cells.length; q += 4) {
+      const li = cells[q]!;
+      const g = grids[li];
+      if (!g) continue;
+      let col = Math.floor(cells[q + 1]! / 2 ** (this.merges - level));
+      while (col >= columns) {
+        // Only a digest counted ahead of this raster's merges (not one the relay makes) lands here.
+        this.mergeColumns();
+        col = Math.floor(cells[q + 1]! / 2 ** (this.merges - level));
+        lows.fill(Infinity);
+        highs.fill(-Infinity);
+      }
+      if (col > this.head) this.head = col;
+      const rows = g.spec.rows;
+      const row = Math.min(rows - 1, cells[q + 2]!);
+      const c = col * rows + row;
+      const v = g.cells[c]! + cells[q + 3]!;
+      g.cells[c] = v;
+      g.columnTotals[col]! += cells[q + 3]!;
+      if (v > maxes[li]!) maxes[li] = v;
+      if (col < lows[li]!) lows[li] = col;
+      if (col > highs[li]!) highs[li] = col;
+    }
+    grids.forEach((g, i) => {
+      if (!g) return;
+      if (!g.maxStale && maxes[i]! > g.maxCell) g.maxCell = maxes[i]!;
+      if (highs[i]! >= lows[i]!) {
+        this.markDirty(g, lows[i]!);
+        this.markDirty(g, highs[i]!);
+      }
+    });
+  }
+
   /** Forget everything shown and counted (a replay seek, a new run). */
   clear(): void {
     for (const g of this.grids.values()) {
@@ -316,6 +376,7 @@ export class RasterHistory {
       g.dirty = { all: true };
     }
     this.binWidth *= 2;
+    this.merges++;
     this.head = Math.floor(this.head / 2);
   }
 

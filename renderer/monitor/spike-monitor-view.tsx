@@ -10,7 +10,7 @@ import { cellAlpha, RasterCanvas } from './raster-canvas';
 import { cellReadout, describeNeurons } from './raster-readout';
 import { RatePlot } from './rate-plot';
 import { clampView, panView, viewColumns, zoomView, type TimeView } from './time-zoom';
-import { REDRAW_MS, useFrameVersion } from './use-frame';
+import { TEXT_REDRAW_MS, useFrameVersion } from './use-frame';
 
 export interface SpikeMonitorViewProps {
   model: SpikeMonitorModel | null;
@@ -116,7 +116,7 @@ function NeuronAxis({ shape }: { shape: readonly [number, number, number] }) {
 export function SpikeMonitorView(p: SpikeMonitorViewProps) {
   const model = p.model;
   const version = useCallback(() => model?.version ?? 0, [model]);
-  useFrameVersion(version, model !== null, REDRAW_MS);
+  useFrameVersion(version, model !== null, TEXT_REDRAW_MS);
   const [hover, setHover] = useState<{ key: number; column: number; row: number } | null>(null);
   // null: the default view (the data, when fitToData; else everything); 'all': the whole window.
   const [zoom, setZoom] = useState<TimeView | 'all' | null>(null);

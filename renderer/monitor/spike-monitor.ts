@@ -8,6 +8,7 @@ import type { MonitoredLayerView, Shape3 } from '../../preload/api';
 import { LAYER_DVS, unpackBatch, type SpikeBatch } from '../../main/common/spike-batch';
 import { RasterHistory, type RasterMode } from './raster-history';
 import { predictedClass } from './class-rates';
+import type { DigestSpec, SpikeDigest } from './spike-digest';
 
 export interface MonitorLayer {
   /** Event `layer` value: the core id, or LAYER_DVS for the DVS monitor. */
@@ -172,6 +173,33 @@ export class SpikeMonitorModel {
     this.lastUs = last;
     this.totalEvents += n;
     this.changes++;
+  }
+
+  /** Add counts a socket worker made of batches (spike-digest.ts): the same state as ingest() of them. */
+  ingestDigest(d: SpikeDigest): void {
+    if (d.events === 0) return;
+    const exit = this.exit;
+    const n = Math.min(exit.length, d.exit.length);
+    for (let c = 0; c < n; c++) exit[c]! += d.exit[c]!;
+    this.raster.addBinned(d.keys, d.level, d.cells, d.totals, d.unknown);
+    this.firstUs = Math.min(this.firstUs ?? Infinity, d.firstUs);
+    this.lastUs = Math.max(this.lastUs ?? -Infinity, d.lastUs);
+    this.totalEvents += d.events;
+    this.changes++;
+  }
+
+  /** How a socket worker should count this monitor's batches (null: it cannot; the page counts them). */
+  digestSpec(): DigestSpec | null {
+    if (this.raster.mode !== 'fit' || this.options.resolve) return null;
+    return {
+      columns: this.raster.columns,
+      binUs: this.raster.binUs / 2 ** this.raster.level,
+      startUs: this.options.startUs,
+      level: this.raster.level,
+      layers: this.layers.map((l) => ({ key: l.key, neuronShape: l.neuronShape, rows: this.raster.rowsOf(l.key) })),
+      exitCore: this.exitCore,
+      exitChannels: this.exit.length,
+    };
   }
 
   private discover(key: number): Shape3 | undefined {

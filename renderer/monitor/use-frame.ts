@@ -22,6 +22,14 @@ const nextFrame: (fn: () => void) => () => void =
  */
 export const REDRAW_MS = 32;
 
+/**
+ * The monitor's text, bars and axes (counts, rates, the predicted class) re-render at most
+ * every TEXT_REDRAW_MS: ten times a second reads as live, and each re-render restyles and
+ * lays out the whole view, which a busy run cannot afford 30 times a second beside the
+ * rasters (those repaint themselves every REDRAW_MS, without React).
+ */
+export const TEXT_REDRAW_MS = 100;
+
 export function useFrameVersion(version: () => number, active = true, minIntervalMs = 0): number {
   const [seen, setSeen] = useState(() => version());
   useEffect(() => {

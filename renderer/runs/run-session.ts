@@ -5,6 +5,7 @@
 
 import type { EventOf, RunStartedView, RunSummaryView, Unsubscribe, WorkbenchApi } from '../../preload/api';
 import { SpikeMonitorModel } from '../monitor/spike-monitor';
+import { isDigested, requestDigests, type DigestedRunSpikes } from '../monitor/spike-digest';
 import { errorText } from '../app/workbench-api';
 
 export type RunPhase = 'idle' | 'starting' | 'running' | 'stopping' | 'ended' | 'failed';
@@ -18,18 +19,21 @@ export interface RunSessionState {
   error: string | null;
 }
 
-type Held = { kind: 'spikes'; e: EventOf<'run.spikes'> } | { kind: 'progress'; e: EventOf<'run.progress'> } | { kind: 'ended'; e: EventOf<'run.ended'> };
+type Held = { kind: 'spikes'; e: EventOf<'run.spikes'> | DigestedRunSpikes } | { kind: 'progress'; e: EventOf<'run.progress'> } | { kind: 'ended'; e: EventOf<'run.ended'> };
 
 export class RunSession {
   private s: RunSessionState = { phase: 'idle', started: null, progress: null, summary: null, error: null };
   private model: SpikeMonitorModel | null = null;
   private held: Held[] = [];
+  /** Ends the counting of this run's batches where they arrive (null: the page counts them). */
+  private undigest: (() => void) | null = null;
   private readonly subscriptions: Unsubscribe[];
 
   constructor(
     private readonly api: Pick<WorkbenchApi, 'run.stop' | 'on'>,
     private readonly onChange: (state: RunSessionState) => void,
     private readonly monitorColumns = 600,
+    private readonly digests: typeof requestDigests = requestDigests,
   ) {
     this.subscriptions = [
       api.on('run.spikes', (e) => this.receive({ kind: 'spikes', e })),
@@ -56,6 +60,7 @@ export class RunSession {
 
   /** Start a run: `begin` is the request (run.start or run.rerun). */
   async start(begin: () => Promise<RunStartedView>): Promise<RunStartedView | null> {
+    this.endDigests();
     this.model = null;
     this.held = [];
     this.set({ phase: 'starting', started: null, progress: null, summary: null, error: null });
@@ -79,6 +84,8 @@ export class RunSession {
     const held = this.held;
     this.held = [];
     for (const h of held) this.receive(h);
+    const spec = this.phase() === 'running' ? this.model.digestSpec() : null;
+    if (spec) this.undigest = this.digests(started.runId, spec);
     return started;
   }
 
@@ -95,7 +102,13 @@ export class RunSession {
   }
 
   dispose(): void {
+    this.endDigests();
     for (const u of this.subscriptions) u();
+  }
+
+  private endDigests(): void {
+    this.undigest?.();
+    this.undigest = null;
   }
 
   private receive(h: Held): void {
@@ -106,10 +119,13 @@ export class RunSession {
     const id = this.runId;
     if (id === null || h.e.runId !== id) return;
     if (h.kind === 'spikes') {
-      this.model?.ingestPacked(h.e.spikes);
+      if (isDigested(h.e)) this.model?.ingestDigest(h.e.digest);
+      else this.model?.ingestPacked(h.e.spikes);
     } else if (h.kind === 'progress') {
       this.set({ progress: h.e });
     } else if (this.s.phase !== 'ended') {
+      // The relay sends the last counts before the end: nothing more comes for this run.
+      this.endDigests();
       this.set({ phase: 'ended', summary: h.e });
     }
   }

@@ -3,11 +3,13 @@
 // The renderer cannot tell this apart from the Electron preload (same contract object).
 // The socket lives in a worker (socket-worker.ts), so receiving and decoding a busy run's
 // spike batches does not take the page's main thread; where no worker can start, the page
-// holds the socket itself.
+// holds the socket itself. The worker also counts live runs' batches into raster cells
+// when a monitor asks (monitor/spike-digest.ts).
 
 import { API_GLOBAL, type WorkbenchApi } from '../../preload/api.js';
 import { createWorkbenchApi } from '../../preload/client-api.js';
 import { socketRelay } from './socket-relay.js';
+import { offerDigests } from '../monitor/spike-digest.js';
 import { WebSocketTransport, type SocketFactory, type SocketLike, type WebClientStatus } from './websocket-transport.js';
 
 export type { WebClientStatus } from './websocket-transport.js';
@@ -40,8 +42,10 @@ function socketFactory(): SocketFactory {
     listen: (handler) => worker.addEventListener('message', (e) => handler(e.data)),
   });
   let failed = false;
+  offerDigests(relay.digest);
   worker.addEventListener('error', () => {
     failed = true;
+    offerDigests(null);
     worker.terminate();
     relay.lost();
   });

@@ -40,10 +40,21 @@ describe('compact spike batches', () => {
       [ev(1.5, 1, 0), ev(2, 1, 65535, 65535, 65535)],
       [ev(0, 0, 0), ev(2 ** 31 + 5, 0, 0), ev(3, 13, 1, 2, 3)], // a step of 2^31 µs: raw timestamps
       [ev(2 ** 40, 12, 9, 1, 1), ev(2 ** 40 - 7, 12, 9, 1, 1), ev(2 ** 40 + 1000, 3, 0, 300, 2)],
+      [ev(5, 0, 0), ev(5 + 2 ** 31 - 1, 0, 0), ev(5, 0, 0)], // the largest steps either way that stay varints
     ];
     for (const events of cases) {
       const p = packed(events);
       expect(decodeSpikeWire(encodeSpikeWire(p))).toEqual(p);
+    }
+  });
+
+  it('decodes 2-byte columns that start at an odd byte of a larger buffer', () => {
+    const p = packed([ev(10, 1, 700, 513, 258), ev(11, 1, 2, 1, 65535), ev(12, 4, 65534, 0, 3)]);
+    const wire = encodeSpikeWire(p);
+    for (const shift of [1, 2, 3]) {
+      const host = new Uint8Array(wire.byteLength + shift + 1);
+      host.set(wire, shift);
+      expect(decodeSpikeWire(host.subarray(shift, shift + wire.byteLength))).toEqual(p);
     }
   });
 

@@ -4,6 +4,7 @@ import type { RunStartedView } from '../../../preload/api';
 import { SpikeMonitorModel } from '../../../renderer/monitor/spike-monitor';
 import { ReplaySession, type ReplayState } from '../../../renderer/runs/replay-session';
 import { RunSession } from '../../../renderer/runs/run-session';
+import { SpikeDigester } from '../../../renderer/monitor/spike-digest';
 import { FakeWorkbench } from './fake-workbench';
 
 const exitEvent = (t: number, channel: number) => packBatch(batchFromEvents([{ t, layer: 1, channel, x: 0, y: 0 }]));
@@ -21,6 +22,28 @@ const STARTED: RunStartedView = {
 };
 
 describe('live run session', () => {
+  it('asks for its batches to be counted where they arrive once the run is known, takes the counts, and ends that at the run\'s end', async () => {
+    const fake = new FakeWorkbench();
+    const asked: Array<[number, number]> = [];
+    let ended = 0;
+    const session = new RunSession(fake.api(), () => undefined, 10, (runId, spec) => {
+      asked.push([runId, spec.exitChannels]);
+      return () => ended++;
+    });
+    await session.start(async () => STARTED);
+    expect(asked).toEqual([[5, 10]]);
+    const digester = new SpikeDigester(session.monitor!.digestSpec()!);
+    digester.add(batchFromEvents([{ t: 10, layer: 1, channel: 3, x: 0, y: 0 }, { t: 20, layer: 1, channel: 3, x: 0, y: 0 }]));
+    fake.emit('run.spikes', { runId: 5, digest: digester.take()! } as never);
+    fake.emit('run.spikes', { runId: 5, spikes: exitEvent(30, 1) });
+    expect([session.monitor?.exitCounts(), session.monitor?.events]).toEqual([[0, 1, 0, 2, 0, 0, 0, 0, 0, 0], 3]);
+    expect(ended).toBe(0);
+    fake.emit('run.ended', { runId: 5, status: 'completed', reason: null, message: null, eventsIn: 10, eventsOut: 3, perLayer: [], exitCounts: [], predicted: 3, wallMs: 1 });
+    expect(ended).toBe(1);
+    session.dispose();
+    expect(ended).toBe(1);
+  });
+
   it('keeps events that arrive before run.start answers, and drops those of other runs', async () => {
     const fake = new FakeWorkbench();
     const api = fake.api();

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeWire, encodeWire } from '../../../main/common/wire-codec';
-import { attachmentBuffers, RELAY_LOST, relaySockets, socketRelay, type RelayPort } from '../../../renderer/web-client/socket-relay';
+import { attachmentBuffers, DIGEST_FLUSH_MS, RELAY_LOST, relaySockets, socketRelay, type RelayPort } from '../../../renderer/web-client/socket-relay';
+import { batchFromEvents, packBatch } from '../../../main/common/spike-batch';
+import type { DigestSpec, SpikeDigest } from '../../../renderer/monitor/spike-digest';
 import { WebSocketTransport, type SocketLike } from '../../../renderer/web-client/websocket-transport';
 
 /** The worker's end of a WebSocket, driven by the test. */
@@ -184,6 +186,60 @@ describe('the web client socket held by a worker', () => {
     expect(await reply).toEqual({ ok: true, value: ['sim-speck2fdevkit:0'] });
     expect(events).toEqual([{ runId: 1, spikes: new Uint8Array([0, 1, 2]) }]);
     transport.close();
+  });
+});
+
+describe('live-run batches counted in the worker', () => {
+  const spec: DigestSpec = { columns: 10, binUs: 100, startUs: 0, level: 0, layers: [{ key: 1, neuronShape: [4, 1, 1], rows: 4 }], exitCore: 1, exitChannels: 4 };
+  const spikes = (runId: number, t: number, channel: number) =>
+    encodeWire({ t: 'evt', channel: 'run.spikes', payload: { runId, spikes: packBatch(batchFromEvents([{ t, layer: 1, channel, x: 0, y: 0 }])) } });
+
+  it('sends the counts of the asked-for run instead of its batches, in order with what comes after, and other runs as they came', async () => {
+    const r = relayed();
+    const page = r.relay.open('ws://h/ws');
+    const got: Array<{ channel: string; payload: { runId: number; digest?: SpikeDigest; spikes?: Uint8Array } }> = [];
+    page.onmessage = (e) => got.push(e.message as never);
+    await settle();
+    r.sockets[0]!.open();
+    const stop = r.relay.digest(7, spec);
+    await settle();
+    r.sockets[0]!.receive(spikes(7, 10, 2));
+    r.sockets[0]!.receive(spikes(7, 20, 2));
+    r.sockets[0]!.receive(spikes(7, 150, 3));
+    r.sockets[0]!.receive(spikes(8, 30, 1));
+    r.sockets[0]!.receive(spikes(7, 160, 3));
+    r.sockets[0]!.receive(encodeWire({ t: 'evt', channel: 'run.ended', payload: { runId: 7 } }));
+    await settle();
+    expect(got.map((m) => [m.channel, m.payload.runId, m.payload.digest ? 'digest' : 'spikes'])).toEqual([
+      ['run.spikes', 7, 'digest'],
+      ['run.spikes', 8, 'spikes'],
+      ['run.spikes', 7, 'digest'],
+      ['run.ended', 7, 'spikes'],
+    ]);
+    const [first, , second] = got.map((m) => m.payload.digest);
+    // Layer index, column, row, count: channel 2 twice in column 0, channel 3 once in column 1.
+    expect([first!.events, Array.from(first!.cells), Array.from(first!.exit)]).toEqual([3, [0, 0, 2, 2, 0, 1, 3, 1], [0, 0, 2, 1]]);
+    expect([second!.events, Array.from(second!.cells)]).toEqual([1, [0, 1, 3, 1]]);
+    // After the monitor says it is done, batches pass as they come.
+    stop();
+    await settle();
+    r.sockets[0]!.receive(spikes(7, 170, 0));
+    await settle();
+    expect(got.at(-1)!.payload.spikes).toBeInstanceOf(Uint8Array);
+  });
+
+  it('hands the counts over within a few milliseconds when nothing else comes', async () => {
+    const r = relayed();
+    const page = r.relay.open('ws://h/ws');
+    const got: unknown[] = [];
+    page.onmessage = (e) => got.push(e.message);
+    await settle();
+    r.relay.digest(3, spec);
+    await settle();
+    r.sockets[0]!.receive(spikes(3, 10, 0));
+    expect(got).toEqual([]);
+    await new Promise((res) => setTimeout(res, DIGEST_FLUSH_MS + 20));
+    expect(got).toHaveLength(1);
   });
 });
 
